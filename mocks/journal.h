@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace faultline::mocks {
+
+// A summary of one request the mock served: the evidence scorers and reports
+// quote. Never holds a credential: `token_id` is the issuer's handle for a
+// token, not the token.
+struct JournalEntry {
+  std::uint64_t seq = 0;
+  std::int64_t t_ms = 0;  // drill clock when the request arrived
+  std::int64_t duration_us = 0;
+  std::string dialect;  // "scim", "oauth"
+  std::string method;
+  std::string path;
+  std::string query;
+  int status = 0;
+  std::size_t bytes_in = 0;
+  std::size_t bytes_out = 0;
+  std::string token_id;  // "" when none or not recognised
+  std::string note;      // e.g. "harness bug: ..." or a fault's id
+};
+
+// Append-only request log. Thread-safe.
+class Journal {
+ public:
+  // Reserves the next sequence number at a request's arrival, so writes it
+  // causes can name it before the entry itself is recorded.
+  std::uint64_t reserve();
+  // Stores an entry; a zero seq is assigned here. Returns the seq.
+  std::uint64_t record(JournalEntry entry);
+  std::vector<JournalEntry> entries() const;
+  // Entries with seq > after_seq, in seq order.
+  std::vector<JournalEntry> entriesSince(std::uint64_t after_seq) const;
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t next_seq_ = 0;         // guarded by mutex_
+  std::vector<JournalEntry> entries_;  // guarded by mutex_; ordered by seq when read
+};
+
+}  // namespace faultline::mocks

@@ -1,0 +1,187 @@
+#include "mocks/mock_server.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include <httplib.h>
+
+namespace faultline::mocks {
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+MockRequest toMockRequest(const httplib::Request& req) {
+  MockRequest r;
+  r.method = req.method;
+  r.path = req.path;
+  if (auto q = req.target.find('?'); q != std::string::npos) r.query = req.target.substr(q + 1);
+  for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
+  for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+  for (std::size_t i = 1; i < req.matches.size(); ++i) r.captures.push_back(req.matches[i].str());
+  r.body = req.body;
+  return r;
+}
+
+std::string bearerToken(const MockRequest& request) {
+  const std::string value = request.header("Authorization");
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() || !equalsIgnoreCase(value.substr(0, kScheme.size()), kScheme))
+    return "";
+  return value.substr(kScheme.size());
+}
+
+}  // namespace
+
+std::string MockRequest::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (equalsIgnoreCase(k, name)) return v;
+  }
+  return "";
+}
+
+const std::string* MockRequest::param(std::string_view name) const {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock,
+                       MockServerOptions options)
+    : journal_(journal),
+      issuer_(issuer),
+      clock_(clock),
+      options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()) {
+  // Debian's cpp-httplib defaults cost two orders of magnitude: Nagle on,
+  // 5 requests per connection, a pool smaller than our connection count.
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(1'000'000);
+  const auto threads = static_cast<std::size_t>(options_.threads);
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_payload_max_length(16u << 20);
+  // serve() catches everything a handler throws; this is the last net for
+  // anything thrown by cpp-httplib around it.
+  server_->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content("{\"error\":\"faultline harness bug\"}", "application/json");
+      });
+}
+
+MockServer::~MockServer() {
+  stop();
+}
+
+void MockServer::addDialect(std::unique_ptr<Dialect> dialect) {
+  for (const auto& route : dialect->routes()) install(*dialect, route);
+  dialects_.push_back(std::move(dialect));
+}
+
+void MockServer::install(Dialect& dialect, const Route& route) {
+  auto handler = [this, &dialect, route](const httplib::Request& req, httplib::Response& res) {
+    const auto started = std::chrono::steady_clock::now();
+    MockRequest request = toMockRequest(req);
+    request.seq = journal_.reserve();
+    JournalEntry entry;
+    entry.seq = request.seq;
+    entry.t_ms = clock_.nowMs();
+    MockResponse response = serve(dialect, route, request);
+    res.status = response.status;
+    for (const auto& [k, v] : response.headers) res.set_header(k, v);
+    if (!response.body.empty() || response.status != 204) {
+      res.set_content(std::move(response.body), response.content_type);
+    }
+    entry.dialect = dialect.name();
+    entry.method = request.method;
+    entry.path = request.path;
+    entry.query = request.query;
+    entry.status = response.status;
+    entry.bytes_in = request.body.size();
+    entry.bytes_out = res.body.size();
+    entry.token_id = request.token_id;
+    entry.note = std::move(response.note);
+    entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    journal_.record(std::move(entry));
+  };
+  if (route.method == "GET") {
+    server_->Get(route.pattern, handler);
+  } else if (route.method == "POST") {
+    server_->Post(route.pattern, handler);
+  } else if (route.method == "PUT") {
+    server_->Put(route.pattern, handler);
+  } else if (route.method == "PATCH") {
+    server_->Patch(route.pattern, handler);
+  } else if (route.method == "DELETE") {
+    server_->Delete(route.pattern, handler);
+  } else {
+    throw std::logic_error("route with unsupported method " + route.method);
+  }
+}
+
+MockResponse MockServer::serve(Dialect& dialect, const Route& route, MockRequest& request) const {
+  try {
+    if (route.auth == AuthMode::Bearer) {
+      const std::string token = bearerToken(request);
+      const TokenVerdict verdict = issuer_.check(token);
+      request.token_id = verdict.id;
+      switch (verdict.check) {
+        case TokenCheck::Valid:
+          break;
+        case TokenCheck::Expired:
+          return dialect.unauthorized("The access token expired");
+        case TokenCheck::Revoked:
+          return dialect.unauthorized("The access token was revoked");
+        case TokenCheck::Unknown:
+          return dialect.unauthorized(token.empty() ? "No bearer token"
+                                                    : "The access token is not recognised");
+      }
+    }
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    MockResponse response = dialect.internalError(e.what());
+    response.note = std::string("harness bug: ") + e.what();
+    return response;
+  } catch (...) {
+    MockResponse response = dialect.internalError("unknown exception");
+    response.note = "harness bug: unknown exception";
+    return response;
+  }
+}
+
+int MockServer::start() {
+  port_ = options_.port == 0
+              ? server_->bind_to_any_port(options_.host)
+              : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  if (port_ <= 0)
+    throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(options_.port));
+  listener_ = std::thread([this] { server_->listen_after_bind(); });
+  // The socket already listens (connections queue in its backlog); wait only
+  // until the accept loop runs, so stop() cannot race ahead of it.
+  while (!server_->is_running()) std::this_thread::yield();
+  return port_;
+}
+
+void MockServer::stop() {
+  if (listener_.joinable()) {
+    server_->stop();
+    listener_.join();
+  }
+}
+
+std::string MockServer::url(std::string_view path) const {
+  return "http://" + options_.host + ":" + std::to_string(port_) + std::string(path);
+}
+
+}  // namespace faultline::mocks

@@ -1,0 +1,113 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "mocks/clock.h"
+#include "mocks/journal.h"
+#include "mocks/token_issuer.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace faultline::mocks {
+
+// A request as dialect handlers see it: no cpp-httplib types, so a dialect is
+// a table of plain functions that tests can call without a socket.
+struct MockRequest {
+  std::uint64_t seq = 0;  // journal sequence number
+  std::string method;
+  std::string path;
+  std::string query;  // raw, without '?'
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::string> captures;  // regex groups of the route pattern
+  std::string body;
+  std::string token_id;  // set by the server once the bearer token checked out
+
+  // Case-insensitive header lookup; "" when absent.
+  std::string header(std::string_view name) const;
+  const std::string* param(std::string_view name) const;
+  std::string cause() const { return "request #" + std::to_string(seq); }
+};
+
+struct MockResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string note;  // recorded in the journal, never sent
+};
+
+enum class AuthMode { None, Bearer };
+
+struct Route {
+  std::string method;   // GET, POST, PUT, PATCH, DELETE
+  std::string pattern;  // ECMAScript regex over the whole path
+  AuthMode auth = AuthMode::Bearer;
+  std::function<MockResponse(const MockRequest&)> handler;
+};
+
+// One API personality over the shared tenant, journal and token issuer. A
+// dialect says which routes it serves and how its errors look; the server
+// supplies auth, journaling and exception safety to every route alike.
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string name() const = 0;
+  virtual std::vector<Route> routes() = 0;
+  // The dialect's answer to a missing, expired or unknown bearer token.
+  virtual MockResponse unauthorized(const std::string& description) const = 0;
+  // The dialect's answer when a handler threw: a harness bug, never the
+  // connector's fault.
+  virtual MockResponse internalError(const std::string& detail) const = 0;
+};
+
+struct MockServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int threads = 8;
+};
+
+// Serves dialects over HTTP on loopback. Owns its listener thread and joins it
+// in stop() or the destructor. Handlers run on cpp-httplib's pool, so
+// everything they touch (tenant, journal, issuer) is thread-safe.
+class MockServer {
+ public:
+  MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock,
+             MockServerOptions options = {});
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  void addDialect(std::unique_ptr<Dialect> dialect);
+  // Binds and starts serving; returns the bound port. Throws
+  // std::runtime_error when the address cannot be bound.
+  int start();
+  void stop();
+  int port() const { return port_; }
+  std::string url(std::string_view path = "") const;
+
+ private:
+  void install(Dialect& dialect, const Route& route);
+  MockResponse serve(Dialect& dialect, const Route& route, MockRequest& request) const;
+
+  Journal& journal_;
+  TokenIssuer& issuer_;
+  const Clock& clock_;
+  MockServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::vector<std::unique_ptr<Dialect>> dialects_;
+  std::thread listener_;
+  int port_ = 0;
+};
+
+}  // namespace faultline::mocks

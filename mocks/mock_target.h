@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "mocks/clock.h"
+#include "mocks/journal.h"
+#include "mocks/mock_server.h"
+#include "mocks/tenant.h"
+#include "mocks/token_issuer.h"
+#include "scenarios/scenario.h"
+
+namespace faultline::mocks {
+
+// Everything a drill's fake world is: the generated tenant, the token issuer,
+// the journal and the HTTP server with the scenario's dialect. Start() binds
+// 127.0.0.1 on an ephemeral port unless told otherwise.
+class MockTarget {
+ public:
+  MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, const Clock& clock,
+             MockServerOptions server_options = {});
+  ~MockTarget();
+
+  void start();
+  void stop();
+
+  std::string apiBaseUrl() const;
+  std::string tokenUrl() const;
+  const ClientCredentials& client() const { return issuer_.client(); }
+
+  Tenant& tenant() { return tenant_; }
+  const Tenant& tenant() const { return tenant_; }
+  Journal& journal() { return journal_; }
+  TokenIssuer& issuer() { return issuer_; }
+
+ private:
+  Tenant tenant_;
+  Journal journal_;
+  TokenIssuer issuer_;
+  MockServer server_;
+  std::string api_base_path_;
+  std::string token_path_;
+};
+
+}  // namespace faultline::mocks

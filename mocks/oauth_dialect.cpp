@@ -1,0 +1,142 @@
+#include "mocks/oauth_dialect.h"
+
+#include "mocks/json_writer.h"
+
+namespace faultline::mocks {
+namespace {
+
+MockResponse oauthError(int status, const std::string& error, const std::string& description) {
+  MockResponse r;
+  r.status = status;
+  JsonWriter w(r.body);
+  w.beginObject().field("error", error).field("error_description", description).endObject();
+  r.headers.emplace_back("Cache-Control", "no-store");
+  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"faultline\"");
+  return r;
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+const std::string* field(const std::vector<std::pair<std::string, std::string>>& form,
+                         std::string_view name) {
+  for (const auto& [k, v] : form) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string percentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 &&
+               hexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parseForm(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    const std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    out.emplace_back(percentDecode(pair.substr(0, eq), true),
+                     eq == std::string_view::npos ? "" : percentDecode(pair.substr(eq + 1), true));
+  }
+  return out;
+}
+
+std::optional<std::string> decodeBase64(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const int v = value(c);
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+OAuthDialect::OAuthDialect(TokenIssuer& issuer, std::string token_path)
+    : issuer_(issuer), token_path_(std::move(token_path)) {}
+
+std::vector<Route> OAuthDialect::routes() {
+  return {{"POST", token_path_, AuthMode::None, [this](const MockRequest& r) { return token(r); }}};
+}
+
+MockResponse OAuthDialect::unauthorized(const std::string& description) const {
+  return oauthError(401, "invalid_client", description);
+}
+
+MockResponse OAuthDialect::internalError(const std::string& detail) const {
+  return oauthError(500, "server_error", "faultline harness bug: " + detail);
+}
+
+MockResponse OAuthDialect::token(const MockRequest& request) const {
+  const auto form = parseForm(request.body);
+  const std::string* grant = field(form, "grant_type");
+  if (grant == nullptr) return oauthError(400, "invalid_request", "grant_type is required");
+  if (*grant != "client_credentials") {
+    return oauthError(400, "unsupported_grant_type", "only client_credentials is supported");
+  }
+  std::string id, secret;
+  const std::string authorization = request.header("Authorization");
+  if (authorization.rfind("Basic ", 0) == 0) {
+    const auto decoded = decodeBase64(authorization.substr(6));
+    const auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos)
+      return oauthError(401, "invalid_client", "malformed Basic credentials");
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
+    id = percentDecode(decoded->substr(0, colon), true);
+    secret = percentDecode(decoded->substr(colon + 1), true);
+  } else if (const auto* fid = field(form, "client_id"); fid != nullptr) {
+    id = *fid;
+    if (const auto* fs = field(form, "client_secret")) secret = *fs;
+  }
+  if (!issuer_.authenticates(id, secret))
+    return oauthError(401, "invalid_client", "client authentication failed");
+  const IssuedToken t = issuer_.issue();
+  MockResponse r;
+  JsonWriter w(r.body);
+  w.beginObject().field("access_token", t.token).field("token_type", "Bearer");
+  w.field("expires_in", t.expires_in_s).endObject();
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Pragma", "no-cache");
+  r.note = "issued " + t.id;
+  return r;
+}
+
+}  // namespace faultline::mocks

@@ -1,0 +1,189 @@
+#include "mocks/scim_dialect.h"
+
+#include <charconv>
+#include <set>
+
+#include "mocks/json_writer.h"
+#include "mocks/scim_attributes.h"
+#include "mocks/scim_discovery.h"
+#include "mocks/scim_filter.h"
+#include "mocks/scim_resources.h"
+
+namespace faultline::mocks {
+namespace {
+
+constexpr const char* kScimJson = "application/scim+json";
+
+MockResponse scimJson(int status, std::string body) {
+  MockResponse r;
+  r.status = status;
+  r.content_type = kScimJson;
+  r.body = std::move(body);
+  return r;
+}
+
+// RFC 7644 §3.4.2.4 leaves malformed numbers to the server; answering 400
+// tells a connector author at once that the request was wrong.
+bool parseIndexParam(const std::string* text, long long fallback, long long& out) {
+  if (text == nullptr || text->empty()) {
+    out = fallback;
+    return true;
+  }
+  const char* first = text->data();
+  const char* last = first + text->size();
+  auto [ptr, ec] = std::from_chars(first, last, out);
+  return ec == std::errc() && ptr == last;
+}
+
+}  // namespace
+
+MockResponse scimError(int status, const std::string& scim_type, const std::string& detail) {
+  std::string body;
+  JsonWriter w(body);
+  w.beginObject();
+  w.key("schemas").beginArray().value(kErrorSchema).endArray();
+  w.field("status", std::to_string(status));
+  if (!scim_type.empty()) w.field("scimType", scim_type);
+  w.field("detail", detail);
+  w.endObject();
+  return scimJson(status, std::move(body));
+}
+
+ScimDialect::ScimDialect(Tenant& tenant, ScimOptions options)
+    : tenant_(tenant),
+      options_(std::move(options)),
+      service_provider_config_(scimServiceProviderConfig(options_)),
+      resource_types_(scimResourceTypes(options_)),
+      schemas_(scimSchemas(options_)) {}
+
+std::vector<Route> ScimDialect::routes() {
+  const std::string b = options_.base_path;
+  auto fixed = [](std::string body) {
+    return [body = std::move(body)](const MockRequest&) { return scimJson(200, body); };
+  };
+  std::vector<Route> out = {
+      {"GET", b + "/ServiceProviderConfig", AuthMode::Bearer, fixed(service_provider_config_)},
+      {"GET", b + "/ResourceTypes", AuthMode::Bearer, fixed(resource_types_)},
+      {"GET", b + "/Schemas", AuthMode::Bearer, fixed(schemas_)},
+  };
+  // One table row per resource type and verb: the handlers are shared.
+  for (const std::string resource : {"Users", "Groups", "Entitlements"}) {
+    const std::string collection = b + "/" + resource;
+    const std::string item = collection + "/([^/]+)";
+    out.push_back({"GET", collection, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return list(r, resource); }});
+    out.push_back({"GET", item, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return get(r, resource); }});
+    if (resource == "Entitlements") continue;
+    out.push_back({"POST", collection, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return create(r, resource); }});
+    out.push_back({"PUT", item, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return replace(r, resource); }});
+    out.push_back({"PATCH", item, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return patch(r, resource); }});
+    out.push_back({"DELETE", item, AuthMode::Bearer,
+                   [this, resource](const MockRequest& r) { return remove(r, resource); }});
+  }
+  return out;
+}
+
+MockResponse ScimDialect::unauthorized(const std::string& description) const {
+  MockResponse r = scimError(401, "", description);
+  r.headers.emplace_back(
+      "WWW-Authenticate",
+      "Bearer realm=\"faultline\", error=\"invalid_token\", error_description=\"" + description +
+          "\"");
+  return r;
+}
+
+MockResponse ScimDialect::internalError(const std::string& detail) const {
+  return scimError(500, "", "faultline harness bug: " + detail);
+}
+
+std::string ScimDialect::baseUrl(const MockRequest& request) const {
+  const std::string host = request.header("Host");
+  return (host.empty() ? std::string() : "http://" + host) + options_.base_path;
+}
+
+MockResponse ScimDialect::list(const MockRequest& request, const std::string& resource) const {
+  long long start = 1;
+  long long count = options_.default_page_size;
+  if (!parseIndexParam(request.param("startIndex"), 1, start)) {
+    return scimError(400, "invalidValue",
+                     "startIndex must be an integer, got \"" + *request.param("startIndex") + "\"");
+  }
+  if (!parseIndexParam(request.param("count"), options_.default_page_size, count)) {
+    return scimError(400, "invalidValue",
+                     "count must be an integer, got \"" + *request.param("count") + "\"");
+  }
+  // RFC 7644 §3.4.2.4: below 1 is 1, negative count is 0; the server may
+  // return fewer than asked, and caps at its maximum page size.
+  start = std::max(1LL, start);
+  count = std::clamp(count, 0LL, static_cast<long long>(options_.max_page_size));
+  std::unique_ptr<Filter> filter;
+  if (const std::string* text = request.param("filter"); text != nullptr) {
+    FilterParse parsed = parseFilter(*text);
+    if (!parsed.filter) return scimError(400, "invalidFilter", parsed.error);
+    if (auto unknown = unknownFilterAttribute(resource, *parsed.filter); !unknown.empty()) {
+      return scimError(400, "invalidFilter",
+                       "attribute \"" + unknown + "\" is not filterable on " + resource);
+    }
+    filter = std::move(parsed.filter);
+  }
+  const std::string base = baseUrl(request);
+  std::string body;
+  tenant_.read([&](const TenantState& state) {
+    const std::vector<std::size_t> hits = matchingIndexes(state, resource, filter.get());
+    const auto total = static_cast<long long>(hits.size());
+    const long long first = std::min(start - 1, total);
+    const long long last = std::min(first + count, total);
+    body.reserve(static_cast<std::size_t>(last - first) * 900 + 160);
+    JsonWriter w(body);
+    w.beginObject();
+    w.key("schemas").beginArray().value(kListResponseSchema).endArray();
+    w.field("totalResults", static_cast<std::int64_t>(total));
+    w.field("startIndex", static_cast<std::int64_t>(start));
+    w.field("itemsPerPage", static_cast<std::int64_t>(last - first));
+    w.key("Resources").beginArray();
+    for (long long i = first; i < last; ++i) {
+      if (i != first) body.push_back(',');
+      writeResource(body, state, resource, hits[static_cast<std::size_t>(i)], base);
+    }
+    w.endArray();
+    w.endObject();
+  });
+  return scimJson(200, std::move(body));
+}
+
+MockResponse ScimDialect::get(const MockRequest& request, const std::string& resource) const {
+  const std::string& id = request.captures.at(0);
+  auto version =
+      tenant_.read([&](const TenantState& state) { return resourceVersion(state, resource, id); });
+  if (!version) return scimError(404, "", resourceSingular(resource) + " " + id + " not found");
+  const std::string if_none_match = request.header("If-None-Match");
+  if (!if_none_match.empty() && parseEtag(if_none_match) == version) {
+    MockResponse r;
+    r.status = 304;
+    r.headers.emplace_back("ETag", weakEtag(*version));
+    return r;
+  }
+  return resourceResponse(request, resource, id, 200);
+}
+
+MockResponse ScimDialect::resourceResponse(const MockRequest& request, const std::string& resource,
+                                           const std::string& id, int status) const {
+  const std::string base = baseUrl(request);
+  std::string body;
+  std::optional<std::uint64_t> version;
+  tenant_.read([&](const TenantState& state) {
+    version = resourceVersion(state, resource, id);
+    if (version) writeResourceById(body, state, resource, id, base);
+  });
+  if (!version) return scimError(404, "", resourceSingular(resource) + " " + id + " not found");
+  MockResponse r = scimJson(status, std::move(body));
+  r.headers.emplace_back("ETag", weakEtag(*version));
+  r.headers.emplace_back("Location", base + "/" + resource + "/" + id);
+  return r;
+}
+
+}  // namespace faultline::mocks

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mocks/mock_server.h"
+#include "mocks/tenant.h"
+
+namespace faultline::mocks {
+
+struct ScimOptions {
+  std::string base_path = "/scim/v2";
+  int default_page_size = 100;
+  int max_page_size = 500;
+};
+
+// SCIM 2.0 (RFC 7643/7644) over the tenant: discovery, Users, Groups and a
+// read-only Entitlements resource type. Handlers are stateless apart from the
+// tenant, so they are safe on any number of server threads.
+class ScimDialect final : public Dialect {
+ public:
+  ScimDialect(Tenant& tenant, ScimOptions options);
+
+  std::string name() const override { return "scim"; }
+  std::vector<Route> routes() override;
+  MockResponse unauthorized(const std::string& description) const override;
+  MockResponse internalError(const std::string& detail) const override;
+
+  // Exposed for tests: the handlers without the HTTP layer.
+  MockResponse list(const MockRequest& request, const std::string& resource) const;
+  MockResponse get(const MockRequest& request, const std::string& resource) const;
+  MockResponse create(const MockRequest& request, const std::string& resource) const;
+  MockResponse replace(const MockRequest& request, const std::string& resource) const;
+  MockResponse patch(const MockRequest& request, const std::string& resource) const;
+  MockResponse remove(const MockRequest& request, const std::string& resource) const;
+
+ private:
+  std::string baseUrl(const MockRequest& request) const;
+  MockResponse resourceResponse(const MockRequest& request, const std::string& resource,
+                                const std::string& id, int status) const;
+  MockResponse writeOutcome(const MockRequest& request, const std::string& resource,
+                            const std::string& id, const WriteResult& result) const;
+
+  Tenant& tenant_;
+  const ScimOptions options_;
+  const std::string service_provider_config_;
+  const std::string resource_types_;
+  const std::string schemas_;
+};
+
+// A SCIM error response (RFC 7644 §3.12); scim_type may be empty.
+MockResponse scimError(int status, const std::string& scim_type, const std::string& detail);
+
+}  // namespace faultline::mocks

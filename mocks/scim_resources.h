@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "mocks/tenant.h"
+
+namespace faultline::mocks {
+
+inline constexpr std::string_view kScimUserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+inline constexpr std::string_view kScimGroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
+inline constexpr std::string_view kAccountExtension =
+    "urn:faultline:params:scim:schemas:extension:2.0:Account";
+inline constexpr std::string_view kGroupEntitlementsExtension =
+    "urn:faultline:params:scim:schemas:extension:2.0:GroupEntitlements";
+inline constexpr std::string_view kEntitlementSchema =
+    "urn:faultline:params:scim:schemas:core:2.0:Entitlement";
+inline constexpr std::string_view kListResponseSchema =
+    "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+inline constexpr std::string_view kErrorSchema = "urn:ietf:params:scim:api:messages:2.0:Error";
+inline constexpr std::string_view kPatchOpSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+// Writes SCIM resource representations straight into a string. `base` is the
+// absolute SCIM base URL used for meta.location. Callers hold the tenant's
+// read lock while the state is referenced.
+void writeUser(std::string& out, const TenantState& state, const Account& account,
+               std::string_view base);
+void writeGroup(std::string& out, const TenantState& state, const Group& group,
+                std::string_view base);
+void writeEntitlement(std::string& out, const Entitlement& entitlement, std::string_view base);
+
+std::string weakEtag(std::uint64_t version);
+// Parses `W/"12"` or `"12"`; nullopt for `*`, empty or malformed.
+std::optional<std::uint64_t> parseEtag(std::string_view etag);
+
+// Reads a User or Group representation (POST, PUT). Returns "" on success or
+// an error detail for a 400 invalidValue / invalidSyntax answer.
+std::string readUser(const nlohmann::json& body, Account& account);
+std::string readGroup(const nlohmann::json& body, Group& group);
+
+}  // namespace faultline::mocks

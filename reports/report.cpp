@@ -1,0 +1,31 @@
+#include "reports/report.h"
+
+namespace faultline::reports {
+
+const char* severityName(Severity s) {
+  switch (s) {
+    case Severity::Info:
+      return "info";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Error:
+      return "error";
+    case Severity::Critical:
+      return "critical";
+  }
+  return "unknown";
+}
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::Passed:
+      return "passed";
+    case Verdict::Failed:
+      return "failed";
+    case Verdict::Inconclusive:
+      return "inconclusive";
+  }
+  return "unknown";
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faultline::reports {
+
+// Version of the JSON report layout (docs/report-format.md). Bump on any
+// change a reader could notice; additions that old readers can ignore bump
+// the minor part recorded in kReportFormatMinor.
+inline constexpr int kReportFormatVersion = 1;
+inline constexpr int kReportFormatMinor = 0;
+
+enum class Severity { Info, Warning, Error, Critical };
+enum class Verdict { Passed, Failed, Inconclusive };
+
+// What a finding rests on: journal lines (requests the mock served) and the
+// connector's own output lines, quoted verbatim and capped.
+struct Evidence {
+  std::vector<std::string> journal;
+  std::vector<std::string> connector_output;
+};
+
+struct Finding {
+  std::string id;  // stable kind, e.g. "silent-loss", "protocol-violation"
+  Severity severity = Severity::Info;
+  std::string metric;     // the metric it hurts, e.g. "completeness.accounts"
+  std::string operation;  // label of the operation, "" for the whole drill
+  std::string title;
+  std::string detail;
+  Evidence evidence;
+};
+
+// Recall and precision of one object type in one sync.
+struct TypeScore {
+  std::string type;  // account, group, entitlement, grant, credential
+  std::size_t expected = 0;
+  std::size_t returned = 0;  // distinct ids the connector printed
+  std::size_t matched = 0;
+  std::size_t duplicates = 0;
+  std::size_t attribute_mismatches = 0;
+  double recall = 1.0;
+  double precision = 1.0;
+  std::vector<std::string> missing;  // capped; the totals below are exact
+  std::vector<std::string> phantom;
+  std::size_t missing_total = 0;
+  std::size_t phantom_total = 0;
+};
+
+struct ProcessSummary {
+  bool started = false;
+  std::string start_error;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  bool timed_out = false;
+  bool needed_kill = false;
+  bool left_processes = false;
+  std::int64_t duration_ms = 0;
+  std::uint64_t stdout_bytes = 0;
+  std::uint64_t stderr_bytes = 0;
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  std::vector<std::string> stderr_tail;  // last lines, secrets redacted
+};
+
+struct RevocationOutcome {
+  std::string action_id;
+  std::string action;  // remove_membership, remove_entitlement, deprovision
+  std::string account;
+  std::string target;  // group or entitlement id; "" for deprovision
+  bool privileged = false;
+  bool non_human = false;
+  std::string claimed;   // confirmed, failed, unconfirmed, missing
+  bool applied = false;  // ground truth after the operation
+  std::string outcome;   // confirmed-true, false-confirmation, honest-failure, false-alarm, ...
+  std::string detail;
+};
+
+struct OperationReport {
+  std::string label;
+  std::string kind;  // sync, revoke
+  std::int64_t started_ms = 0;
+  std::int64_t duration_ms = 0;
+  std::uint64_t requests = 0;  // journal entries during the operation
+  ProcessSummary process;
+  std::string declared_status;  // complete, partial, failed, missing
+  std::string declared_reason;
+  std::vector<TypeScore> completeness;
+  std::size_t dangling_references = 0;
+  std::vector<std::string> dangling;  // capped
+  std::vector<RevocationOutcome> revocations;
+  std::size_t protocol_violations = 0;
+};
+
+struct ConnectorInfo {
+  std::string name;
+  std::string version;
+  std::string manifest_path;
+  std::string command;
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;  // values holding credentials are redacted
+};
+
+struct ScenarioInfo {
+  std::string name;
+  std::string file;
+  std::string description;
+  std::size_t accounts = 0;
+  std::size_t groups = 0;
+  std::size_t entitlements = 0;
+  std::string dialect;
+};
+
+struct Report {
+  int format_version = kReportFormatVersion;
+  std::string tool_version;
+  std::string drill_id;
+  std::uint64_t seed = 0;
+  std::string started_at;  // UTC wall time, for people; never used in a decision
+  std::int64_t duration_ms = 0;
+  ScenarioInfo scenario;
+  ConnectorInfo connector;
+  Verdict verdict = Verdict::Passed;
+  std::string verdict_reason;
+  std::vector<OperationReport> operations;
+  std::vector<Finding> findings;
+  std::uint64_t journal_requests = 0;
+  std::string replay_command;
+};
+
+const char* severityName(Severity s);
+const char* verdictName(Verdict v);
+
+}  // namespace faultline::reports

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scenarios/config_error.h"
+
+namespace faultline::scenarios {
+
+// Parses a whole document; a syntax error becomes a ConfigError whose message
+// carries line and column.
+nlohmann::json parseJsonDocument(std::string_view text, const std::string& file);
+
+// Reads a file into a string; throws ConfigError naming the file on failure.
+std::string readFileOrThrow(const std::string& path);
+
+// Reads the fields of one JSON object into typed values, recording every
+// problem (wrong type, out of range, missing, unknown key) as a ConfigIssue
+// instead of stopping at the first. Call finish() once all fields are read so
+// unknown keys are reported with the list of allowed ones. Not thread-safe;
+// used only while loading.
+class ObjectReader {
+ public:
+  ObjectReader(const nlohmann::json& object, std::string pointer, std::vector<ConfigIssue>& issues);
+
+  bool valid() const { return valid_; }
+  bool has(const std::string& key) const;
+  std::string pointerTo(const std::string& key) const;
+
+  std::optional<std::string> string(const std::string& key, bool required);
+  std::string string(const std::string& key, std::string fallback);
+  std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t min,
+                       std::int64_t max, bool required = false);
+  std::optional<std::uint64_t> unsignedInteger(const std::string& key, bool required);
+  double number(const std::string& key, double fallback, double min, double max);
+  bool boolean(const std::string& key, bool fallback);
+  // The raw child for nested readers; records "missing" when required.
+  const nlohmann::json* child(const std::string& key, nlohmann::json::value_t type, bool required);
+
+  void finish();
+  void fail(const std::string& key, std::string message);
+
+ private:
+  const nlohmann::json* take(const std::string& key, bool required);
+
+  const nlohmann::json& object_;
+  std::string pointer_;
+  std::vector<ConfigIssue>& issues_;
+  std::set<std::string> allowed_;
+  bool valid_ = true;
+};
+
+std::string describeJsonType(const nlohmann::json& value);
+
+}  // namespace faultline::scenarios

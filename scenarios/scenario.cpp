@@ -1,0 +1,126 @@
+#include "scenarios/scenario.h"
+
+#include "scenarios/json_reader.h"
+
+namespace faultline::scenarios {
+namespace {
+
+using nlohmann::json;
+
+TenantSpec readTenant(const json& node, const std::string& pointer,
+                      std::vector<ConfigIssue>& issues) {
+  TenantSpec spec;
+  ObjectReader r(node, pointer, issues);
+  spec.accounts = static_cast<int>(r.integer("accounts", spec.accounts, 1, 1'000'000));
+  spec.groups = static_cast<int>(r.integer("groups", spec.groups, 1, 100'000));
+  spec.entitlements = static_cast<int>(r.integer("entitlements", spec.entitlements, 1, 100'000));
+  spec.nesting_depth = static_cast<int>(r.integer("nesting_depth", spec.nesting_depth, 1, 16));
+  spec.nhi_share = r.number("nhi_share", spec.nhi_share, 0.0, 1.0);
+  spec.privileged_share = r.number("privileged_share", spec.privileged_share, 0.0, 1.0);
+  spec.inactive_share = r.number("inactive_share", spec.inactive_share, 0.0, 1.0);
+  spec.api_keys_per_nhi =
+      static_cast<int>(r.integer("api_keys_per_nhi", spec.api_keys_per_nhi, 0, 16));
+  spec.max_groups_per_account =
+      static_cast<int>(r.integer("max_groups_per_account", spec.max_groups_per_account, 0, 64));
+  r.finish();
+  if (r.valid() && spec.nesting_depth > spec.groups) {
+    issues.push_back({pointer + "/nesting_depth", "must be <= groups (" +
+                                                      std::to_string(spec.groups) + "), got " +
+                                                      std::to_string(spec.nesting_depth)});
+  }
+  return spec;
+}
+
+TargetSpec readTarget(const json& node, const std::string& pointer,
+                      std::vector<ConfigIssue>& issues) {
+  TargetSpec spec;
+  ObjectReader r(node, pointer, issues);
+  spec.dialect = r.string("dialect", spec.dialect);
+  if (spec.dialect != "scim")
+    r.fail("dialect", "must be one of: scim, got \"" + spec.dialect + "\"");
+  spec.default_page_size =
+      static_cast<int>(r.integer("default_page_size", spec.default_page_size, 1, 10'000));
+  spec.max_page_size = static_cast<int>(r.integer("max_page_size", spec.max_page_size, 1, 10'000));
+  spec.token_ttl_seconds =
+      static_cast<int>(r.integer("token_ttl_seconds", spec.token_ttl_seconds, 1, 86'400));
+  r.finish();
+  if (r.valid() && spec.default_page_size > spec.max_page_size) {
+    issues.push_back({pointer + "/default_page_size",
+                      "must be <= max_page_size (" + std::to_string(spec.max_page_size) +
+                          "), got " + std::to_string(spec.default_page_size)});
+  }
+  return spec;
+}
+
+Operation readOperation(const json& node, const std::string& pointer,
+                        std::vector<ConfigIssue>& issues, int ordinal) {
+  Operation op;
+  ObjectReader r(node, pointer, issues);
+  const auto kind = r.string("op", true);
+  if (kind && *kind == "revoke") {
+    op.kind = OperationKind::Revoke;
+    op.revoke.remove_memberships = static_cast<int>(r.integer("remove_memberships", 0, 0, 10'000));
+    op.revoke.remove_entitlements =
+        static_cast<int>(r.integer("remove_entitlements", 0, 0, 10'000));
+    op.revoke.deprovision = static_cast<int>(r.integer("deprovision", 0, 0, 10'000));
+    if (r.valid() &&
+        op.revoke.remove_memberships + op.revoke.remove_entitlements + op.revoke.deprovision == 0) {
+      issues.push_back({pointer, "a revoke operation must ask for at least one action"});
+    }
+  } else if (kind && *kind != "sync") {
+    r.fail("op", "must be one of: sync, revoke, got \"" + *kind + "\"");
+  }
+  op.label =
+      r.string("label", std::string(operationKindName(op.kind)) + "-" + std::to_string(ordinal));
+  r.finish();
+  return op;
+}
+
+}  // namespace
+
+const char* operationKindName(OperationKind kind) {
+  return kind == OperationKind::Sync ? "sync" : "revoke";
+}
+
+Scenario parseScenario(std::string_view text, const std::string& file) {
+  const json doc = parseJsonDocument(text, file);
+  std::vector<ConfigIssue> issues;
+  Scenario s;
+  s.file = file;
+  ObjectReader r(doc, "", issues);
+  const auto version = r.integer("faultline_scenario", 0, 1, 1'000'000, true);
+  if (version > kScenarioFormatVersion) {
+    r.fail("faultline_scenario", "unsupported scenario format version " + std::to_string(version) +
+                                     "; this faultline reads version " +
+                                     std::to_string(kScenarioFormatVersion));
+  }
+  s.name = r.string("name", true).value_or("");
+  s.description = r.string("description", std::string());
+  s.seed = r.unsignedInteger("seed", false).value_or(s.seed);
+  if (const auto* t = r.child("tenant", json::value_t::object, false))
+    s.tenant = readTenant(*t, "/tenant", issues);
+  if (const auto* t = r.child("target", json::value_t::object, false))
+    s.target = readTarget(*t, "/target", issues);
+  if (const auto* ops = r.child("operations", json::value_t::array, true)) {
+    if (ops->empty()) issues.push_back({"/operations", "must hold at least one operation"});
+    int counts[2] = {0, 0};
+    for (std::size_t i = 0; i < ops->size(); ++i) {
+      const auto ptr = "/operations/" + std::to_string(i);
+      const auto& node = (*ops)[i];
+      const bool is_revoke = node.is_object() && node.value("op", std::string()) == "revoke";
+      s.operations.push_back(readOperation(node, ptr, issues, ++counts[is_revoke ? 1 : 0]));
+    }
+  }
+  r.finish();
+  if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {
+    issues.push_back({"/name", "must be a single line"});
+  }
+  if (!issues.empty()) throw ConfigError(file, std::move(issues));
+  return s;
+}
+
+Scenario loadScenario(const std::string& path) {
+  return parseScenario(readFileOrThrow(path), path);
+}
+
+}  // namespace faultline::scenarios
