@@ -33,6 +33,11 @@ std::vector<JournalEntry> Journal::entriesSince(std::uint64_t after_seq) const {
   return out;
 }
 
+std::uint64_t Journal::lastSeq() const {
+  std::lock_guard lock(mutex_);
+  return next_seq_;
+}
+
 std::size_t Journal::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

@@ -37,6 +37,8 @@ class Journal {
   // Entries with seq > after_seq, in seq order.
   std::vector<JournalEntry> entriesSince(std::uint64_t after_seq) const;
   std::size_t size() const;
+  // The highest sequence number handed out so far.
+  std::uint64_t lastSeq() const;
 
  private:
   mutable std::mutex mutex_;

@@ -33,6 +33,7 @@ class MockTarget {
   const Tenant& tenant() const { return tenant_; }
   Journal& journal() { return journal_; }
   TokenIssuer& issuer() { return issuer_; }
+  const TokenIssuer& issuer() const { return issuer_; }
 
  private:
   Tenant tenant_;

@@ -1,0 +1,224 @@
+#include "harness/cli.h"
+
+#include <signal.h>
+
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include "harness/drill.h"
+#include "harness/manifest.h"
+#include "harness/process_runner.h"
+#include "mocks/clock.h"
+#include "mocks/mock_target.h"
+#include "reports/json_report.h"
+#include "scenarios/config_error.h"
+#include "scenarios/json_reader.h"
+#include "scenarios/scenario.h"
+
+namespace faultline::harness {
+namespace {
+
+constexpr const char* kHelp = R"(faultline: chaos drills for identity connectors
+
+usage:
+  faultline run --connector MANIFEST --scenario FILE [--seed N] [--out DIR] [--quiet]
+      Serve the scenario's mock tenant, run the connector's operations against
+      it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
+      faultline-out). The seed defaults to the scenario's.
+  faultline validate FILE...
+      Check scenario and connector manifest files; print every problem as
+      file:/json/pointer: message.
+  faultline mock --scenario FILE [--seed N] [--port P]
+      Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
+      SCIM base URL, token URL and client credentials, for developing a
+      connector by hand.
+  faultline --help | --version
+
+exit codes:
+  0  the drill passed (validate: every file is valid)
+  1  the drill failed acceptance or was inconclusive
+  2  usage error, invalid scenario or manifest, connector not found or not
+     executable
+
+docs: docs/connector-protocol.md, docs/scenario-format.md, docs/report-format.md
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Parses "--name value" pairs and bare flags; positional arguments are kept.
+struct Options {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> flags;
+  std::vector<std::string> positional;
+
+  static Options parse(const std::vector<std::string>& args,
+                       const std::vector<std::string>& with_value,
+                       const std::vector<std::string>& bare) {
+    Options o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a.rfind("--", 0) != 0) {
+        o.positional.push_back(a);
+      } else if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+        if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
+        o.values[a] = args[++i];
+      } else if (std::find(bare.begin(), bare.end(), a) != bare.end()) {
+        o.flags.push_back(a);
+      } else {
+        throw UsageError("unknown option " + a);
+      }
+    }
+    return o;
+  }
+  std::string required(const std::string& name) const {
+    auto it = values.find(name);
+    if (it == values.end()) throw UsageError(name + " is required");
+    return it->second;
+  }
+  bool has(const std::string& flag) const {
+    return std::find(flags.begin(), flags.end(), flag) != flags.end();
+  }
+  std::optional<std::uint64_t> seed() const {
+    auto it = values.find("--seed");
+    if (it == values.end()) return std::nullopt;
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    if (ec != std::errc() || p != it->second.data() + it->second.size()) {
+      throw UsageError("--seed must be an integer in [0, 2^64), got \"" + it->second + "\"");
+    }
+    return v;
+  }
+};
+
+std::string reportFileName(const scenarios::Scenario& s, std::uint64_t seed) {
+  std::string name;
+  for (char c : s.name)
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  return name + "-seed" + std::to_string(seed) + ".json";
+}
+
+int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const Options o =
+      Options::parse(args, {"--connector", "--scenario", "--seed", "--out"}, {"--quiet"});
+  const std::string manifest_path = o.required("--connector");
+  const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
+  const Manifest manifest = loadManifest(manifest_path);
+  std::string error;
+  if (!resolveConnectorCommand(manifest, &error)) {
+    err << manifest_path << ":/command: " << error << "\n";
+    return kExitUsage;
+  }
+  DrillOptions options;
+  options.seed = o.seed();
+  if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
+  options.connector_path = manifest_path;
+  options.progress = o.has("--quiet") ? nullptr : &out;
+  const reports::Report report = runDrill(scenario, manifest, options);
+  const std::string path =
+      (std::filesystem::path(options.out_dir) / reportFileName(scenario, report.seed)).string();
+  reports::writeFileAtomically(path, reports::renderJsonReport(report));
+  out << reports::renderSummary(report);
+  out << "report: " << path << "\n";
+  return report.verdict == reports::Verdict::Passed ? kExitPassed : kExitFailed;
+}
+
+int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const Options o = Options::parse(args, {}, {});
+  if (o.positional.empty()) throw UsageError("validate needs at least one file");
+  int status = kExitPassed;
+  for (const auto& file : o.positional) {
+    try {
+      const auto doc = scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
+      if (doc.is_object() && doc.contains("faultline_manifest")) {
+        loadManifest(file);
+        out << file << ": valid connector manifest\n";
+      } else {
+        const auto s = scenarios::loadScenario(file);
+        out << file << ": valid scenario \"" << s.name << "\" (" << s.operations.size()
+            << " operations)\n";
+      }
+    } catch (const scenarios::ConfigError& e) {
+      err << e.what() << "\n";
+      status = kExitUsage;
+    }
+  }
+  return status;
+}
+
+int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+  const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
+  const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
+  const std::uint64_t seed = o.seed().value_or(scenario.seed);
+  mocks::MockServerOptions server;
+  if (auto it = o.values.find("--port"); it != o.values.end()) {
+    auto [p, ec] =
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), server.port);
+    if (ec != std::errc() || server.port < 0 || server.port > 65535)
+      throw UsageError("--port must be 0..65535");
+  }
+  // Block the signals before any thread starts so that only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  mocks::SteadyClock clock;
+  mocks::MockTarget target(scenario, seed, clock, server);
+  target.start();
+  const auto state = target.tenant().snapshot();
+  out << "faultline mock: scenario " << scenario.name << ", seed " << seed << ", "
+      << state.accounts.size() << " accounts, " << state.groups.size() << " groups, "
+      << state.entitlements.size() << " entitlements\n"
+      << "  SCIM base URL  " << target.apiBaseUrl() << "\n"
+      << "  token URL      " << target.tokenUrl() << "  (client_credentials, HTTP Basic)\n"
+      << "  client_id      " << target.client().client_id << "\n"
+      << "  client_secret  " << target.client().client_secret << "\n"
+      << "Ctrl-C to stop." << std::endl;
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  target.stop();
+  out << "faultline mock: stopped after " << target.journal().size() << " requests" << std::endl;
+  return kExitPassed;
+}
+
+}  // namespace
+
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&)>;
+  static const std::map<std::string, Command> kCommands = {
+      {"run", commandRun}, {"validate", commandValidate}, {"mock", commandMock}};
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    out << kHelp;
+    return args.empty() ? kExitUsage : kExitPassed;
+  }
+  if (args[0] == "--version") {
+    out << "faultline " << FAULTLINE_VERSION
+        << " (connector protocol 1, scenario format 1, report format 1)\n";
+    return kExitPassed;
+  }
+  const auto command = kCommands.find(args[0]);
+  if (command == kCommands.end()) {
+    err << "faultline: unknown command \"" << args[0] << "\"; see faultline --help\n";
+    return kExitUsage;
+  }
+  try {
+    return command->second({args.begin() + 1, args.end()}, out, err);
+  } catch (const UsageError& e) {
+    err << "faultline " << args[0] << ": " << e.what() << "; see faultline --help\n";
+    return kExitUsage;
+  } catch (const scenarios::ConfigError& e) {
+    err << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::runtime_error& e) {
+    err << "faultline " << args[0] << ": " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace faultline::harness

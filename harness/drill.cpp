@@ -1,0 +1,240 @@
+#include "harness/drill.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <ostream>
+
+#include "harness/completeness.h"
+#include "harness/evidence.h"
+#include "harness/findings.h"
+#include "harness/process_runner.h"
+#include "harness/revocation.h"
+#include "mocks/clock.h"
+#include "mocks/mock_target.h"
+#include "mocks/seeded_rng.h"
+
+namespace faultline::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using reports::OperationReport;
+
+std::string utcNow() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string shellQuote(const std::string& s) {
+  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:") ==
+      std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+reports::ProcessSummary summarise(const ProcessResult& p, const std::vector<std::string>& secrets) {
+  reports::ProcessSummary s;
+  s.started = p.started;
+  s.start_error = p.start_error;
+  s.exit_code = p.exit_code;
+  s.signal = p.term_signal;
+  s.timed_out = p.timed_out;
+  s.needed_kill = p.needed_kill;
+  s.left_processes = p.left_processes || p.pipes_held_open;
+  s.duration_ms = p.duration.count();
+  s.stdout_bytes = p.stdout_bytes;
+  s.stderr_bytes = p.stderr_bytes;
+  s.stdout_truncated = p.stdout_truncated;
+  s.stderr_truncated = p.stderr_truncated;
+  s.stderr_tail = tailLines(p.stderr_data, 20, secrets);
+  return s;
+}
+
+// Holds what every operation of one drill shares.
+class DrillRun {
+ public:
+  DrillRun(const scenarios::Scenario& scenario, const Manifest& manifest,
+           const DrillOptions& options)
+      : scenario_(scenario),
+        manifest_(manifest),
+        options_(options),
+        seed_(options.seed.value_or(scenario.seed)),
+        target_(scenario, seed_, clock_) {}
+
+  reports::Report run();
+
+ private:
+  ProcessResult runConnector(const std::string& operation, const std::string& stdin_data);
+  void runSync(const scenarios::Operation& op, OperationReport& rep);
+  void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
+  std::vector<std::string> secrets() const;
+  void say(const std::string& line) const {
+    if (options_.progress != nullptr) *options_.progress << line << std::endl;
+  }
+
+  const scenarios::Scenario& scenario_;
+  const Manifest& manifest_;
+  const DrillOptions& options_;
+  const std::uint64_t seed_;
+  mocks::SteadyClock clock_;
+  mocks::MockTarget target_;
+  std::string drill_id_;
+  std::string executable_;
+  std::string state_dir_;
+  std::vector<reports::Finding> findings_;
+};
+
+std::vector<std::string> DrillRun::secrets() const {
+  std::vector<std::string> out = target_.issuer().issuedTokens();
+  out.push_back(target_.client().client_secret);
+  return out;
+}
+
+ProcessResult DrillRun::runConnector(const std::string& operation, const std::string& stdin_data) {
+  PlaceholderValues values{operation,
+                           target_.apiBaseUrl(),
+                           target_.tokenUrl(),
+                           target_.client().client_id,
+                           target_.client().client_secret,
+                           state_dir_,
+                           manifest_.dir,
+                           drill_id_};
+  ProcessSpec spec;
+  spec.executable = executable_;
+  for (const auto& a : manifest_.args) spec.args.push_back(expandPlaceholders(a, values));
+  for (const auto& [k, v] : manifest_.env) spec.env[k] = expandPlaceholders(v, values);
+  spec.working_dir = manifest_.dir;
+  spec.stdin_data = stdin_data;
+  spec.timeout = std::chrono::seconds(manifest_.timeout_seconds);
+  return runProcess(spec);
+}
+
+void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
+  const auto before = target_.tenant().snapshot();
+  const auto mark = target_.journal().lastSeq();
+  const ProcessResult process = runConnector("sync", "");
+  const auto after = target_.tenant().snapshot();
+  const auto journal = target_.journal().entriesSince(mark);
+  const ConnectorOutput output =
+      parseConnectorOutput(process.stdout_data, Operation::Sync, process.stdout_truncated);
+  const CompletenessScore score = scoreCompleteness(before, after, output);
+  const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
+  addProcessFindings(ev, findings_);
+  addProtocolFindings(ev, findings_);
+  addCompletenessFindings(ev, score, findings_);
+  addSecretFindings(ev, findings_);
+  rep.process = summarise(process, ev.secrets);
+  rep.requests = journal.size();
+  rep.declared_status = output.status ? output.status->status : "missing";
+  rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
+  rep.completeness = score.types;
+  rep.dangling_references = score.dangling_total;
+  rep.dangling = score.dangling;
+  rep.protocol_violations = output.violation_count;
+  say("  " + op.label + ": declared " + rep.declared_status + ", min recall " +
+      std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests");
+}
+
+void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationReport& rep) {
+  const auto actions = selectRevokeActions(target_.tenant().snapshot(), op.revoke, seed_, index);
+  std::set<std::string> ids;
+  for (const auto& a : actions) ids.insert(a.id);
+  const auto mark = target_.journal().lastSeq();
+  const ProcessResult process = runConnector("revoke", encodeActions(actions));
+  const auto after = target_.tenant().snapshot();
+  const auto journal = target_.journal().entriesSince(mark);
+  const ConnectorOutput output =
+      parseConnectorOutput(process.stdout_data, Operation::Revoke, process.stdout_truncated, ids);
+  rep.revocations = judgeRevocations(actions, output, after);
+  const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
+  addProcessFindings(ev, findings_);
+  addProtocolFindings(ev, findings_);
+  addRevocationFindings(ev, rep.revocations, findings_);
+  addSecretFindings(ev, findings_);
+  rep.process = summarise(process, ev.secrets);
+  rep.requests = journal.size();
+  rep.declared_status = output.status ? output.status->status : "missing";
+  rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
+  rep.protocol_violations = output.violation_count;
+  std::size_t confirmed = 0;
+  for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
+  say("  " + op.label + ": " + std::to_string(confirmed) + "/" + std::to_string(actions.size()) +
+      " actions confirmed and true, " + std::to_string(journal.size()) + " requests");
+}
+
+reports::Report DrillRun::run() {
+  reports::Report report;
+  report.tool_version = FAULTLINE_VERSION;
+  report.seed = seed_;
+  report.started_at = utcNow();
+  drill_id_ =
+      "drill-" + std::to_string(mocks::mix64(seed_ ^ mocks::hashString(scenario_.name)) % 1000000);
+  std::string error;
+  const auto resolved = resolveConnectorCommand(manifest_, &error);
+  if (!resolved) throw std::runtime_error(error);
+  executable_ = *resolved;
+  state_dir_ = (fs::absolute(options_.out_dir) / "state" / drill_id_).string();
+  fs::remove_all(state_dir_);
+  fs::create_directories(state_dir_);
+  target_.start();
+  say("faultline: drill " + drill_id_ + ", scenario " + scenario_.name + ", seed " +
+      std::to_string(seed_) + ", connector " + manifest_.name + ", target " + target_.apiBaseUrl());
+  const auto started = clock_.nowMs();
+  int revoke_index = 0;
+  for (const auto& op : scenario_.operations) {
+    OperationReport rep;
+    rep.label = op.label;
+    rep.kind = scenarios::operationKindName(op.kind);
+    rep.started_ms = clock_.nowMs();
+    if (op.kind == scenarios::OperationKind::Sync && manifest_.operations.count("sync") != 0) {
+      runSync(op, rep);
+    } else if (op.kind == scenarios::OperationKind::Revoke &&
+               manifest_.operations.count("revoke") != 0) {
+      runRevoke(op, ++revoke_index, rep);
+    } else {
+      reports::Finding f;
+      f.id = "operation-unsupported";
+      f.severity = reports::Severity::Error;
+      f.metric = "process";
+      f.operation = op.label;
+      f.title = "The connector's manifest does not offer the " + rep.kind + " operation";
+      findings_.push_back(std::move(f));
+      rep.declared_status = "unsupported";
+    }
+    rep.duration_ms = clock_.nowMs() - rep.started_ms;
+    report.operations.push_back(std::move(rep));
+  }
+  target_.stop();
+  report.duration_ms = clock_.nowMs() - started;
+  report.journal_requests = target_.journal().size();
+  report.drill_id = drill_id_;
+  report.findings = std::move(findings_);
+  report.verdict = decideVerdict(report.findings, report.verdict_reason);
+  const auto state = target_.tenant().snapshot();
+  report.scenario = {scenario_.name,          scenario_.file,      scenario_.description,
+                     state.accounts.size(),   state.groups.size(), state.entitlements.size(),
+                     scenario_.target.dialect};
+  report.connector = {manifest_.name,    manifest_.version, options_.connector_path,
+                      manifest_.command, manifest_.args,    redactedEnv(manifest_)};
+  report.replay_command = "faultline run --connector " + shellQuote(options_.connector_path) +
+                          " --scenario " + shellQuote(scenario_.file) + " --seed " +
+                          std::to_string(seed_);
+  return report;
+}
+
+}  // namespace
+
+reports::Report runDrill(const scenarios::Scenario& scenario, const Manifest& manifest,
+                         const DrillOptions& options) {
+  DrillRun run(scenario, manifest, options);
+  return run.run();
+}
+
+}  // namespace faultline::harness

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "harness/manifest.h"
+#include "reports/report.h"
+#include "scenarios/scenario.h"
+
+namespace faultline::harness {
+
+struct DrillOptions {
+  std::optional<std::uint64_t> seed;  // overrides the scenario's seed
+  std::string out_dir = "faultline-out";
+  std::string connector_path;        // the manifest path as given, for the replay command
+  std::ostream* progress = nullptr;  // human progress lines; null for none
+};
+
+// Runs one drill: the scenario's mock target, the connector for each
+// operation, the scorers. Never throws for anything the connector does; a
+// failure to set up the drill itself (no port, no state directory) throws
+// std::runtime_error.
+reports::Report runDrill(const scenarios::Scenario& scenario, const Manifest& manifest,
+                         const DrillOptions& options);
+
+}  // namespace faultline::harness

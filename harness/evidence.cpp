@@ -1,0 +1,53 @@
+#include "harness/evidence.h"
+
+namespace faultline::harness {
+
+std::string formatJournalEntry(const mocks::JournalEntry& e) {
+  std::string line =
+      "#" + std::to_string(e.seq) + " +" + std::to_string(e.t_ms) + "ms " + e.method + " " + e.path;
+  if (!e.query.empty()) line += "?" + e.query;
+  line += " -> " + std::to_string(e.status) + " " + std::to_string(e.bytes_out) + "B";
+  if (!e.token_id.empty()) line += " " + e.token_id;
+  if (!e.note.empty()) line += " [" + e.note + "]";
+  return line;
+}
+
+std::vector<std::string> journalEvidence(
+    const std::vector<mocks::JournalEntry>& entries,
+    const std::function<bool(const mocks::JournalEntry&)>& keep, std::size_t limit) {
+  std::vector<std::string> out;
+  std::size_t matched = 0;
+  for (const auto& e : entries) {
+    if (!keep(e)) continue;
+    if (++matched <= limit) out.push_back(formatJournalEntry(e));
+  }
+  if (matched > limit) out.push_back("... and " + std::to_string(matched - limit) + " more");
+  return out;
+}
+
+std::string redactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.size() < 8) continue;
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+      text.replace(pos, secret.size(), "<redacted>");
+    }
+  }
+  return text;
+}
+
+std::vector<std::string> tailLines(const std::string& text, std::size_t lines,
+                                   const std::vector<std::string>& secrets) {
+  std::vector<std::string> out;
+  std::size_t end = text.size();
+  while (end > 0 && out.size() < lines) {
+    if (text[end - 1] == '\n') --end;
+    const auto start = text.rfind('\n', end == 0 ? 0 : end - 1);
+    const std::size_t from = start == std::string::npos ? 0 : start + 1;
+    out.insert(out.begin(), redactSecrets(text.substr(from, end - from).substr(0, 500), secrets));
+    if (start == std::string::npos) break;
+    end = start;
+  }
+  return out;
+}
+
+}  // namespace faultline::harness

@@ -1,0 +1,239 @@
+#include "harness/findings.h"
+
+#include <algorithm>
+
+#include "harness/evidence.h"
+
+namespace faultline::harness {
+namespace {
+
+using reports::Finding;
+using reports::Severity;
+
+std::string outputLine(const OperationEvidence& op, std::size_t line) {
+  if (line == 0 || line > op.output->lines.size()) return "";
+  return "stdout:" + std::to_string(line) + ": " +
+         redactSecrets(op.output->lines[line - 1].substr(0, 400), op.secrets);
+}
+
+std::string statusLine(const OperationEvidence& op) {
+  return op.output->status ? outputLine(op, op.output->status->line) : "(no status line)";
+}
+
+Finding make(const OperationEvidence& op, std::string id, Severity severity, std::string metric,
+             std::string title, std::string detail) {
+  Finding f;
+  f.id = std::move(id);
+  f.severity = severity;
+  f.metric = std::move(metric);
+  f.operation = op.label;
+  f.title = std::move(title);
+  f.detail = redactSecrets(std::move(detail), op.secrets);
+  return f;
+}
+
+std::string joinIds(const std::vector<std::string>& ids, std::size_t total) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  if (total > ids.size()) out += " ... (" + std::to_string(total) + " in all)";
+  return out;
+}
+
+// The list requests of the resource a type is read from, as evidence that
+// the connector stopped paging.
+std::string resourceOf(const std::string& type) {
+  if (type == "account" || type == "credential") return "/Users";
+  if (type == "group") return "/Groups";
+  if (type == "entitlement") return "/Entitlements";
+  return "";
+}
+
+}  // namespace
+
+void addProcessFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  const ProcessResult& p = *op.process;
+  const auto tail = tailLines(p.stderr_data, 10, op.secrets);
+  auto add = [&](std::string id, Severity s, std::string title, std::string detail) {
+    Finding f = make(op, std::move(id), s, "process", std::move(title), std::move(detail));
+    f.evidence.connector_output = tail;
+    out.push_back(std::move(f));
+  };
+  if (!p.started)
+    return add("connector-start-failed", Severity::Error, "The connector could not be started",
+               p.start_error);
+  if (p.timed_out) {
+    add("connector-timeout", Severity::Error, "The connector exceeded its timeout and was killed",
+        std::string("killed with SIGTERM") + (p.needed_kill ? ", then SIGKILL" : ""));
+  } else if (p.term_signal) {
+    add("connector-crashed", Severity::Error, "The connector died from a signal",
+        "signal " + std::to_string(*p.term_signal));
+  } else if (p.exit_code && *p.exit_code != 0) {
+    add("connector-exit-nonzero", Severity::Error, "The connector exited with a non-zero status",
+        "exit code " + std::to_string(*p.exit_code));
+  }
+  if (p.left_processes || p.pipes_held_open) {
+    add("connector-left-processes", Severity::Warning,
+        "The connector left processes running after it exited",
+        "faultline killed the rest of its process group");
+  }
+  if (p.stderr_truncated) {
+    add("stderr-flood", Severity::Warning, "The connector's stderr exceeded the cap",
+        std::to_string(p.stderr_bytes) + " bytes written; only the first part was kept");
+  }
+}
+
+void addProtocolFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  const ConnectorOutput& o = *op.output;
+  if (o.violation_count == 0) return;
+  std::string detail = std::to_string(o.violation_count) + " line(s) broke connector protocol v1";
+  Finding f = make(op, "protocol-violation", Severity::Error, "protocol",
+                   "The connector's output broke the contract", detail);
+  for (const auto& v : o.violations) {
+    if (f.evidence.connector_output.size() >= 20) break;
+    const std::string where = v.line == 0 ? "stdout" : "stdout:" + std::to_string(v.line);
+    f.evidence.connector_output.push_back(
+        where + ": " + v.message +
+        (v.excerpt.empty() ? "" : " | " + redactSecrets(v.excerpt, op.secrets)));
+  }
+  out.push_back(std::move(f));
+}
+
+void addCompletenessFindings(const OperationEvidence& op, const CompletenessScore& score,
+                             std::vector<Finding>& out) {
+  const std::string declared = op.output->status ? op.output->status->status : "missing";
+  for (const auto& t : score.types) {
+    const std::string metric = "completeness." + t.type + "s";
+    if (t.missing_total > 0) {
+      const bool silent = declared == "complete";
+      Finding f =
+          make(op, silent ? "silent-loss" : "declared-incomplete",
+               silent ? Severity::Critical : Severity::Error, metric,
+               silent ? "Declared complete but " + std::to_string(t.missing_total) + " " + t.type +
+                            "(s) are missing"
+                      : "Sync declared " + declared + "; " + std::to_string(t.missing_total) + " " +
+                            t.type + "(s) are missing",
+               "missing " + t.type + " ids: " + joinIds(t.missing, t.missing_total) +
+                   (silent ? "" : " (reason given: \"" + op.output->status->reason + "\")"));
+      const std::string resource = resourceOf(t.type);
+      f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
+        return e.method == "GET" && !resource.empty() && e.path.size() >= resource.size() &&
+               e.path.compare(e.path.size() - resource.size(), resource.size(), resource) == 0;
+      });
+      f.evidence.connector_output.push_back(statusLine(op));
+      out.push_back(std::move(f));
+    }
+    if (t.phantom_total > 0) {
+      Finding f = make(op, "phantom-records", Severity::Error, metric,
+                       std::to_string(t.phantom_total) + " " + t.type +
+                           "(s) returned that the target never held",
+                       "phantom ids: " + joinIds(t.phantom, t.phantom_total));
+      out.push_back(std::move(f));
+    }
+    if (t.duplicates > 0) {
+      out.push_back(make(op, "duplicate-records", Severity::Warning, metric,
+                         std::to_string(t.duplicates) + " duplicate " + t.type + " line(s)",
+                         "the same id was printed more than once"));
+    }
+  }
+  std::size_t mismatches = 0;
+  for (const auto& t : score.types) mismatches += t.attribute_mismatches;
+  if (mismatches > 0) {
+    Finding f = make(
+        op, "attribute-mismatch", Severity::Error, "completeness.attributes",
+        std::to_string(mismatches) + " record(s) carry values that differ from the target",
+        "canonical attributes compared: userName, displayName, active, accountType, privileged, "
+        "credential owner and state");
+    f.evidence.connector_output = score.attribute_examples;
+    out.push_back(std::move(f));
+  }
+  if (score.dangling_total > 0) {
+    Finding f = make(
+        op, "dangling-reference", Severity::Error, "completeness.references",
+        std::to_string(score.dangling_total) +
+            " grant(s) or credential(s) point at objects not returned",
+        "every grant's principal and target, and every credential's owner, must also be returned");
+    f.evidence.connector_output = score.dangling;
+    out.push_back(std::move(f));
+  }
+  if (declared == "partial" && score.complete()) {
+    Finding f =
+        make(op, "needless-partial", Severity::Info, "honesty",
+             "Declared partial although every record was returned", op.output->status->reason);
+    f.evidence.connector_output.push_back(statusLine(op));
+    out.push_back(std::move(f));
+  }
+}
+
+void addRevocationFindings(const OperationEvidence& op,
+                           const std::vector<reports::RevocationOutcome>& outcomes,
+                           std::vector<Finding>& out) {
+  for (const auto& o : outcomes) {
+    const std::string who = o.account + (o.target.empty() ? "" : " / " + o.target) +
+                            (o.privileged ? " (privileged" : " (") +
+                            (o.non_human ? " non-human)" : ")");
+    Finding f;
+    if (o.outcome == "false-confirmation") {
+      f = make(op, "false-confirmation", Severity::Critical, "revocation",
+               o.action + " " + o.action_id + " confirmed but access remains",
+               who + ": " + o.detail);
+    } else if (o.outcome == "honest-failure") {
+      f = make(op, "revocation-failed", Severity::Error, "revocation",
+               o.action + " " + o.action_id + " not applied (the connector said " + o.claimed + ")",
+               who + ": " + o.detail);
+    } else if (o.outcome == "unreported") {
+      f = make(op, "revocation-unreported", Severity::Error, "revocation",
+               o.action + " " + o.action_id + " has no result line",
+               who + (o.applied ? ": applied" : ": not applied"));
+    } else if (o.outcome == "false-alarm" || o.outcome == "unconfirmed-applied") {
+      f = make(op, o.outcome, Severity::Warning, "revocation",
+               o.action + " " + o.action_id + " applied but the connector said " + o.claimed,
+               who + ": " + o.detail);
+    } else {
+      continue;
+    }
+    f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
+      return e.path.find(o.account) != std::string::npos ||
+             (!o.target.empty() && e.path.find(o.target) != std::string::npos);
+    });
+    for (const auto& r : op.output->results) {
+      if (r.id == o.action_id) f.evidence.connector_output.push_back(outputLine(op, r.line));
+    }
+    out.push_back(std::move(f));
+  }
+}
+
+void addSecretFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  const ProcessResult& p = *op.process;
+  for (const auto* stream : {&p.stdout_data, &p.stderr_data}) {
+    const bool leaked =
+        std::any_of(op.secrets.begin(), op.secrets.end(), [&](const std::string& s) {
+          return s.size() >= 8 && stream->find(s) != std::string::npos;
+        });
+    if (!leaked) continue;
+    const bool is_stdout = stream == &p.stdout_data;
+    Finding f =
+        make(op, "secret-leak", Severity::Critical, "behaviour.secret_hygiene",
+             std::string("A drill credential appeared in the connector's ") +
+                 (is_stdout ? "stdout" : "stderr"),
+             "the client secret or a bearer token was printed; the evidence below is redacted");
+    f.evidence.connector_output = tailLines(*stream, 3, op.secrets);
+    out.push_back(std::move(f));
+  }
+}
+
+reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string& reason) {
+  std::size_t critical = 0, errors = 0;
+  for (const auto& f : findings) {
+    critical += f.severity == Severity::Critical;
+    errors += f.severity == Severity::Error;
+  }
+  if (critical + errors == 0) {
+    reason = "no finding at error or critical severity";
+    return reports::Verdict::Passed;
+  }
+  reason =
+      std::to_string(critical) + " critical and " + std::to_string(errors) + " error finding(s)";
+  return reports::Verdict::Failed;
+}
+
+}  // namespace faultline::harness

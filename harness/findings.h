@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/completeness.h"
+#include "harness/process_runner.h"
+#include "harness/protocol.h"
+#include "mocks/journal.h"
+#include "reports/report.h"
+
+namespace faultline::harness {
+
+// What one operation left behind, for turning into findings.
+struct OperationEvidence {
+  std::string label;
+  const ProcessResult* process = nullptr;
+  const ConnectorOutput* output = nullptr;
+  const std::vector<mocks::JournalEntry>* journal = nullptr;  // this operation's requests
+  std::vector<std::string> secrets;                           // never quoted
+};
+
+// Each adds the findings its rule yields (docs/scoring.md names every id).
+void addProcessFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
+void addProtocolFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
+void addCompletenessFindings(const OperationEvidence& op, const CompletenessScore& score,
+                             std::vector<reports::Finding>& out);
+void addRevocationFindings(const OperationEvidence& op,
+                           const std::vector<reports::RevocationOutcome>& outcomes,
+                           std::vector<reports::Finding>& out);
+void addSecretFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
+
+// Failed when any finding is error or critical; otherwise passed.
+reports::Verdict decideVerdict(const std::vector<reports::Finding>& findings, std::string& reason);
+
+}  // namespace faultline::harness

@@ -1,0 +1,181 @@
+#include "harness/manifest.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+#include "harness/process_runner.h"
+#include "scenarios/json_reader.h"
+
+namespace faultline::harness {
+namespace {
+
+using nlohmann::json;
+using scenarios::ConfigIssue;
+using scenarios::ObjectReader;
+
+const std::set<std::string>& knownPlaceholders() {
+  static const std::set<std::string> kNames = {"operation",    "target_url",    "token_url",
+                                               "client_id",    "client_secret", "state_dir",
+                                               "manifest_dir", "drill_id"};
+  return kNames;
+}
+
+// Returns "" when every placeholder in `text` is known and braces balance.
+std::string checkPlaceholders(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
+      ++i;
+      continue;
+    }
+    if (text[i] == '}')
+      return "unbalanced '}' at offset " + std::to_string(i) + " (write }} for a literal brace)";
+    if (text[i] != '{') continue;
+    const auto close = text.find('}', i);
+    if (close == std::string::npos)
+      return "unterminated placeholder at offset " + std::to_string(i);
+    const std::string name = text.substr(i + 1, close - i - 1);
+    if (knownPlaceholders().count(name) == 0) {
+      std::string allowed;
+      for (const auto& n : knownPlaceholders()) allowed += (allowed.empty() ? "" : ", ") + n;
+      return "unknown placeholder {" + name + "}; known: " + allowed;
+    }
+    i = close;
+  }
+  return "";
+}
+
+void readArgs(ObjectReader& r, Manifest& m, std::vector<ConfigIssue>& issues) {
+  const json* args = r.child("args", json::value_t::array, false);
+  if (args == nullptr) return;
+  for (std::size_t i = 0; i < args->size(); ++i) {
+    const auto pointer = "/args/" + std::to_string(i);
+    if (!(*args)[i].is_string()) {
+      issues.push_back(
+          {pointer, "must be a string, got " + scenarios::describeJsonType((*args)[i])});
+      continue;
+    }
+    m.args.push_back((*args)[i].get<std::string>());
+    if (auto e = checkPlaceholders(m.args.back()); !e.empty()) issues.push_back({pointer, e});
+  }
+}
+
+void readEnv(ObjectReader& r, Manifest& m, std::vector<ConfigIssue>& issues) {
+  const json* env = r.child("env", json::value_t::object, false);
+  if (env == nullptr) return;
+  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
+  for (const auto& [key, value] : env->items()) {
+    const auto pointer = "/env/" + scenarios::escapePointerToken(key);
+    if (!std::regex_match(key, kName)) {
+      issues.push_back({pointer, "is not a valid environment variable name"});
+    } else if (!value.is_string()) {
+      issues.push_back({pointer, "must be a string, got " + scenarios::describeJsonType(value)});
+    } else if (auto e = checkPlaceholders(value.get<std::string>()); !e.empty()) {
+      issues.push_back({pointer, e});
+    } else {
+      m.env[key] = value.get<std::string>();
+    }
+  }
+}
+
+void readOperations(ObjectReader& r, Manifest& m, std::vector<ConfigIssue>& issues) {
+  const json* ops = r.child("operations", json::value_t::array, true);
+  if (ops == nullptr) return;
+  for (std::size_t i = 0; i < ops->size(); ++i) {
+    const auto& op = (*ops)[i];
+    if (!op.is_string() || (op != "sync" && op != "revoke")) {
+      issues.push_back({"/operations/" + std::to_string(i),
+                        "must be \"sync\" or \"revoke\", got " +
+                            (op.is_string() ? "\"" + op.get<std::string>() + "\""
+                                            : scenarios::describeJsonType(op))});
+      continue;
+    }
+    m.operations.insert(op.get<std::string>());
+  }
+  if (ops->empty()) issues.push_back({"/operations", "must name at least one operation"});
+}
+
+}  // namespace
+
+Manifest parseManifest(std::string_view text, const std::string& file, const std::string& dir) {
+  const json doc = scenarios::parseJsonDocument(text, file);
+  std::vector<ConfigIssue> issues;
+  Manifest m;
+  m.file = file;
+  m.dir = dir;
+  ObjectReader r(doc, "", issues);
+  const auto version = r.integer("faultline_manifest", 0, 1, 1'000'000, true);
+  if (version > kManifestFormatVersion) {
+    r.fail("faultline_manifest", "unsupported manifest version " + std::to_string(version) +
+                                     "; this faultline reads version " +
+                                     std::to_string(kManifestFormatVersion));
+  }
+  m.name = r.string("name", true).value_or("");
+  m.version = r.string("version", std::string());
+  m.command = r.string("command", true).value_or("");
+  if (r.has("command") && m.command.empty()) r.fail("command", "must not be empty");
+  readArgs(r, m, issues);
+  readEnv(r, m, issues);
+  readOperations(r, m, issues);
+  m.timeout_seconds = static_cast<int>(r.integer("timeout_seconds", m.timeout_seconds, 1, 86'400));
+  r.finish();
+  if (!issues.empty()) throw scenarios::ConfigError(file, std::move(issues));
+  return m;
+}
+
+Manifest loadManifest(const std::string& path) {
+  const std::string text = scenarios::readFileOrThrow(path);
+  std::error_code ec;
+  auto dir = std::filesystem::absolute(path, ec).parent_path();
+  return parseManifest(text, path, dir.lexically_normal().string());
+}
+
+std::optional<std::string> resolveConnectorCommand(const Manifest& manifest, std::string* error) {
+  std::string command = manifest.command;
+  std::error_code ec;
+  if (command.find('/') == std::string::npos &&
+      std::filesystem::exists(std::filesystem::path(manifest.dir) / command, ec)) {
+    command = "./" + command;
+  }
+  return resolveExecutable(command, manifest.dir, error);
+}
+
+std::string expandPlaceholders(const std::string& text, const PlaceholderValues& v) {
+  const std::map<std::string, const std::string*> table = {
+      {"operation", &v.operation},         {"target_url", &v.target_url},
+      {"token_url", &v.token_url},         {"client_id", &v.client_id},
+      {"client_secret", &v.client_secret}, {"state_dir", &v.state_dir},
+      {"manifest_dir", &v.manifest_dir},   {"drill_id", &v.drill_id}};
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    const auto close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+    if (close != std::string::npos) {
+      if (auto it = table.find(text.substr(i + 1, close - i - 1)); it != table.end()) {
+        out += *it->second;
+        i = close;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> redactedEnv(const Manifest& manifest) {
+  static const std::regex kSensitive("(SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH)",
+                                     std::regex::icase);
+  static const std::regex kOnlyPlaceholders("(\\{[a-z_]+\\})+");
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : manifest.env) {
+    const bool sensitive =
+        std::regex_search(key, kSensitive) || value.find("{client_secret}") != std::string::npos;
+    out[key] = sensitive && !std::regex_match(value, kOnlyPlaceholders) ? "<redacted>" : value;
+  }
+  return out;
+}
+
+}  // namespace faultline::harness

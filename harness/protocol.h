@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace faultline::harness {
+
+// Connector contract version this harness speaks (docs/connector-protocol.md).
+inline constexpr int kProtocolVersion = 1;
+
+// A line of connector output that broke the contract. Violations are
+// findings, never errors of the harness.
+struct Violation {
+  std::size_t line = 0;  // 1-based stdout line; 0 when about the stream as a whole
+  std::string message;
+  std::string excerpt;  // the offending line, cut to a few hundred bytes
+};
+
+struct AccountRecord {
+  std::string id, user_name, display_name, account_type;
+  bool active = false, privileged = false;
+  std::size_t line = 0;
+};
+struct GroupRecord {
+  std::string id, display_name;
+  std::size_t line = 0;
+};
+struct EntitlementRecord {
+  std::string id, display_name;
+  bool privileged = false;
+  std::size_t line = 0;
+};
+struct GrantRecord {
+  std::string kind, principal_type, principal, target;
+  std::size_t line = 0;
+  std::string key() const { return kind + "|" + principal_type + "|" + principal + "|" + target; }
+};
+struct CredentialRecord {
+  std::string id, owner, kind, expires;
+  bool active = false;
+  std::size_t line = 0;
+};
+
+struct StatusRecord {
+  std::string status;  // complete, partial, failed
+  std::string reason;
+  std::map<std::string, long long> counts;
+  std::size_t line = 0;
+};
+
+struct ResultRecord {
+  std::string id, outcome, detail;
+  std::size_t line = 0;
+};
+
+// Everything a connector said during one operation, typed.
+struct ConnectorOutput {
+  std::vector<AccountRecord> accounts;
+  std::vector<GroupRecord> groups;
+  std::vector<EntitlementRecord> entitlements;
+  std::vector<GrantRecord> grants;
+  std::vector<CredentialRecord> credentials;
+  std::vector<ResultRecord> results;
+  std::optional<StatusRecord> status;
+  std::vector<Violation> violations;  // capped at kMaxViolations; count is exact
+  std::size_t violation_count = 0;
+  std::vector<std::string> lines;  // stdout split into lines, for evidence
+};
+
+inline constexpr std::size_t kMaxViolations = 100;
+
+enum class Operation { Sync, Revoke };
+
+// Parses a connector's stdout for one operation. `truncated` says the
+// harness cut stdout at its cap. For revoke, `action_ids` are the ids sent,
+// so unknown, duplicate and missing results are violations.
+ConnectorOutput parseConnectorOutput(const std::string& stdout_data, Operation operation,
+                                     bool truncated, const std::set<std::string>& action_ids = {});
+
+}  // namespace faultline::harness

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/protocol.h"
+#include "mocks/tenant.h"
+#include "reports/report.h"
+#include "scenarios/scenario.h"
+
+namespace faultline::harness {
+
+struct RevokeAction {
+  std::string id;      // "act-1"
+  std::string action;  // remove_membership, remove_entitlement, deprovision
+  std::string account;
+  std::string target;  // group or entitlement id; "" for deprovision
+  bool privileged = false;
+  bool non_human = false;
+};
+
+// Picks the actions a revoke operation asks for, from the tenant as it is
+// now: privileged non-human accounts first, then privileged, then non-human,
+// then the rest; seeded order within each tier; one action per account so
+// actions cannot mask each other. Pure function of its inputs.
+std::vector<RevokeAction> selectRevokeActions(const mocks::TenantState& state,
+                                              const scenarios::RevokeSpec& spec, std::uint64_t seed,
+                                              int operation_index);
+
+// The stdin lines for the connector, one JSON object per action.
+std::string encodeActions(const std::vector<RevokeAction>& actions);
+
+// Whether the action's effect holds in `state` (docs/scoring.md): the direct
+// membership or grant is gone, or the account is deleted or disabled with no
+// live credential.
+bool isApplied(const mocks::TenantState& state, const RevokeAction& action);
+
+// Pairs each action with what the connector claimed and what is true.
+std::vector<reports::RevocationOutcome> judgeRevocations(const std::vector<RevokeAction>& actions,
+                                                         const ConnectorOutput& output,
+                                                         const mocks::TenantState& after);
+
+}  // namespace faultline::harness

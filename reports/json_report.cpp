@@ -1,0 +1,194 @@
+#include "reports/json_report.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace faultline::reports {
+namespace {
+
+using nlohmann::json;
+
+json toJson(const Evidence& e) {
+  return {{"journal", e.journal}, {"connector_output", e.connector_output}};
+}
+
+json toJson(const Finding& f) {
+  return {{"id", f.id},
+          {"severity", severityName(f.severity)},
+          {"metric", f.metric},
+          {"operation", f.operation},
+          {"title", f.title},
+          {"detail", f.detail},
+          {"evidence", toJson(f.evidence)}};
+}
+
+json toJson(const TypeScore& t) {
+  return {{"type", t.type},
+          {"expected", t.expected},
+          {"returned", t.returned},
+          {"matched", t.matched},
+          {"duplicates", t.duplicates},
+          {"attribute_mismatches", t.attribute_mismatches},
+          {"recall", t.recall},
+          {"precision", t.precision},
+          {"missing_total", t.missing_total},
+          {"missing", t.missing},
+          {"phantom_total", t.phantom_total},
+          {"phantom", t.phantom}};
+}
+
+json toJson(const ProcessSummary& p) {
+  return {{"started", p.started},
+          {"start_error", p.start_error},
+          {"exit_code", p.exit_code ? json(*p.exit_code) : json(nullptr)},
+          {"signal", p.signal ? json(*p.signal) : json(nullptr)},
+          {"timed_out", p.timed_out},
+          {"needed_kill", p.needed_kill},
+          {"left_processes", p.left_processes},
+          {"duration_ms", p.duration_ms},
+          {"stdout_bytes", p.stdout_bytes},
+          {"stderr_bytes", p.stderr_bytes},
+          {"stdout_truncated", p.stdout_truncated},
+          {"stderr_truncated", p.stderr_truncated},
+          {"stderr_tail", p.stderr_tail}};
+}
+
+json toJson(const RevocationOutcome& r) {
+  return {{"action_id", r.action_id}, {"action", r.action},         {"account", r.account},
+          {"target", r.target},       {"privileged", r.privileged}, {"non_human", r.non_human},
+          {"claimed", r.claimed},     {"applied", r.applied},       {"outcome", r.outcome},
+          {"detail", r.detail}};
+}
+
+json toJson(const OperationReport& o) {
+  json completeness = json::array();
+  for (const auto& t : o.completeness) completeness.push_back(toJson(t));
+  json revocations = json::array();
+  for (const auto& r : o.revocations) revocations.push_back(toJson(r));
+  return {{"label", o.label},
+          {"kind", o.kind},
+          {"started_ms", o.started_ms},
+          {"duration_ms", o.duration_ms},
+          {"requests", o.requests},
+          {"process", toJson(o.process)},
+          {"declared_status", o.declared_status},
+          {"declared_reason", o.declared_reason},
+          {"completeness", completeness},
+          {"dangling_references", o.dangling_references},
+          {"dangling", o.dangling},
+          {"revocations", revocations},
+          {"protocol_violations", o.protocol_violations}};
+}
+
+}  // namespace
+
+json reportToJson(const Report& r) {
+  json operations = json::array();
+  for (const auto& o : r.operations) operations.push_back(toJson(o));
+  json findings = json::array();
+  for (const auto& f : r.findings) findings.push_back(toJson(f));
+  return {{"faultline_report", r.format_version},
+          {"format_minor", kReportFormatMinor},
+          {"tool_version", r.tool_version},
+          {"drill_id", r.drill_id},
+          {"seed", r.seed},
+          {"started_at", r.started_at},
+          {"duration_ms", r.duration_ms},
+          {"scenario",
+           {{"name", r.scenario.name},
+            {"file", r.scenario.file},
+            {"description", r.scenario.description},
+            {"dialect", r.scenario.dialect},
+            {"accounts", r.scenario.accounts},
+            {"groups", r.scenario.groups},
+            {"entitlements", r.scenario.entitlements}}},
+          {"connector",
+           {{"name", r.connector.name},
+            {"version", r.connector.version},
+            {"manifest", r.connector.manifest_path},
+            {"command", r.connector.command},
+            {"args", r.connector.args},
+            {"env", r.connector.env}}},
+          {"verdict", verdictName(r.verdict)},
+          {"verdict_reason", r.verdict_reason},
+          {"operations", operations},
+          {"findings", findings},
+          {"journal_requests", r.journal_requests},
+          {"replay_command", r.replay_command}};
+}
+
+std::string renderJsonReport(const Report& report) {
+  return reportToJson(report).dump(2) + "\n";
+}
+
+std::string renderSummary(const Report& r) {
+  std::ostringstream out;
+  out << "verdict: " << verdictName(r.verdict) << " (" << r.verdict_reason << ")\n";
+  out << "scenario " << r.scenario.name << ", connector " << r.connector.name << ", seed " << r.seed
+      << ", " << r.journal_requests << " requests, " << r.duration_ms << " ms\n";
+  for (const auto& o : r.operations) {
+    out << "  " << o.label << " [" << o.kind << "] declared " << o.declared_status;
+    if (!o.declared_reason.empty()) out << " (" << o.declared_reason << ")";
+    out << "\n";
+    for (const auto& t : o.completeness) {
+      char line[200];
+      std::snprintf(
+          line, sizeof line,
+          "    %-12s recall %.3f  precision %.3f  (%zu of %zu, %zu missing, %zu phantom)\n",
+          t.type.c_str(), t.recall, t.precision, t.matched, t.expected, t.missing_total,
+          t.phantom_total);
+      out << line;
+    }
+    for (const auto& rv : o.revocations) {
+      out << "    " << rv.action_id << " " << rv.action << " " << rv.account
+          << (rv.target.empty() ? "" : " " + rv.target) << ": claimed " << rv.claimed << ", "
+          << (rv.applied ? "applied" : "NOT applied") << " -> " << rv.outcome << "\n";
+    }
+  }
+  if (!r.findings.empty()) out << "findings:\n";
+  for (const auto& f : r.findings) {
+    out << "  [" << severityName(f.severity) << "] " << f.id << " (" << f.operation
+        << "): " << f.title << "\n";
+    if (!f.detail.empty()) out << "      " << f.detail.substr(0, 400) << "\n";
+  }
+  out << "replay: " << r.replay_command << "\n";
+  return out.str();
+}
+
+void writeFileAtomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  if (ec) throw std::runtime_error(path + ": cannot create folder: " + ec.message());
+  std::string temp =
+      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0)
+    throw std::runtime_error(path + ": cannot create temporary file: " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  const bool ok = written == content.size() && ::fsync(fd) == 0 && ::fchmod(fd, 0644) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = ok ? errno : saved;
+    ::unlink(temp.c_str());
+    throw std::runtime_error(path + ": cannot write report: " + std::strerror(err));
+  }
+}
+
+}  // namespace faultline::reports
