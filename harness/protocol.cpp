@@ -60,7 +60,7 @@ class Parser {
   bool str(const json& j, const char* key, std::string& out, std::size_t n, const std::string& text,
            bool required = true) {
     auto it = j.find(key);
-    if (it == j.end() && !required) return true;
+    if ((it == j.end() || it->is_null()) && !required) return true;
     if (it == j.end() || !it->is_string()) {
       violate(
           n, std::string(required ? "missing" : "wrong type for") + " string field \"" + key + "\"",

@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""Reference SCIM 2.0 connector for faultline (connector protocol v1).
+
+    connector.py sync     print the tenant as JSON Lines on stdout
+    connector.py revoke   read actions on stdin, answer one result per action
+
+Configuration comes only from the environment (faultline passes nothing else):
+SCIM_BASE_URL, TOKEN_URL, CLIENT_ID, CLIENT_SECRET (STATE_DIR is accepted, unused).
+Standard library only, so it runs on any Python 3.11 without a virtualenv.
+
+The rules this file is built around:
+  * stdout carries protocol lines only; every log line goes to stderr;
+  * the token and the client secret never appear in any output;
+  * "complete" is claimed only when every list was read to its end, and
+    "confirmed" only after reading the target back and seeing access gone.
+"""
+
+import base64
+import email.utils
+import http.client
+import json
+import os
+import random
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+PROTOCOL = 1
+PAGE_SIZE = 100
+RUN_BUDGET_SECONDS = 100.0  # finish, with a status line, before the manifest's 120 s timeout
+EXT_ACCOUNT = "urn:faultline:params:scim:schemas:extension:2.0:Account"
+EXT_GROUP_ENTITLEMENTS = "urn:faultline:params:scim:schemas:extension:2.0:GroupEntitlements"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+USER_AGENT = "faultline-reference-connector/1.0"
+SYNC_TYPES = ("account", "group", "entitlement", "grant", "credential")
+
+_secrets = set()  # strings that must never leave this process
+
+
+def add_secret(value):
+    if value and len(value) >= 4:  # scrubbing very short strings would mangle real data
+        _secrets.add(value)
+
+
+def scrub(text):
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, "[REDACTED]")
+    return text
+
+
+def log(message):
+    print(scrub(f"[reference-connector] {message}"), file=sys.stderr, flush=True)
+
+
+def emit(obj):
+    """Write one protocol line (compact JSON, UTF-8) to stdout."""
+    line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write(scrub(line) + "\n")
+    sys.stdout.flush()
+
+
+class RequestFailed(Exception):
+    """A request could not be completed, even after retries. The text is safe to print."""
+
+
+class RetryPolicy:
+    """How often and how long to retry a transient failure, within one run's time budget."""
+
+    RETRY_STATUSES = {429, 500, 502, 503, 504}
+    attempts, base_delay, max_delay, socket_timeout = 6, 0.5, 20.0, 15.0
+
+    def __init__(self, budget=RUN_BUDGET_SECONDS):
+        self.deadline = time.monotonic() + budget
+
+    def delay(self, attempt, retry_after_header):
+        """Seconds to wait before the next attempt: jittered exponential backoff, but
+        never less than the server's Retry-After (plus a little for clock rounding)."""
+        backoff = min(self.max_delay, self.base_delay * (2 ** attempt))
+        backoff *= 0.5 + random.random() / 2  # jitter, so clients don't retry in lockstep
+        asked = parse_retry_after(retry_after_header)
+        return backoff if asked is None else max(backoff, asked + 0.05)
+
+    def can_wait(self, seconds=0.0):
+        return time.monotonic() + seconds < self.deadline
+
+
+def parse_retry_after(value):
+    """Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class HttpClient:
+    """JSON over HTTP with the retry policy applied to every request.
+
+    Retries 429/5xx, connection errors, timeouts and unparseable bodies.
+    With a token source attached, sends a Bearer token and, on 401, fetches
+    a fresh token and tries again (at most twice per request).
+    """
+
+    def __init__(self, policy, tokens=None):
+        self.policy = policy
+        self.tokens = tokens
+
+    def call(self, method, url, body=None, headers=None, what=None):
+        """Return (status, parsed JSON or None). Raises RequestFailed when retries run out."""
+        what = what or f"{method} {urllib.parse.urlsplit(url).path}"
+        token_refreshes = 0
+        last_error = "no attempt made"
+        for attempt in range(self.policy.attempts):
+            request_headers = {"Accept": "application/scim+json, application/json",
+                               "User-Agent": USER_AGENT, **(headers or {})}
+            if self.tokens is not None:
+                request_headers["Authorization"] = "Bearer " + self.tokens.token()
+            status, reply_headers, raw, last_error = self._send(method, url, body, request_headers)
+            if status == 401 and self.tokens is not None and token_refreshes < 2:
+                token_refreshes += 1
+                log(f"{what}: 401, fetching a new token")
+                self.tokens.invalidate()
+                continue
+            if status is not None and status not in RetryPolicy.RETRY_STATUSES:
+                try:
+                    return status, (json.loads(raw) if raw.strip() else None)
+                except ValueError:
+                    if status < 300:
+                        last_error = f"HTTP {status} with a body that is not JSON"
+                    else:  # an error page that isn't JSON still tells us the status
+                        return status, {"detail": raw[:200].decode("utf-8", "replace")}
+            elif status is not None:
+                last_error = f"HTTP {status}"
+            retry_after = reply_headers.get("Retry-After") if reply_headers else None
+            wait = self.policy.delay(attempt, retry_after)
+            if attempt + 1 == self.policy.attempts:
+                break
+            if not self.policy.can_wait(wait):
+                raise RequestFailed(f"{what}: {last_error}; no time left to wait {wait:.1f}s")
+            log(f"{what}: {last_error}, retry {attempt + 1} in {wait:.2f}s")
+            time.sleep(wait)
+        raise RequestFailed(f"{what}: {last_error} after {self.policy.attempts} attempts")
+
+    def _send(self, method, url, body, headers):
+        """One attempt: (status, headers, raw body, error text); status None on network errors."""
+        data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.policy.socket_timeout) as reply:
+                return reply.status, reply.headers, reply.read(), ""
+        except urllib.error.HTTPError as error:
+            try:
+                raw = error.read()
+            except (OSError, http.client.HTTPException):
+                raw = b""
+            return error.code, error.headers, raw, f"HTTP {error.code}"
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", None) or error
+            return None, None, b"", f"connection error ({type(error).__name__}: {reason})"
+
+
+class AuthError(Exception):
+    """The token endpoint refused our client credentials. Not retried."""
+
+
+class TokenSource:
+    """OAuth 2.0 client credentials grant (RFC 6749 §4.4) with proactive refresh."""
+
+    def __init__(self, token_url, client_id, client_secret, policy):
+        self.token_url = token_url
+        self.http = HttpClient(policy)  # no Bearer token on the token endpoint itself
+        basic = base64.b64encode(f"{client_id}:{client_secret}".encode("utf-8")).decode("ascii")
+        self.basic_auth = "Basic " + basic
+        add_secret(client_secret)
+        add_secret(basic)
+        self.access_token = None
+        self.refresh_at = 0.0
+
+    def invalidate(self):
+        self.access_token = None
+
+    def token(self):
+        if self.access_token is None or time.monotonic() >= self.refresh_at:
+            self._fetch()
+        return self.access_token
+
+    def _fetch(self):
+        status, reply = self.http.call(
+            "POST", self.token_url, body=b"grant_type=client_credentials", what="token request",
+            headers={"Authorization": self.basic_auth,
+                     "Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/json"})
+        reply = reply if isinstance(reply, dict) else {}
+        token = reply.get("access_token")
+        if status != 200 or not isinstance(token, str) or not token:
+            error = reply.get("error", "no access_token in reply")
+            raise AuthError(f"token endpoint answered HTTP {status} ({error})")
+        add_secret(token)
+        expires_in = reply.get("expires_in")
+        lifetime = float(expires_in) if isinstance(expires_in, (int, float)) else 300.0
+        # Refresh before expiry: 10% of the lifetime early, at most a minute early.
+        self.refresh_at = time.monotonic() + lifetime - min(60.0, lifetime * 0.1)
+        self.access_token = token
+        log(f"obtained an access token valid for {lifetime:.0f}s")
+
+
+def values(items):
+    """The 'value' of each entry in a SCIM multi-valued attribute."""
+    return [item.get("value") for item in (items or []) if isinstance(item, dict) and item.get("value")]
+
+
+class ReferenceConnector:
+    """sync() and revoke() against one SCIM 2.0 service provider.
+
+    Override points for variants and test fixtures: list_resources(),
+    fetch_page(), read_resource().
+    """
+
+    def __init__(self, base_url, tokens, policy, state_dir=None):
+        self.base_url = base_url.rstrip("/")
+        self.http = HttpClient(policy, tokens)
+        self.state_dir = state_dir  # kept between operations of a drill; unused by this connector
+        self.problems = []  # why the output is partial; empty means complete
+
+    # ---- reading -----------------------------------------------------------
+
+    def fetch_page(self, resource, start_index):
+        """One ListResponse page. Raises RequestFailed."""
+        query = urllib.parse.urlencode({"startIndex": start_index, "count": PAGE_SIZE})
+        status, page = self.http.call("GET", f"{self.base_url}/{resource}?{query}",
+                                      what=f"GET /{resource} startIndex={start_index}")
+        if status != 200 or not isinstance(page, dict) or not isinstance(page.get("totalResults"), int):
+            raise RequestFailed(f"GET /{resource} startIndex={start_index}: {describe(status, page)}"
+                                + (" without totalResults" if status == 200 else ""))
+        return page
+
+    def list_resources(self, resource):
+        """Every resource of a type, de-duplicated by id.
+
+        Index paging is stateless, so a change during the listing can shift
+        records between pages: one repeats and another is skipped. If fewer
+        unique records than totalResults came back, list once more and merge;
+        if still short, record the listing as partial.
+        """
+        seen = {}
+        for listing in (1, 2):
+            try:
+                total, short = self._list_once(resource, seen)
+            except (RequestFailed, AuthError) as error:
+                short = str(error)
+                break
+            if short is None and len(seen) >= total:
+                return list(seen.values())
+            short = f"listing short: {short or f'{len(seen)} unique records of totalResults={total}'}"
+            log(f"{resource}: pass {listing}: {short}")
+            if not self.http.policy.can_wait():
+                break
+        self.problems.append(f"{resource}: {short}")
+        return list(seen.values())
+
+    def _list_once(self, resource, seen):
+        """Read pages until startIndex passes totalResults; returns (total, reason if short)."""
+        start = 1
+        while True:
+            page = self.fetch_page(resource, start)
+            total = page["totalResults"]
+            items = [r for r in page.get("Resources") or [] if isinstance(r, dict) and r.get("id")]
+            for item in items:
+                seen[item["id"]] = item  # a repeat replaces the older copy
+            start += len(items)  # a page may legally be shorter than count
+            if start > total:
+                return total, None
+            if not items:
+                return total, f"empty page at startIndex={start} with totalResults={total}"
+            if not self.http.policy.can_wait():  # better a partial answer than being killed
+                return total, f"run time budget used up at startIndex={start}"
+
+    def read_resource(self, path):
+        """GET one resource; None when it no longer exists (404). Raises RequestFailed."""
+        status, body = self.http.call("GET", f"{self.base_url}/{path}")
+        if status == 404:
+            return None
+        if status != 200 or not isinstance(body, dict):
+            raise RequestFailed(f"GET /{path}: {describe(status, body)}")
+        return body
+
+    # ---- sync --------------------------------------------------------------
+
+    def sync(self):
+        users = self.list_resources("Users")
+        groups = self.list_resources("Groups")
+        entitlements = self.list_resources("Entitlements")
+        counts = dict.fromkeys(SYNC_TYPES, 0)
+
+        def out(obj):
+            counts[obj["type"]] += 1
+            emit(obj)
+
+        group_ids = {g["id"] for g in groups}
+        for e in entitlements:
+            out({"type": "entitlement", "id": e["id"], "displayName": text(e.get("displayName")),
+                 "privileged": e.get("privileged") is True})
+        for g in groups:
+            out({"type": "group", "id": g["id"], "displayName": text(g.get("displayName"))})
+        for u in users:
+            ext = u.get(EXT_ACCOUNT) if isinstance(u.get(EXT_ACCOUNT), dict) else {}
+            out({"type": "account", "id": u["id"], "userName": text(u.get("userName")),
+                 "displayName": text(u.get("displayName")), "active": u.get("active") is not False,
+                 "accountType": "service" if ext.get("accountType") == "service" else "human",
+                 "privileged": ext.get("privileged") is True})
+            for key in ext.get("credentials") or []:
+                if isinstance(key, dict) and key.get("value"):
+                    expires = key.get("expires") if isinstance(key.get("expires"), str) else None
+                    out({"type": "credential", "id": key["value"], "owner": u["id"],
+                         "kind": "api_key" if key.get("type", "apiKey") == "apiKey" else text(key["type"]),
+                         "expires": expires, "active": key.get("active") is not False})
+
+        grants = set()  # (kind, principal_type, principal, target), de-duplicated
+        for u in users:  # a user's own "entitlements" are its direct grants
+            grants.update(("entitlement", "account", u["id"], e) for e in values(u.get("entitlements")))
+        for g in groups:  # memberships come from the group's members: the authoritative side
+            for m in g.get("members") or []:
+                if isinstance(m, dict) and m.get("value"):
+                    nested = m.get("type") == "Group" or (m.get("type") is None and m["value"] in group_ids)
+                    grants.add(("membership", "group" if nested else "account", m["value"], g["id"]))
+            ext = g.get(EXT_GROUP_ENTITLEMENTS) if isinstance(g.get(EXT_GROUP_ENTITLEMENTS), dict) else {}
+            grants.update(("entitlement", "group", g["id"], e) for e in values(ext.get("entitlements")))
+        for kind, principal_type, principal, target in sorted(grants):
+            out({"type": "grant", "kind": kind, "principal_type": principal_type,
+                 "principal": principal, "target": target})
+
+        if len(self.problems) == 3 and not any(counts.values()):
+            return "failed", "; ".join(self.problems), counts
+        return ("partial" if self.problems else "complete"), "; ".join(self.problems), counts
+
+    # ---- revoke ------------------------------------------------------------
+
+    def revoke(self, lines):
+        answered = {}  # action id -> outcome; a repeated id is answered only once
+        auth_failures = 0
+        for number, line in enumerate(lines, 1):
+            try:
+                action = json.loads(line) if line.strip() else None
+            except ValueError:
+                action = None
+            action_id = action.get("id") if isinstance(action, dict) else None
+            if not isinstance(action_id, str) or action_id in answered:
+                log(f"stdin line {number}: not an action with a new id; ignored")
+                continue
+            try:
+                if not self.http.policy.can_wait():
+                    raise RequestFailed("not attempted: run time budget used up")
+                outcome, detail = self.perform(action)
+            except AuthError as error:
+                outcome, detail = "failed", f"no access token: {error}"
+                auth_failures += 1
+            except RequestFailed as error:
+                outcome, detail = "failed", str(error)
+            answered[action_id] = outcome
+            emit({"type": "result", "id": action_id, "outcome": outcome, "detail": detail})
+        counts = {"result": len(answered)}
+        not_done = sum(outcome != "confirmed" for outcome in answered.values())
+        if auth_failures and "confirmed" not in answered.values():
+            return "failed", f"no access token: {auth_failures} actions could not be attempted", counts
+        if not_done:
+            return "partial", f"{not_done} of {len(answered)} actions not confirmed", counts
+        return "complete", "", counts
+
+    def perform(self, action):
+        """Dispatch one action to (resource path, PATCH operation, does-it-still-grant-access)."""
+        kind, account = action.get("action"), action.get("account")
+        if not isinstance(account, str) or not account:
+            return "failed", "action has no account"
+        if kind == "remove_membership" and isinstance(action.get("group"), str):
+            return self.change_and_confirm(
+                f"Groups/{quote(action['group'])}",
+                {"op": "remove", "path": f"members[value eq {json.dumps(account)}]"},
+                lambda group: account in values(group.get("members")))
+        if kind == "remove_entitlement" and isinstance(action.get("entitlement"), str):
+            entitlement = action["entitlement"]
+            return self.change_and_confirm(
+                f"Users/{quote(account)}",
+                {"op": "remove", "path": f"entitlements[value eq {json.dumps(entitlement)}]"},
+                lambda user: entitlement in values(user.get("entitlements")))
+        if kind == "deprovision":
+            return self.change_and_confirm(
+                f"Users/{quote(account)}",
+                {"op": "replace", "path": "active", "value": False},
+                still_enabled)
+        return "failed", f"unsupported or malformed action {kind!r}"
+
+    def change_and_confirm(self, path, operation, has_access):
+        """Read, PATCH with If-Match, then read back. Only the read-back decides 'confirmed'."""
+        try:
+            current = self.read_resource(path)
+        except RequestFailed as error:
+            current = {}  # write without If-Match; the read-back still decides
+            log(f"pre-read failed: {error}")
+        if current is None:
+            return "confirmed", f"/{path} does not exist on the target (404)"
+        if current and not has_access(current):
+            return "confirmed", "already absent on the target (read before writing)"
+        write_error = self.write(path, operation, current, has_access)
+        try:
+            for pause in (0.0, 0.5, 1.0):  # allow a moment for eventual consistency
+                time.sleep(pause)
+                current = self.read_resource(path)
+                if current is None or not has_access(current):
+                    return "confirmed", "read-back shows the access gone"
+        except RequestFailed as error:
+            if write_error:
+                return "failed", write_error
+            return "unconfirmed", f"write answered OK, but the read-back failed: {error}"
+        if write_error:
+            return "failed", write_error
+        return "unconfirmed", "write answered OK, but the read-back still shows the access"
+
+    def write(self, path, operation, current, has_access):
+        """PATCH one operation; returns None when answered OK, else why not.
+
+        If-Match makes a retried PATCH safe: if an earlier attempt did land,
+        the version moved on and the retry gets 412 instead of a second write.
+        """
+        status, body = None, None
+        try:
+            for _ in range(3):
+                version = (current.get("meta") or {}).get("version") if current else None
+                headers = {"Content-Type": "application/scim+json"}
+                if version:
+                    headers["If-Match"] = version
+                status, body = self.http.call("PATCH", f"{self.base_url}/{path}", headers=headers,
+                                              body={"schemas": [PATCH_OP], "Operations": [operation]})
+                if status != 412:
+                    break
+                current = self.read_resource(path)  # changed under us: re-read, maybe retry
+                if current is None or not has_access(current):
+                    return None
+        except RequestFailed as error:
+            return f"write errored: {error}"
+        if status in (200, 204):
+            return None
+        return f"PATCH /{path} refused: {describe(status, body)}"
+
+
+def still_enabled(user):
+    """A deprovisioned account is inactive and holds no active API key."""
+    ext = user.get(EXT_ACCOUNT) if isinstance(user.get(EXT_ACCOUNT), dict) else {}
+    keys = [k for k in ext.get("credentials") or [] if isinstance(k, dict)]
+    return user.get("active") is not False or any(k.get("active") is not False for k in keys)
+
+
+def describe(status, body):
+    detail = (body.get("detail") or body.get("error")) if isinstance(body, dict) else None
+    return f"HTTP {status}" + (f" ({detail})" if detail else "")
+
+
+def text(value):
+    return value if isinstance(value, str) else ""
+
+
+def quote(resource_id):
+    return urllib.parse.quote(resource_id, safe="")
+
+
+def main(argv, connector_class=ReferenceConnector):
+    """Exit 0 when the operation ran (its status line says how well); 2 on bad usage; 1 on a crash."""
+    operation = argv[1] if len(argv) > 1 else ""
+    env = os.environ
+    missing = [n for n in ("SCIM_BASE_URL", "TOKEN_URL", "CLIENT_ID", "CLIENT_SECRET") if not env.get(n)]
+    if operation not in ("sync", "revoke") or missing:
+        log(f"usage: {os.path.basename(argv[0])} sync|revoke  (missing environment: {missing or 'none'})")
+        return 2
+    policy = RetryPolicy()
+    tokens = TokenSource(env["TOKEN_URL"], env["CLIENT_ID"], env["CLIENT_SECRET"], policy)
+    connector = connector_class(env["SCIM_BASE_URL"], tokens, policy, env.get("STATE_DIR"))
+    empty = {"result": 0} if operation == "revoke" else dict.fromkeys(SYNC_TYPES, 0)
+    try:
+        if operation == "sync":
+            status, reason, counts = connector.sync()
+        else:
+            status, reason, counts = connector.revoke(sys.stdin.read().splitlines())
+    except AuthError as error:  # nothing can be read or written without a token
+        status, reason, counts = "failed", f"authentication failed: {error}", empty
+    except Exception as error:  # a bug: still end with a status line, then exit non-zero
+        log(f"internal error: {type(error).__name__}: {error}")
+        emit({"type": "status", "protocol": PROTOCOL, "status": "failed",
+              "reason": f"internal error: {type(error).__name__}", "counts": empty})
+        return 1
+    log(f"{operation}: {status} {reason}".rstrip())
+    emit({"type": "status", "protocol": PROTOCOL, "status": status, "reason": reason, "counts": counts})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,121 @@
+#include "scenarios/scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenarios/config_error.h"
+
+namespace faultline::scenarios {
+namespace {
+
+std::string errorOf(const std::string& text) {
+  try {
+    parseScenario(text, "s.json");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ScenarioLoaderTest, LoadsTheBundledBaseline) {
+  const Scenario s = loadScenario(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/baseline.json");
+  EXPECT_EQ(s.name, "baseline");
+  EXPECT_EQ(s.seed, 20261123u);
+  EXPECT_EQ(s.tenant.accounts, 250);
+  EXPECT_EQ(s.target.default_page_size, 50);
+  ASSERT_EQ(s.operations.size(), 3u);
+  EXPECT_EQ(s.operations[1].kind, OperationKind::Revoke);
+  EXPECT_EQ(s.operations[1].revoke.deprovision, 2);
+  EXPECT_EQ(s.operations[2].label, "post-revoke-sync");
+}
+
+TEST(ScenarioLoaderTest, AppliesDefaultsAndNumbersLabels) {
+  const Scenario s = parseScenario(
+      R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync"},{"op":"revoke","deprovision":1},{"op":"sync"}]})",
+      "s.json");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_EQ(s.tenant.accounts, TenantSpec{}.accounts);
+  EXPECT_EQ(s.operations[0].label, "sync-1");
+  EXPECT_EQ(s.operations[1].label, "revoke-1");
+  EXPECT_EQ(s.operations[2].label, "sync-2");
+}
+
+TEST(ScenarioLoaderTest, AcceptsTheFullSeedRange) {
+  const Scenario s = parseScenario(
+      R"({"faultline_scenario":1,"name":"n","seed":18446744073709551615,"operations":[{"op":"sync"}]})", "s.json");
+  EXPECT_EQ(s.seed, 18446744073709551615ull);
+}
+
+// Bad input: every message names the file and a JSON pointer.
+
+TEST(ScenarioLoaderTest, RejectsNegativeAccountCountWithPointer) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"accounts":-3},"operations":[{"op":"sync"}]})"),
+            "s.json:/tenant/accounts: must be >= 1, got -3");
+}
+
+TEST(ScenarioLoaderTest, RejectsShareAboveOne) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"nhi_share":1.5},"operations":[{"op":"sync"}]})"),
+            "s.json:/tenant/nhi_share: must be in [0,1], got 1.5");
+}
+
+TEST(ScenarioLoaderTest, RejectsUnknownKeysListingAllowedOnes) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","colour":"red"}]})"),
+            "s.json:/operations/0/colour: unknown key; allowed: label, op");
+}
+
+TEST(ScenarioLoaderTest, CollectsEveryIssueBeforeFailing) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"tenant":{"accounts":0,"groups":"many"},"operations":[{"op":"delete"}]})"),
+            "s.json:/name: is required\n"
+            "s.json:/tenant/accounts: must be >= 1, got 0\n"
+            "s.json:/tenant/groups: must be an integer, got a string\n"
+            "s.json:/operations/0/op: must be one of: sync, revoke, got \"delete\"");
+}
+
+TEST(ScenarioLoaderTest, ReportsSyntaxErrorsWithLineAndColumn) {
+  EXPECT_EQ(errorOf("{\n  \"name\": \"n\",\n  \"operations\": [,]\n}"),
+            "s.json:: invalid JSON: parse error at line 3, column 18: syntax error while parsing value - "
+            "unexpected ','; expected '[', '{', or a literal");
+}
+
+TEST(ScenarioLoaderTest, RejectsMissingVersionAndNewerVersions) {
+  EXPECT_EQ(errorOf(R"({"name":"n","operations":[{"op":"sync"}]})"), "s.json:/faultline_scenario: is required");
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":2,"name":"n","operations":[{"op":"sync"}]})"),
+            "s.json:/faultline_scenario: unsupported scenario format version 2; this faultline reads version 1");
+}
+
+TEST(ScenarioLoaderTest, RejectsEmptyRevokeAndEmptyOperationList) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"revoke"}]})"),
+            "s.json:/operations/0: a revoke operation must ask for at least one action");
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[]})"),
+            "s.json:/operations: must hold at least one operation");
+}
+
+TEST(ScenarioLoaderTest, RejectsInconsistentSizes) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"groups":2,"nesting_depth":3},"operations":[{"op":"sync"}]})"),
+            "s.json:/tenant/nesting_depth: must be <= groups (2), got 3");
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","target":{"default_page_size":50,"max_page_size":10},"operations":[{"op":"sync"}]})"),
+            "s.json:/target/default_page_size: must be <= max_page_size (10), got 50");
+}
+
+TEST(ScenarioLoaderTest, RejectsWrongTopLevelType) {
+  EXPECT_EQ(errorOf("[1,2]"), "s.json:: must be an object, got an array");
+}
+
+TEST(ScenarioLoaderTest, EscapesPointerTokens) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","a/b~c":1,"operations":[{"op":"sync"}]})"),
+            "s.json:/a~1b~0c: unknown key; allowed: description, faultline_scenario, name, operations, seed, "
+            "target, tenant");
+}
+
+TEST(ScenarioLoaderTest, NamesTheFileThatCannotBeOpened) {
+  try {
+    loadScenario("/nonexistent/x.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/x.json:: cannot open file");
+  }
+}
+
+}  // namespace
+}  // namespace faultline::scenarios
