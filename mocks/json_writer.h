@@ -24,7 +24,7 @@ class JsonWriter {
   JsonWriter& value(bool v);
   JsonWriter& value(std::int64_t v);
   JsonWriter& value(int v) { return value(static_cast<std::int64_t>(v)); }
-  JsonWriter& value(std::uint64_t v) { return value(static_cast<std::int64_t>(v)); }
+  JsonWriter& value(std::uint64_t v);
   JsonWriter& null();
   // Inserts already-serialised JSON as one value.
   JsonWriter& raw(std::string_view json);

@@ -87,7 +87,14 @@ void MockServer::addDialect(std::unique_ptr<Dialect> dialect) {
   dialects_.push_back(std::move(dialect));
 }
 
-void MockServer::install(Dialect& dialect, const Route& route) {
+void MockServer::addFallback(const Dialect& dialect) {
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+    install(dialect, {method, ".*", AuthMode::None,
+                      [&dialect](const MockRequest& r) { return dialect.notFound(r.path); }});
+  }
+}
+
+void MockServer::install(const Dialect& dialect, const Route& route) {
   auto handler = [this, &dialect, route](const httplib::Request& req, httplib::Response& res) {
     const auto started = std::chrono::steady_clock::now();
     MockRequest request = toMockRequest(req);
@@ -130,7 +137,8 @@ void MockServer::install(Dialect& dialect, const Route& route) {
   }
 }
 
-MockResponse MockServer::serve(Dialect& dialect, const Route& route, MockRequest& request) const {
+MockResponse MockServer::serve(const Dialect& dialect, const Route& route,
+                               MockRequest& request) const {
   try {
     if (route.auth == AuthMode::Bearer) {
       const std::string token = bearerToken(request);

@@ -66,6 +66,8 @@ class Dialect {
   virtual std::vector<Route> routes() = 0;
   // The dialect's answer to a missing, expired or unknown bearer token.
   virtual MockResponse unauthorized(const std::string& description) const = 0;
+  // The dialect's answer to a path it does not serve.
+  virtual MockResponse notFound(const std::string& path) const = 0;
   // The dialect's answer when a handler threw: a harness bug, never the
   // connector's fault.
   virtual MockResponse internalError(const std::string& detail) const = 0;
@@ -89,6 +91,10 @@ class MockServer {
   MockServer& operator=(const MockServer&) = delete;
 
   void addDialect(std::unique_ptr<Dialect> dialect);
+  // Answers every path no dialect serves with `dialect`'s 404, journaled like
+  // any other request, so a connector calling a wrong URL leaves evidence.
+  // Call after every addDialect.
+  void addFallback(const Dialect& dialect);
   // Binds and starts serving; returns the bound port. Throws
   // std::runtime_error when the address cannot be bound.
   int start();
@@ -97,8 +103,8 @@ class MockServer {
   std::string url(std::string_view path = "") const;
 
  private:
-  void install(Dialect& dialect, const Route& route);
-  MockResponse serve(Dialect& dialect, const Route& route, MockRequest& request) const;
+  void install(const Dialect& dialect, const Route& route);
+  MockResponse serve(const Dialect& dialect, const Route& route, MockRequest& request) const;
 
   Journal& journal_;
   TokenIssuer& issuer_;

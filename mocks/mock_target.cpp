@@ -18,7 +18,10 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
   auto oauth = std::make_unique<OAuthDialect>(issuer_);
   token_path_ = oauth->tokenPath();
   server_.addDialect(std::move(oauth));
-  server_.addDialect(std::make_unique<ScimDialect>(tenant_, scim));
+  auto scim_dialect = std::make_unique<ScimDialect>(tenant_, scim);
+  const Dialect& primary = *scim_dialect;
+  server_.addDialect(std::move(scim_dialect));
+  server_.addFallback(primary);
 }
 
 MockTarget::~MockTarget() {

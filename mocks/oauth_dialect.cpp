@@ -101,6 +101,10 @@ MockResponse OAuthDialect::unauthorized(const std::string& description) const {
   return oauthError(401, "invalid_client", description);
 }
 
+MockResponse OAuthDialect::notFound(const std::string& path) const {
+  return oauthError(404, "invalid_request", "no such endpoint: " + path);
+}
+
 MockResponse OAuthDialect::internalError(const std::string& detail) const {
   return oauthError(500, "server_error", "faultline harness bug: " + detail);
 }

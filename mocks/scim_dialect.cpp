@@ -96,6 +96,10 @@ MockResponse ScimDialect::unauthorized(const std::string& description) const {
   return r;
 }
 
+MockResponse ScimDialect::notFound(const std::string& path) const {
+  return scimError(404, "", "no such endpoint: " + path);
+}
+
 MockResponse ScimDialect::internalError(const std::string& detail) const {
   return scimError(500, "", "faultline harness bug: " + detail);
 }

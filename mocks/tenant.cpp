@@ -153,11 +153,18 @@ void Tenant::logAccountDiff(const Account& before, const Account& after, const s
       log(c.active ? "credential.activated" : "credential.deactivated", after.id, c.id, cause);
     }
   }
+  for (const auto& c : before.credentials) {
+    if (std::none_of(after.credentials.begin(), after.credentials.end(),
+                     [&](const Credential& a) { return a.id == c.id; })) {
+      log("credential.deleted", after.id, c.id, cause);
+    }
+  }
 }
 
 void Tenant::logGroupDiff(const Group& before, const Group& after, const std::string& cause) {
   if (before.display_name != after.display_name)
     log("group.renamed", after.id, after.display_name, cause);
+  if (before.external_id != after.external_id) log("group.updated", after.id, "", cause);
   std::vector<Member> removed, added;
   diffSorted(before.members, after.members, removed, added);
   for (const auto& m : removed) log("member.removed", after.id, m.id, cause);
@@ -287,12 +294,15 @@ WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint
     return check;
   }
   state_.accounts.erase(state_.accounts.begin() + static_cast<std::ptrdiff_t>(it->second));
-  // A deleted account leaves every group it was in.
+  // A deleted account leaves every group it was in; those groups changed, so
+  // their lastModified moves too, or a delta sync would miss the removal.
+  const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
   for (auto& g : state_.groups) {
     auto m = std::find(g.members.begin(), g.members.end(), Member{id, false});
     if (m != g.members.end()) {
       g.members.erase(m);
       ++g.version;
+      g.last_modified = now;
       log("member.removed", g.id, id, cause);
     }
   }
@@ -311,11 +321,13 @@ WriteResult Tenant::deleteGroup(const std::string& id, std::optional<std::uint64
     return check;
   }
   state_.groups.erase(state_.groups.begin() + static_cast<std::ptrdiff_t>(it->second));
+  const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
   for (auto& g : state_.groups) {
     auto m = std::find(g.members.begin(), g.members.end(), Member{id, true});
     if (m != g.members.end()) {
       g.members.erase(m);
       ++g.version;
+      g.last_modified = now;
       log("member.removed", g.id, id, cause);
     }
   }

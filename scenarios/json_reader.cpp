@@ -16,6 +16,12 @@ nlohmann::json parseJsonDocument(std::string_view text, const std::string& file)
     std::string message = e.what();
     if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
     throw ConfigError(file, {{"", "invalid JSON: " + message}});
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1e999") is an out_of_range error,
+    // not a parse_error, and carries no position.
+    std::string message = e.what();
+    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
+    throw ConfigError(file, {{"", "invalid JSON: " + message}});
   }
 }
 

@@ -43,45 +43,62 @@ TEST(ScenarioLoaderTest, AppliesDefaultsAndNumbersLabels) {
 
 TEST(ScenarioLoaderTest, AcceptsTheFullSeedRange) {
   const Scenario s = parseScenario(
-      R"({"faultline_scenario":1,"name":"n","seed":18446744073709551615,"operations":[{"op":"sync"}]})", "s.json");
+      R"({"faultline_scenario":1,"name":"n","seed":18446744073709551615,"operations":[{"op":"sync"}]})",
+      "s.json");
   EXPECT_EQ(s.seed, 18446744073709551615ull);
 }
 
 // Bad input: every message names the file and a JSON pointer.
 
 TEST(ScenarioLoaderTest, RejectsNegativeAccountCountWithPointer) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"accounts":-3},"operations":[{"op":"sync"}]})"),
-            "s.json:/tenant/accounts: must be >= 1, got -3");
+  EXPECT_EQ(
+      errorOf(
+          R"({"faultline_scenario":1,"name":"n","tenant":{"accounts":-3},"operations":[{"op":"sync"}]})"),
+      "s.json:/tenant/accounts: must be >= 1, got -3");
 }
 
 TEST(ScenarioLoaderTest, RejectsShareAboveOne) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"nhi_share":1.5},"operations":[{"op":"sync"}]})"),
-            "s.json:/tenant/nhi_share: must be in [0,1], got 1.5");
+  EXPECT_EQ(
+      errorOf(
+          R"({"faultline_scenario":1,"name":"n","tenant":{"nhi_share":1.5},"operations":[{"op":"sync"}]})"),
+      "s.json:/tenant/nhi_share: must be in [0,1], got 1.5");
 }
 
 TEST(ScenarioLoaderTest, RejectsUnknownKeysListingAllowedOnes) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","colour":"red"}]})"),
-            "s.json:/operations/0/colour: unknown key; allowed: label, op");
+  EXPECT_EQ(
+      errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","colour":"red"}]})"),
+      "s.json:/operations/0/colour: unknown key; allowed: label, op");
 }
 
 TEST(ScenarioLoaderTest, CollectsEveryIssueBeforeFailing) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"tenant":{"accounts":0,"groups":"many"},"operations":[{"op":"delete"}]})"),
-            "s.json:/name: is required\n"
-            "s.json:/tenant/accounts: must be >= 1, got 0\n"
-            "s.json:/tenant/groups: must be an integer, got a string\n"
-            "s.json:/operations/0/op: must be one of: sync, revoke, got \"delete\"");
+  EXPECT_EQ(
+      errorOf(
+          R"({"faultline_scenario":1,"tenant":{"accounts":0,"groups":"many"},"operations":[{"op":"delete"}]})"),
+      "s.json:/name: is required\n"
+      "s.json:/tenant/accounts: must be >= 1, got 0\n"
+      "s.json:/tenant/groups: must be an integer, got a string\n"
+      "s.json:/operations/0/op: must be one of: sync, revoke, got \"delete\"");
 }
 
 TEST(ScenarioLoaderTest, ReportsSyntaxErrorsWithLineAndColumn) {
-  EXPECT_EQ(errorOf("{\n  \"name\": \"n\",\n  \"operations\": [,]\n}"),
-            "s.json:: invalid JSON: parse error at line 3, column 18: syntax error while parsing value - "
-            "unexpected ','; expected '[', '{', or a literal");
+  EXPECT_EQ(
+      errorOf("{\n  \"name\": \"n\",\n  \"operations\": [,]\n}"),
+      "s.json:: invalid JSON: parse error at line 3, column 18: syntax error while parsing value - "
+      "unexpected ','; expected '[', '{', or a literal");
+}
+
+TEST(ScenarioLoaderTest, RejectsNumbersTooLargeForADouble) {
+  // Found by the scenario_loader fuzzer: nlohmann throws out_of_range here.
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1e999,"name":"n","operations":[{"op":"sync"}]})"),
+            "s.json:: invalid JSON: number overflow parsing '1e999'");
 }
 
 TEST(ScenarioLoaderTest, RejectsMissingVersionAndNewerVersions) {
-  EXPECT_EQ(errorOf(R"({"name":"n","operations":[{"op":"sync"}]})"), "s.json:/faultline_scenario: is required");
+  EXPECT_EQ(errorOf(R"({"name":"n","operations":[{"op":"sync"}]})"),
+            "s.json:/faultline_scenario: is required");
   EXPECT_EQ(errorOf(R"({"faultline_scenario":2,"name":"n","operations":[{"op":"sync"}]})"),
-            "s.json:/faultline_scenario: unsupported scenario format version 2; this faultline reads version 1");
+            "s.json:/faultline_scenario: unsupported scenario format version 2; this faultline "
+            "reads version 1");
 }
 
 TEST(ScenarioLoaderTest, RejectsEmptyRevokeAndEmptyOperationList) {
@@ -92,10 +109,14 @@ TEST(ScenarioLoaderTest, RejectsEmptyRevokeAndEmptyOperationList) {
 }
 
 TEST(ScenarioLoaderTest, RejectsInconsistentSizes) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","tenant":{"groups":2,"nesting_depth":3},"operations":[{"op":"sync"}]})"),
-            "s.json:/tenant/nesting_depth: must be <= groups (2), got 3");
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","target":{"default_page_size":50,"max_page_size":10},"operations":[{"op":"sync"}]})"),
-            "s.json:/target/default_page_size: must be <= max_page_size (10), got 50");
+  EXPECT_EQ(
+      errorOf(
+          R"({"faultline_scenario":1,"name":"n","tenant":{"groups":2,"nesting_depth":3},"operations":[{"op":"sync"}]})"),
+      "s.json:/tenant/nesting_depth: must be <= groups (2), got 3");
+  EXPECT_EQ(
+      errorOf(
+          R"({"faultline_scenario":1,"name":"n","target":{"default_page_size":50,"max_page_size":10},"operations":[{"op":"sync"}]})"),
+      "s.json:/target/default_page_size: must be <= max_page_size (10), got 50");
 }
 
 TEST(ScenarioLoaderTest, RejectsWrongTopLevelType) {
@@ -103,9 +124,11 @@ TEST(ScenarioLoaderTest, RejectsWrongTopLevelType) {
 }
 
 TEST(ScenarioLoaderTest, EscapesPointerTokens) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","a/b~c":1,"operations":[{"op":"sync"}]})"),
-            "s.json:/a~1b~0c: unknown key; allowed: description, faultline_scenario, name, operations, seed, "
-            "target, tenant");
+  EXPECT_EQ(
+      errorOf(R"({"faultline_scenario":1,"name":"n","a/b~c":1,"operations":[{"op":"sync"}]})"),
+      "s.json:/a~1b~0c: unknown key; allowed: description, faultline_scenario, name, operations, "
+      "seed, "
+      "target, tenant");
 }
 
 TEST(ScenarioLoaderTest, NamesTheFileThatCannotBeOpened) {
