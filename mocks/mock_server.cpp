@@ -39,6 +39,27 @@ std::string bearerToken(const MockRequest& request) {
   return value.substr(kScheme.size());
 }
 
+// Journals are written out as replay artefacts and must never hold a
+// credential; RFC 6750 §2.3 lets a client put its token in the query.
+std::string redactQuery(const std::string& query) {
+  std::string out;
+  for (std::size_t start = 0; start <= query.size();) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string_view pair(query.data() + start, end - start);
+    const auto eq = pair.find('=');
+    const std::string_view name = pair.substr(0, eq);
+    if (start != 0) out.push_back('&');
+    if (eq != std::string_view::npos && (name == "access_token" || name == "client_secret")) {
+      out.append(name).append("=REDACTED");
+    } else {
+      out.append(pair);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string MockRequest::header(std::string_view name) const {
@@ -111,7 +132,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.dialect = dialect.name();
     entry.method = request.method;
     entry.path = request.path;
-    entry.query = request.query;
+    entry.query = redactQuery(request.query);
     entry.status = response.status;
     entry.bytes_in = request.body.size();
     entry.bytes_out = res.body.size();

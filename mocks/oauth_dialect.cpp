@@ -1,5 +1,7 @@
 #include "mocks/oauth_dialect.h"
 
+#include <cctype>
+
 #include "mocks/json_writer.h"
 
 namespace faultline::mocks {
@@ -20,6 +22,16 @@ int hexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// RFC 7235 §2.1: the auth-scheme name is case-insensitive.
+bool isBasicScheme(std::string_view authorization) {
+  constexpr std::string_view kScheme = "basic ";
+  if (authorization.size() < kScheme.size()) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return false;
+  }
+  return true;
 }
 
 const std::string* field(const std::vector<std::pair<std::string, std::string>>& form,
@@ -118,7 +130,7 @@ MockResponse OAuthDialect::token(const MockRequest& request) const {
   }
   std::string id, secret;
   const std::string authorization = request.header("Authorization");
-  if (authorization.rfind("Basic ", 0) == 0) {
+  if (isBasicScheme(authorization)) {
     const auto decoded = decodeBase64(authorization.substr(6));
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos)
