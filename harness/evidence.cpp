@@ -1,5 +1,7 @@
 #include "harness/evidence.h"
 
+#include <string_view>
+
 namespace faultline::harness {
 
 std::string formatJournalEntry(const mocks::JournalEntry& e) {
@@ -26,10 +28,14 @@ std::vector<std::string> journalEvidence(
 }
 
 std::string redactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view kMarker = "<redacted>";
   for (const auto& secret : secrets) {
     if (secret.size() < 8) continue;
-    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
-      text.replace(pos, secret.size(), "<redacted>");
+    // Search on after the marker: a secret that occurs inside the marker
+    // itself would otherwise be found again forever.
+    for (auto pos = text.find(secret); pos != std::string::npos;
+         pos = text.find(secret, pos + kMarker.size())) {
+      text.replace(pos, secret.size(), kMarker);
     }
   }
   return text;
@@ -38,10 +44,12 @@ std::string redactSecrets(std::string text, const std::vector<std::string>& secr
 std::vector<std::string> tailLines(const std::string& text, std::size_t lines,
                                    const std::vector<std::string>& secrets) {
   std::vector<std::string> out;
-  std::size_t end = text.size();
-  while (end > 0 && out.size() < lines) {
-    if (text[end - 1] == '\n') --end;
-    const auto start = text.rfind('\n', end == 0 ? 0 : end - 1);
+  if (text.empty()) return out;
+  // A final newline ends the last line rather than starting an empty one;
+  // every other newline separates two lines, blank ones included.
+  std::size_t end = text.back() == '\n' ? text.size() - 1 : text.size();
+  while (out.size() < lines) {
+    const auto start = end == 0 ? std::string::npos : text.rfind('\n', end - 1);
     const std::size_t from = start == std::string::npos ? 0 : start + 1;
     out.insert(out.begin(), redactSecrets(text.substr(from, end - from).substr(0, 500), secrets));
     if (start == std::string::npos) break;

@@ -32,6 +32,20 @@ Finding make(const OperationEvidence& op, std::string id, Severity severity, std
   return f;
 }
 
+// Why the connector says records are missing. A killed or broken connector may
+// have printed no status line at all, so there may be no reason to quote.
+std::string declaredReason(const OperationEvidence& op) {
+  if (!op.output->status) return " (no status line)";
+  return " (reason given: \"" + op.output->status->reason + "\")";
+}
+
+// " (privileged non-human)", " (privileged)", " (non-human)" or "".
+std::string accountKind(const reports::RevocationOutcome& o) {
+  if (o.privileged && o.non_human) return " (privileged non-human)";
+  if (o.privileged) return " (privileged)";
+  return o.non_human ? " (non-human)" : "";
+}
+
 std::string joinIds(const std::vector<std::string>& ids, std::size_t total) {
   std::string out;
   for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
@@ -113,7 +127,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
                       : "Sync declared " + declared + "; " + std::to_string(t.missing_total) + " " +
                             t.type + "(s) are missing",
                "missing " + t.type + " ids: " + joinIds(t.missing, t.missing_total) +
-                   (silent ? "" : " (reason given: \"" + op.output->status->reason + "\")"));
+                   (silent ? "" : declaredReason(op)));
       const std::string resource = resourceOf(t.type);
       f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
         return e.method == "GET" && !resource.empty() && e.path.size() >= resource.size() &&
@@ -168,9 +182,7 @@ void addRevocationFindings(const OperationEvidence& op,
                            const std::vector<reports::RevocationOutcome>& outcomes,
                            std::vector<Finding>& out) {
   for (const auto& o : outcomes) {
-    const std::string who = o.account + (o.target.empty() ? "" : " / " + o.target) +
-                            (o.privileged ? " (privileged" : " (") +
-                            (o.non_human ? " non-human)" : ")");
+    const std::string who = o.account + (o.target.empty() ? "" : " / " + o.target) + accountKind(o);
     Finding f;
     if (o.outcome == "false-confirmation") {
       f = make(op, "false-confirmation", Severity::Critical, "revocation",

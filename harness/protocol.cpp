@@ -9,6 +9,12 @@ using nlohmann::json;
 
 constexpr std::size_t kExcerptBytes = 300;
 
+// A field that is absent and one that holds another JSON type are different
+// mistakes; the connector author needs to know which.
+std::string badField(bool present, const char* kind, const char* key) {
+  return std::string(present ? "wrong type for " : "missing ") + kind + " field \"" + key + "\"";
+}
+
 class Parser {
  public:
   Parser(ConnectorOutput& out, Operation op, const std::set<std::string>& action_ids)
@@ -22,7 +28,7 @@ class Parser {
     if (out_.status) return violate(n, "output after the status line", text);
     const auto type = j.find("type");
     if (type == j.end() || !type->is_string())
-      return violate(n, "missing string field \"type\"", text);
+      return violate(n, badField(type != j.end(), "string", "type"), text);
     const std::string& t = type->get_ref<const std::string&>();
     if (t == "status") return status(n, j, text);
     if (op_ == Operation::Revoke) {
@@ -62,9 +68,7 @@ class Parser {
     auto it = j.find(key);
     if ((it == j.end() || it->is_null()) && !required) return true;
     if (it == j.end() || !it->is_string()) {
-      violate(
-          n, std::string(required ? "missing" : "wrong type for") + " string field \"" + key + "\"",
-          text);
+      violate(n, badField(it != j.end(), "string", key), text);
       return false;
     }
     out = it->get<std::string>();
@@ -78,7 +82,7 @@ class Parser {
   bool boolean(const json& j, const char* key, bool& out, std::size_t n, const std::string& text) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_boolean()) {
-      violate(n, std::string("missing boolean field \"") + key + "\"", text);
+      violate(n, badField(it != j.end(), "boolean", key), text);
       return false;
     }
     out = it->get<bool>();

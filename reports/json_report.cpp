@@ -126,7 +126,9 @@ json reportToJson(const Report& r) {
 }
 
 std::string renderJsonReport(const Report& report) {
-  return reportToJson(report).dump(2) + "\n";
+  // Evidence quotes connector output verbatim and cut to a byte limit, so it
+  // may hold bytes that are not UTF-8; they become U+FFFD rather than a throw.
+  return reportToJson(report).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string renderSummary(const Report& r) {

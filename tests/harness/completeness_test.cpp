@@ -1,0 +1,375 @@
+#include "harness/completeness.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace faultline::harness {
+namespace {
+
+using mocks::AccountType;
+
+mocks::Account makeAccount(const std::string& id, const std::string& user_name,
+                           const std::string& display_name, AccountType type, bool privileged) {
+  mocks::Account a;
+  a.id = id;
+  a.user_name = user_name;
+  a.display_name = display_name;
+  a.type = type;
+  a.privileged = privileged;
+  return a;
+}
+
+// Three accounts (one a privileged service account with an API key), a
+// group nested in another, a direct and a group-held entitlement.
+mocks::TenantState smallTenant() {
+  mocks::TenantState s;
+  s.accounts.push_back(
+      makeAccount("u-alice", "alice@example.com", "Alice", AccountType::Human, false));
+  s.accounts.back().entitlements = {"ent-read"};
+  s.accounts.push_back(makeAccount("u-bob", "bob@example.com", "Bob", AccountType::Human, true));
+  s.accounts.push_back(makeAccount("svc-ci", "ci-bot", "CI", AccountType::Service, true));
+  s.accounts.back().credentials = {{"key-ci", "api_key", "2027-01-01T00:00:00Z", true}};
+
+  mocks::Group eng;
+  eng.id = "g-eng";
+  eng.display_name = "Engineering";
+  eng.members = {{"g-platform", true}, {"u-alice", false}};
+  mocks::Group platform;
+  platform.id = "g-platform";
+  platform.display_name = "Platform";
+  platform.members = {{"svc-ci", false}, {"u-bob", false}};
+  platform.entitlements = {"ent-admin"};
+  s.groups = {eng, platform};
+
+  mocks::Entitlement admin;
+  admin.id = "ent-admin";
+  admin.display_name = "Production admin";
+  admin.privileged = true;
+  mocks::Entitlement read;
+  read.id = "ent-read";
+  read.display_name = "Read";
+  s.entitlements = {admin, read};
+  s.reindex();
+  return s;
+}
+
+std::size_t nextLine(const ConnectorOutput& o) {
+  return o.accounts.size() + o.groups.size() + o.entitlements.size() + o.grants.size() +
+         o.credentials.size() + 1;
+}
+
+void addAccount(ConnectorOutput& o, const std::string& id, const std::string& user_name,
+                const std::string& display_name, bool active, const std::string& type,
+                bool privileged) {
+  o.accounts.push_back({.id = id,
+                        .user_name = user_name,
+                        .display_name = display_name,
+                        .account_type = type,
+                        .active = active,
+                        .privileged = privileged,
+                        .line = nextLine(o)});
+}
+
+void addGrant(ConnectorOutput& o, const std::string& kind, const std::string& principal_type,
+              const std::string& principal, const std::string& target) {
+  o.grants.push_back({.kind = kind,
+                      .principal_type = principal_type,
+                      .principal = principal,
+                      .target = target,
+                      .line = nextLine(o)});
+}
+
+// Exactly what a correct connector prints for smallTenant(), one record per
+// stdout line: accounts on lines 1-3, groups 4-5, entitlements 6-7, grants
+// 8-13, the credential on 14.
+ConnectorOutput perfectOutput() {
+  ConnectorOutput o;
+  addAccount(o, "u-alice", "alice@example.com", "Alice", true, "human", false);
+  addAccount(o, "u-bob", "bob@example.com", "Bob", true, "human", true);
+  addAccount(o, "svc-ci", "ci-bot", "CI", true, "service", true);
+  o.groups.push_back({.id = "g-eng", .display_name = "Engineering", .line = nextLine(o)});
+  o.groups.push_back({.id = "g-platform", .display_name = "Platform", .line = nextLine(o)});
+  o.entitlements.push_back({.id = "ent-admin",
+                            .display_name = "Production admin",
+                            .privileged = true,
+                            .line = nextLine(o)});
+  o.entitlements.push_back(
+      {.id = "ent-read", .display_name = "Read", .privileged = false, .line = nextLine(o)});
+  addGrant(o, "membership", "account", "u-alice", "g-eng");
+  addGrant(o, "membership", "group", "g-platform", "g-eng");
+  addGrant(o, "membership", "account", "u-bob", "g-platform");
+  addGrant(o, "membership", "account", "svc-ci", "g-platform");
+  addGrant(o, "entitlement", "group", "g-platform", "ent-admin");
+  addGrant(o, "entitlement", "account", "u-alice", "ent-read");
+  o.credentials.push_back({.id = "key-ci",
+                           .owner = "svc-ci",
+                           .kind = "api_key",
+                           .expires = "2027-01-01T00:00:00Z",
+                           .active = true,
+                           .line = nextLine(o)});
+  return o;
+}
+
+reports::TypeScore scoreOf(const CompletenessScore& s, const std::string& type) {
+  for (const auto& t : s.types) {
+    if (t.type == type) return t;
+  }
+  throw std::runtime_error("no score for type " + type);
+}
+
+TEST(CompletenessTest, PerfectOutputIsExactWithRecallAndPrecisionOne) {
+  const auto tenant = smallTenant();
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, perfectOutput());
+  ASSERT_EQ(s.types.size(), 5u);
+  const std::vector<std::pair<std::string, std::size_t>> expected = {
+      {"account", 3}, {"group", 2}, {"entitlement", 2}, {"grant", 6}, {"credential", 1}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& t = s.types[i];
+    EXPECT_EQ(t.type, expected[i].first);
+    EXPECT_EQ(t.expected, expected[i].second) << t.type;
+    EXPECT_EQ(t.returned, expected[i].second) << t.type;
+    EXPECT_EQ(t.matched, expected[i].second) << t.type;
+    EXPECT_DOUBLE_EQ(t.recall, 1.0) << t.type;
+    EXPECT_DOUBLE_EQ(t.precision, 1.0) << t.type;
+    EXPECT_EQ(t.duplicates, 0u) << t.type;
+    EXPECT_EQ(t.attribute_mismatches, 0u) << t.type;
+    EXPECT_TRUE(t.missing.empty()) << t.type;
+    EXPECT_TRUE(t.phantom.empty()) << t.type;
+  }
+  EXPECT_TRUE(s.complete());
+  EXPECT_TRUE(s.exact());
+  EXPECT_DOUBLE_EQ(s.minRecall(), 1.0);
+  EXPECT_EQ(s.dangling_total, 0u);
+  EXPECT_TRUE(s.attribute_examples.empty());
+}
+
+TEST(CompletenessTest, EmptyTenantAndEmptyOutputScoreOne) {
+  mocks::TenantState empty;
+  empty.reindex();
+  const CompletenessScore s = scoreCompleteness(empty, empty, ConnectorOutput{});
+  for (const auto& t : s.types) {
+    EXPECT_DOUBLE_EQ(t.recall, 1.0) << t.type;
+    EXPECT_DOUBLE_EQ(t.precision, 1.0) << t.type;
+  }
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, MissingAccountLowersRecallAndIsListed) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.accounts.erase(out.accounts.begin() + 1);  // u-bob
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  const auto accounts = scoreOf(s, "account");
+  EXPECT_EQ(accounts.expected, 3u);
+  EXPECT_EQ(accounts.matched, 2u);
+  EXPECT_DOUBLE_EQ(accounts.recall, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(accounts.precision, 1.0);
+  EXPECT_EQ(accounts.missing, std::vector<std::string>{"u-bob"});
+  EXPECT_EQ(accounts.missing_total, 1u);
+  EXPECT_FALSE(s.complete());
+  EXPECT_FALSE(s.exact());
+  EXPECT_DOUBLE_EQ(s.minRecall(), 2.0 / 3.0);
+  // u-bob's membership line still names him.
+  EXPECT_EQ(s.dangling, std::vector<std::string>{"stdout line 10: account u-bob was not returned"});
+}
+
+TEST(CompletenessTest, PhantomAccountLowersPrecisionAndIsListed) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  addAccount(out, "u-ghost", "ghost@example.com", "Ghost", true, "human", false);
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  const auto accounts = scoreOf(s, "account");
+  EXPECT_EQ(accounts.returned, 4u);
+  EXPECT_DOUBLE_EQ(accounts.precision, 0.75);
+  EXPECT_DOUBLE_EQ(accounts.recall, 1.0);
+  EXPECT_EQ(accounts.phantom, std::vector<std::string>{"u-ghost"});
+  EXPECT_EQ(accounts.phantom_total, 1u);
+  EXPECT_TRUE(s.complete());
+  EXPECT_FALSE(s.exact());
+}
+
+TEST(CompletenessTest, ListsAtMostFiftyPhantomsButCountsAll) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  for (int i = 0; i < 60; ++i) {
+    out.groups.push_back({.id = "g-ghost-" + std::to_string(i), .display_name = "", .line = 0});
+  }
+  const auto groups = scoreOf(scoreCompleteness(tenant, tenant, out), "group");
+  EXPECT_EQ(groups.phantom_total, 60u);
+  EXPECT_EQ(groups.phantom.size(), kMaxListedIds);
+  EXPECT_DOUBLE_EQ(groups.precision, 2.0 / 62.0);
+}
+
+TEST(CompletenessTest, CountsDuplicateLinesOnce) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.accounts.push_back(out.accounts[0]);
+  out.accounts.back().line = 15;
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  const auto accounts = scoreOf(s, "account");
+  EXPECT_EQ(accounts.duplicates, 1u);
+  EXPECT_EQ(accounts.returned, 3u);
+  EXPECT_DOUBLE_EQ(accounts.precision, 1.0);
+  EXPECT_DOUBLE_EQ(accounts.recall, 1.0);
+  EXPECT_TRUE(s.complete());
+  EXPECT_FALSE(s.exact());
+}
+
+TEST(CompletenessTest, CountsWrongActiveFlagAsAttributeMismatchWithExample) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.accounts[0].active = false;
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(scoreOf(s, "account").attribute_mismatches, 1u);
+  EXPECT_DOUBLE_EQ(scoreOf(s, "account").recall, 1.0);
+  EXPECT_EQ(s.attribute_examples,
+            std::vector<std::string>{
+                "account u-alice (stdout line 1): got \"userName=alice@example.com "
+                "displayName=Alice active=false accountType=human privileged=false\", truth "
+                "\"userName=alice@example.com displayName=Alice active=true accountType=human "
+                "privileged=false\""});
+  EXPECT_TRUE(s.complete());
+  EXPECT_FALSE(s.exact());
+}
+
+TEST(CompletenessTest, CountsWrongCredentialStateAsAttributeMismatch) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.credentials[0].active = false;
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(scoreOf(s, "credential").attribute_mismatches, 1u);
+  EXPECT_EQ(s.attribute_examples,
+            std::vector<std::string>{"credential key-ci (stdout line 14): got \"owner=svc-ci "
+                                     "active=false\", truth \"owner=svc-ci active=true\""});
+}
+
+TEST(CompletenessTest, CountsWrongEntitlementPrivilegeAsAttributeMismatch) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.entitlements[0].privileged = false;
+  EXPECT_EQ(scoreOf(scoreCompleteness(tenant, tenant, out), "entitlement").attribute_mismatches,
+            1u);
+}
+
+TEST(CompletenessTest, ExpectsNestedGroupMembershipAsGroupPrincipalGrant) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.grants.erase(out.grants.begin() + 1);  // membership|group|g-platform|g-eng
+  const auto grants = scoreOf(scoreCompleteness(tenant, tenant, out), "grant");
+  EXPECT_EQ(grants.missing, std::vector<std::string>{"membership|group|g-platform|g-eng"});
+  EXPECT_DOUBLE_EQ(grants.recall, 5.0 / 6.0);
+}
+
+TEST(CompletenessTest, NestedMembershipInTheWrongDirectionIsAPhantom) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  std::swap(out.grants[1].principal, out.grants[1].target);
+  const auto grants = scoreOf(scoreCompleteness(tenant, tenant, out), "grant");
+  EXPECT_EQ(grants.phantom, std::vector<std::string>{"membership|group|g-eng|g-platform"});
+  EXPECT_EQ(grants.missing, std::vector<std::string>{"membership|group|g-platform|g-eng"});
+}
+
+TEST(CompletenessTest, InheritedAccessReportedAsDirectGrantIsAPhantom) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  // u-bob holds ent-admin only through g-platform; the contract asks for direct grants.
+  addGrant(out, "entitlement", "account", "u-bob", "ent-admin");
+  const auto grants = scoreOf(scoreCompleteness(tenant, tenant, out), "grant");
+  EXPECT_EQ(grants.phantom, std::vector<std::string>{"entitlement|account|u-bob|ent-admin"});
+}
+
+TEST(CompletenessTest, FlagsGrantsWhoseTargetGroupWasNotReturned) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.groups.erase(out.groups.begin());  // g-eng
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(s.dangling_total, 2u);
+  EXPECT_EQ(s.dangling, (std::vector<std::string>{"stdout line 8: group g-eng was not returned",
+                                                  "stdout line 9: group g-eng was not returned"}));
+  EXPECT_EQ(scoreOf(s, "group").missing, std::vector<std::string>{"g-eng"});
+  EXPECT_FALSE(s.exact());
+}
+
+TEST(CompletenessTest, FlagsGrantsAndCredentialsWhoseAccountWasNotReturned) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.accounts.erase(out.accounts.begin() + 2);  // svc-ci
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(s.dangling,
+            (std::vector<std::string>{"stdout line 11: account svc-ci was not returned",
+                                      "stdout line 14: credential owner svc-ci was not returned"}));
+}
+
+TEST(CompletenessTest, FlagsGrantWhoseEntitlementWasNotReturned) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.entitlements.erase(out.entitlements.begin() + 1);  // ent-read
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(s.dangling,
+            std::vector<std::string>{"stdout line 13: entitlement ent-read was not returned"});
+}
+
+// The tenant may change while a sync runs: only records present at both ends
+// of the window are owed, and anything present at either end may be returned.
+
+mocks::TenantState withLeaver(mocks::TenantState s) {
+  s.accounts.push_back(
+      makeAccount("u-leaver", "leaver@example.com", "Leaver", AccountType::Human, false));
+  s.groups[0].members.push_back({"u-leaver", false});
+  s.reindex();
+  return s;
+}
+
+TEST(CompletenessTest, RecordDeletedMidWindowIsNotPhantomWhenReturned) {
+  ConnectorOutput out = perfectOutput();
+  addAccount(out, "u-leaver", "leaver@example.com", "Leaver", true, "human", false);
+  addGrant(out, "membership", "account", "u-leaver", "g-eng");
+  const CompletenessScore s = scoreCompleteness(withLeaver(smallTenant()), smallTenant(), out);
+  EXPECT_EQ(scoreOf(s, "account").phantom_total, 0u);
+  EXPECT_EQ(scoreOf(s, "grant").phantom_total, 0u);
+  EXPECT_EQ(scoreOf(s, "account").expected, 3u);
+  EXPECT_DOUBLE_EQ(scoreOf(s, "account").precision, 1.0);
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, RecordDeletedMidWindowIsNotMissingWhenAbsent) {
+  const CompletenessScore s =
+      scoreCompleteness(withLeaver(smallTenant()), smallTenant(), perfectOutput());
+  EXPECT_EQ(scoreOf(s, "account").missing_total, 0u);
+  EXPECT_EQ(scoreOf(s, "grant").missing_total, 0u);
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, RecordCreatedMidWindowIsNotPhantomWhenReturned) {
+  ConnectorOutput out = perfectOutput();
+  addAccount(out, "u-leaver", "leaver@example.com", "Leaver", true, "human", false);
+  addGrant(out, "membership", "account", "u-leaver", "g-eng");
+  const CompletenessScore s = scoreCompleteness(smallTenant(), withLeaver(smallTenant()), out);
+  EXPECT_EQ(scoreOf(s, "account").phantom_total, 0u);
+  EXPECT_EQ(scoreOf(s, "grant").phantom_total, 0u);
+  EXPECT_EQ(scoreOf(s, "account").expected, 3u);
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, RecordCreatedMidWindowIsNotMissingWhenAbsent) {
+  const CompletenessScore s =
+      scoreCompleteness(smallTenant(), withLeaver(smallTenant()), perfectOutput());
+  EXPECT_EQ(scoreOf(s, "account").missing_total, 0u);
+  EXPECT_EQ(scoreOf(s, "grant").missing_total, 0u);
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, AcceptsAttributesFromEitherEndOfTheWindow) {
+  mocks::TenantState end = smallTenant();
+  end.accounts[0].active = false;
+  ConnectorOutput saw_start = perfectOutput();
+  ConnectorOutput saw_end = perfectOutput();
+  saw_end.accounts[0].active = false;
+  EXPECT_TRUE(scoreCompleteness(smallTenant(), end, saw_start).exact());
+  EXPECT_TRUE(scoreCompleteness(smallTenant(), end, saw_end).exact());
+}
+
+}  // namespace
+}  // namespace faultline::harness

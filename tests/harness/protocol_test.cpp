@@ -1,0 +1,408 @@
+#include "harness/protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace faultline::harness {
+namespace {
+
+constexpr const char* kSyncStatus =
+    R"({"type":"status","protocol":1,"status":"complete","reason":"","counts":{"account":1}})";
+constexpr const char* kRevokeStatus =
+    R"({"type":"status","protocol":1,"status":"complete","reason":"","counts":{"result":1}})";
+constexpr const char* kAccount =
+    R"({"type":"account","id":"u-1","userName":"bjensen@example.com","displayName":"Barbara Jensen","active":true,"accountType":"human","privileged":false})";
+
+ConnectorOutput sync(const std::string& text, bool truncated = false) {
+  return parseConnectorOutput(text, Operation::Sync, truncated);
+}
+
+ConnectorOutput revoke(const std::string& text, const std::set<std::string>& ids) {
+  return parseConnectorOutput(text, Operation::Revoke, false, ids);
+}
+
+// "line: message" for each violation, to compare whole lists at once.
+std::vector<std::string> violations(const ConnectorOutput& out) {
+  std::vector<std::string> v;
+  for (const auto& x : out.violations) v.push_back(std::to_string(x.line) + ": " + x.message);
+  return v;
+}
+
+// Violations of one sync line followed by a good status line.
+std::vector<std::string> violationsOfSyncLine(const std::string& line) {
+  return violations(sync(line + "\n" + kSyncStatus + "\n"));
+}
+
+using Lines = std::vector<std::string>;
+
+TEST(ProtocolTest, ParsesEveryRecordTypeOfASync) {
+  const ConnectorOutput out = sync(
+      std::string(kAccount) + "\n" +
+      R"({"type":"group","id":"g-1","displayName":"Engineering"})"
+      "\n"
+      R"({"type":"entitlement","id":"ent-admin","displayName":"Production admin","privileged":true})"
+      "\n"
+      R"({"type":"grant","kind":"membership","principal_type":"group","principal":"g-2","target":"g-1"})"
+      "\n"
+      R"({"type":"credential","id":"key-1","owner":"u-1","kind":"api_key","expires":"2027-01-01T00:00:00Z","active":true})"
+      "\n" +
+      R"({"type":"status","protocol":1,"status":"partial","reason":"Users: HTTP 503","counts":{"account":1,"group":1,"grant":1}})"
+      "\n");
+  EXPECT_EQ(violations(out), Lines{});
+  EXPECT_EQ(out.violation_count, 0u);
+
+  ASSERT_EQ(out.accounts.size(), 1u);
+  const AccountRecord& a = out.accounts[0];
+  EXPECT_EQ(a.id, "u-1");
+  EXPECT_EQ(a.user_name, "bjensen@example.com");
+  EXPECT_EQ(a.display_name, "Barbara Jensen");
+  EXPECT_TRUE(a.active);
+  EXPECT_EQ(a.account_type, "human");
+  EXPECT_FALSE(a.privileged);
+  EXPECT_EQ(a.line, 1u);
+
+  ASSERT_EQ(out.groups.size(), 1u);
+  EXPECT_EQ(out.groups[0].id, "g-1");
+  EXPECT_EQ(out.groups[0].display_name, "Engineering");
+  EXPECT_EQ(out.groups[0].line, 2u);
+
+  ASSERT_EQ(out.entitlements.size(), 1u);
+  EXPECT_EQ(out.entitlements[0].id, "ent-admin");
+  EXPECT_EQ(out.entitlements[0].display_name, "Production admin");
+  EXPECT_TRUE(out.entitlements[0].privileged);
+
+  ASSERT_EQ(out.grants.size(), 1u);
+  const GrantRecord& g = out.grants[0];
+  EXPECT_EQ(g.kind, "membership");
+  EXPECT_EQ(g.principal_type, "group");
+  EXPECT_EQ(g.principal, "g-2");
+  EXPECT_EQ(g.target, "g-1");
+  EXPECT_EQ(g.key(), "membership|group|g-2|g-1");
+  EXPECT_EQ(g.line, 4u);
+
+  ASSERT_EQ(out.credentials.size(), 1u);
+  const CredentialRecord& c = out.credentials[0];
+  EXPECT_EQ(c.id, "key-1");
+  EXPECT_EQ(c.owner, "u-1");
+  EXPECT_EQ(c.kind, "api_key");
+  EXPECT_EQ(c.expires, "2027-01-01T00:00:00Z");
+  EXPECT_TRUE(c.active);
+
+  ASSERT_TRUE(out.status.has_value());
+  EXPECT_EQ(out.status->status, "partial");
+  EXPECT_EQ(out.status->reason, "Users: HTTP 503");
+  EXPECT_EQ(out.status->counts,
+            (std::map<std::string, long long>{{"account", 1}, {"group", 1}, {"grant", 1}}));
+  EXPECT_EQ(out.status->line, 6u);
+  EXPECT_EQ(out.lines.size(), 6u);
+}
+
+TEST(ProtocolTest, ParsesResultsOfARevoke) {
+  const ConnectorOutput out =
+      revoke(R"({"type":"result","id":"act-2","outcome":"failed","detail":"HTTP 403"})"
+             "\n"
+             R"({"type":"result","id":"act-1","outcome":"confirmed","detail":""})"
+             "\n"
+             R"({"type":"result","id":"act-3","outcome":"unconfirmed"})"
+             "\n" +
+                 std::string(kRevokeStatus) + "\n",
+             {"act-1", "act-2", "act-3"});
+  EXPECT_EQ(violations(out), Lines{});
+  ASSERT_EQ(out.results.size(), 3u);
+  EXPECT_EQ(out.results[0].id, "act-2");
+  EXPECT_EQ(out.results[0].outcome, "failed");
+  EXPECT_EQ(out.results[0].detail, "HTTP 403");
+  EXPECT_EQ(out.results[1].outcome, "confirmed");
+  EXPECT_EQ(out.results[2].outcome, "unconfirmed");
+  EXPECT_EQ(out.results[2].detail, "");
+  EXPECT_EQ(out.results[2].line, 3u);
+  ASSERT_TRUE(out.status.has_value());
+  EXPECT_EQ(out.status->counts.at("result"), 1);
+}
+
+TEST(ProtocolTest, AllowsNullExpiryForACredential) {
+  const ConnectorOutput out = sync(
+      R"({"type":"credential","id":"key-1","owner":"u-1","kind":"api_key","expires":null,"active":false})"
+      "\n" +
+      std::string(kSyncStatus) + "\n");
+  EXPECT_EQ(violations(out), Lines{});
+  ASSERT_EQ(out.credentials.size(), 1u);
+  EXPECT_EQ(out.credentials[0].expires, "");
+  EXPECT_FALSE(out.credentials[0].active);
+}
+
+TEST(ProtocolTest, IgnoresFieldsOutsideTheContract) {
+  const ConnectorOutput out =
+      sync(R"({"type":"group","id":"g-1","displayName":"G","x-source":"page 3"})"
+           "\n" +
+           std::string(kSyncStatus) + "\n");
+  EXPECT_EQ(violations(out), Lines{});
+  EXPECT_EQ(out.groups.size(), 1u);
+}
+
+TEST(ProtocolTest, IgnoresBlankLinesButKeepsLineNumbers) {
+  const ConnectorOutput out =
+      sync("\n   \n\t\r\n" + std::string(kAccount) + "\n\n" + kSyncStatus + "\n");
+  EXPECT_EQ(violations(out), Lines{});
+  ASSERT_EQ(out.accounts.size(), 1u);
+  EXPECT_EQ(out.accounts[0].line, 4u);
+  EXPECT_EQ(out.status->line, 6u);
+}
+
+TEST(ProtocolTest, AcceptsCarriageReturnLineEndings) {
+  const ConnectorOutput out = sync(std::string(kAccount) + "\r\n" + kSyncStatus + "\r\n");
+  EXPECT_EQ(violations(out), Lines{});
+  EXPECT_EQ(out.accounts.size(), 1u);
+}
+
+TEST(ProtocolTest, JudgesALastLineWithoutNewline) {
+  const ConnectorOutput out = sync(std::string(kAccount) + "\n" + kSyncStatus);
+  EXPECT_EQ(violations(out), Lines{});
+  EXPECT_TRUE(out.status.has_value());
+}
+
+// Contract violations: none stops the parser, each is one violation.
+
+TEST(ProtocolViolationTest, FlagsLineThatIsNotJson) {
+  const ConnectorOutput out = sync(std::string("this is not json\n") + kSyncStatus + "\n");
+  EXPECT_EQ(violations(out), Lines{"1: not a JSON value"});
+  EXPECT_EQ(out.violations[0].excerpt, "this is not json");
+}
+
+TEST(ProtocolViolationTest, FlagsInvalidUtf8AsNotJson) {
+  EXPECT_EQ(violationsOfSyncLine("{\"type\":\"group\",\"id\":\"g\xff\",\"displayName\":\"G\"}"),
+            Lines{"1: not a JSON value"});
+}
+
+TEST(ProtocolViolationTest, FlagsJsonThatIsNotAnObject) {
+  EXPECT_EQ(violationsOfSyncLine("[1,2,3]"), Lines{"1: not a JSON object"});
+  EXPECT_EQ(violationsOfSyncLine("\"account\""), Lines{"1: not a JSON object"});
+}
+
+TEST(ProtocolViolationTest, FlagsMissingType) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"id":"u-1"})"), Lines{"1: missing string field \"type\""});
+}
+
+TEST(ProtocolViolationTest, FlagsNonStringType) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":7,"id":"u-1"})"),
+            Lines{"1: wrong type for string field \"type\""});
+}
+
+TEST(ProtocolViolationTest, FlagsUnknownType) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"wizard","id":"y"})"),
+            Lines{"1: unknown type \"wizard\""});
+}
+
+TEST(ProtocolViolationTest, FlagsMissingRequiredField) {
+  const ConnectorOutput out = sync(
+      R"({"type":"account","id":"u-1","displayName":"","active":true,"accountType":"human","privileged":false})"
+      "\n" +
+      std::string(kSyncStatus) + "\n");
+  EXPECT_EQ(violations(out), Lines{"1: missing string field \"userName\""});
+  EXPECT_TRUE(out.accounts.empty());
+}
+
+TEST(ProtocolViolationTest, FlagsMissingBooleanField) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"entitlement","id":"e","displayName":"E"})"),
+            Lines{"1: missing boolean field \"privileged\""});
+}
+
+TEST(ProtocolViolationTest, FlagsEmptyRequiredString) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":"","displayName":"G"})"),
+            Lines{"1: empty string field \"id\""});
+}
+
+TEST(ProtocolViolationTest, FlagsStringFieldOfWrongType) {
+  const ConnectorOutput out = sync(R"({"type":"group","id":42,"displayName":"G"})"
+                                   "\n" +
+                                   std::string(kSyncStatus) + "\n");
+  EXPECT_EQ(violations(out), Lines{"1: wrong type for string field \"id\""});
+  EXPECT_TRUE(out.groups.empty());
+}
+
+TEST(ProtocolViolationTest, FlagsNullInRequiredStringField) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":null,"displayName":"G"})"),
+            Lines{"1: wrong type for string field \"id\""});
+}
+
+TEST(ProtocolViolationTest, FlagsBooleanFieldOfWrongType) {
+  EXPECT_EQ(
+      violationsOfSyncLine(
+          R"({"type":"account","id":"u","userName":"u","displayName":"","active":"true","accountType":"human","privileged":false})"),
+      Lines{"1: wrong type for boolean field \"active\""});
+}
+
+TEST(ProtocolViolationTest, FlagsOptionalStringOfWrongType) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":"g","displayName":5})"),
+            Lines{"1: wrong type for string field \"displayName\""});
+}
+
+TEST(ProtocolViolationTest, FlagsAccountTypeOutsideItsValues) {
+  const ConnectorOutput out = sync(
+      R"({"type":"account","id":"u","userName":"u","displayName":"","active":true,"accountType":"robot","privileged":false})"
+      "\n" +
+      std::string(kSyncStatus) + "\n");
+  EXPECT_EQ(violations(out), Lines{"1: field \"accountType\" has unknown value \"robot\""});
+  EXPECT_TRUE(out.accounts.empty());
+}
+
+TEST(ProtocolViolationTest, FlagsGrantEnumsOutsideTheirValues) {
+  EXPECT_EQ(
+      violationsOfSyncLine(
+          R"({"type":"grant","kind":"ownership","principal_type":"account","principal":"u","target":"g"})"),
+      Lines{"1: field \"kind\" has unknown value \"ownership\""});
+  EXPECT_EQ(
+      violationsOfSyncLine(
+          R"({"type":"grant","kind":"membership","principal_type":"robot","principal":"u","target":"g"})"),
+      Lines{"1: field \"principal_type\" has unknown value \"robot\""});
+}
+
+TEST(ProtocolViolationTest, FlagsResultOutcomeOutsideItsValues) {
+  const ConnectorOutput out =
+      revoke(R"({"type":"result","id":"act-1","outcome":"maybe","detail":""})"
+             "\n" +
+                 std::string(kRevokeStatus) + "\n",
+             {"act-1"});
+  EXPECT_EQ(violations(out), (Lines{"1: field \"outcome\" has unknown value \"maybe\"",
+                                    "0: no result for action \"act-1\""}));
+  EXPECT_TRUE(out.results.empty());
+}
+
+TEST(ProtocolViolationTest, FlagsStatusValueOutsideItsValuesAndMarksItInvalid) {
+  const ConnectorOutput out =
+      sync(R"({"type":"status","protocol":1,"status":"done","reason":"","counts":{}})"
+           "\n");
+  EXPECT_EQ(violations(out), Lines{"1: field \"status\" has unknown value \"done\""});
+  ASSERT_TRUE(out.status.has_value());
+  EXPECT_EQ(out.status->status, "invalid");
+}
+
+TEST(ProtocolViolationTest, FlagsOutputAfterTheStatusLine) {
+  const ConnectorOutput out =
+      sync(std::string(kSyncStatus) + "\n" + kAccount + "\n" + kSyncStatus + "\n");
+  EXPECT_EQ(violations(out),
+            (Lines{"2: output after the status line", "3: output after the status line"}));
+  EXPECT_TRUE(out.accounts.empty());
+  EXPECT_EQ(out.status->line, 1u);
+}
+
+TEST(ProtocolViolationTest, FlagsMissingStatusLine) {
+  const ConnectorOutput out = sync(std::string(kAccount) + "\n");
+  EXPECT_EQ(violations(out), Lines{"0: no status line"});
+  EXPECT_FALSE(out.status.has_value());
+  EXPECT_EQ(out.accounts.size(), 1u);
+}
+
+TEST(ProtocolViolationTest, FlagsEmptyOutputAsMissingStatus) {
+  EXPECT_EQ(violations(sync("")), Lines{"0: no status line"});
+}
+
+TEST(ProtocolViolationTest, FlagsStatusSpeakingAnotherProtocol) {
+  const ConnectorOutput out =
+      sync(R"({"type":"status","protocol":2,"status":"complete","reason":"","counts":{}})"
+           "\n");
+  EXPECT_EQ(violations(out), Lines{"1: status line speaks protocol 2; this faultline speaks 1"});
+  ASSERT_TRUE(out.status.has_value());
+  EXPECT_EQ(out.status->status, "complete");
+}
+
+TEST(ProtocolViolationTest, FlagsStatusWithoutIntegerProtocol) {
+  EXPECT_EQ(violations(sync(R"({"type":"status","protocol":"1","status":"complete","reason":""})"
+                            "\n")),
+            Lines{"1: status line without integer field \"protocol\""});
+}
+
+TEST(ProtocolViolationTest, DoesNotJudgeTheCutLineOfATruncatedStream) {
+  const ConnectorOutput out =
+      sync(std::string(kAccount) + "\n" + R"({"type":"group","id":"g-1","displ)", true);
+  EXPECT_EQ(violations(out),
+            (Lines{"0: stdout exceeded the harness's cap and was cut", "0: no status line"}));
+  EXPECT_EQ(out.accounts.size(), 1u);
+  EXPECT_EQ(out.lines.size(), 1u);
+}
+
+TEST(ProtocolViolationTest, SameCutLineIsJudgedWhenTheStreamWasNotTruncated) {
+  const ConnectorOutput out =
+      sync(std::string(kAccount) + "\n" + R"({"type":"group","id":"g-1","displ)", false);
+  EXPECT_EQ(violations(out), (Lines{"2: not a JSON value", "0: no status line"}));
+}
+
+TEST(ProtocolViolationTest, FlagsResultForUnknownAction) {
+  const ConnectorOutput out =
+      revoke(R"({"type":"result","id":"act-1","outcome":"confirmed","detail":""})"
+             "\n"
+             R"({"type":"result","id":"act-9","outcome":"confirmed","detail":""})"
+             "\n" +
+                 std::string(kRevokeStatus) + "\n",
+             {"act-1"});
+  EXPECT_EQ(violations(out), Lines{"2: result for unknown action \"act-9\""});
+  ASSERT_EQ(out.results.size(), 1u);
+  EXPECT_EQ(out.results[0].id, "act-1");
+}
+
+TEST(ProtocolViolationTest, FlagsSecondResultForOneAction) {
+  const ConnectorOutput out =
+      revoke(R"({"type":"result","id":"act-1","outcome":"failed","detail":""})"
+             "\n"
+             R"({"type":"result","id":"act-1","outcome":"confirmed","detail":""})"
+             "\n" +
+                 std::string(kRevokeStatus) + "\n",
+             {"act-1"});
+  EXPECT_EQ(violations(out), Lines{"2: second result for action \"act-1\""});
+  ASSERT_EQ(out.results.size(), 1u);
+  EXPECT_EQ(out.results[0].outcome, "failed");
+}
+
+TEST(ProtocolViolationTest, FlagsEveryActionWithoutResult) {
+  const ConnectorOutput out =
+      revoke(R"({"type":"result","id":"act-2","outcome":"confirmed","detail":""})"
+             "\n" +
+                 std::string(kRevokeStatus) + "\n",
+             {"act-1", "act-2", "act-3"});
+  EXPECT_EQ(violations(out),
+            (Lines{"0: no result for action \"act-1\"", "0: no result for action \"act-3\""}));
+}
+
+TEST(ProtocolViolationTest, FlagsSyncRecordInARevoke) {
+  const ConnectorOutput out = revoke(
+      R"({"type":"grant","kind":"membership","principal_type":"account","principal":"u","target":"g"})"
+      "\n"
+      R"({"type":"result","id":"act-1","outcome":"confirmed","detail":""})"
+      "\n" +
+          std::string(kRevokeStatus) + "\n",
+      {"act-1"});
+  EXPECT_EQ(violations(out),
+            Lines{"1: type \"grant\" is not allowed in a revoke operation (expected result or "
+                  "status)"});
+  EXPECT_TRUE(out.grants.empty());
+}
+
+TEST(ProtocolViolationTest, FlagsResultInASync) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"result","id":"act-1","outcome":"confirmed"})"),
+            Lines{"1: unknown type \"result\""});
+}
+
+TEST(ProtocolViolationTest, CutsLongExcerpts) {
+  const std::string garbage(5000, 'x');
+  const ConnectorOutput out = sync(garbage + "\n" + kSyncStatus + "\n");
+  ASSERT_EQ(out.violations.size(), 1u);
+  EXPECT_EQ(out.violations[0].excerpt, std::string(300, 'x'));
+  EXPECT_EQ(out.lines[0], garbage);
+}
+
+TEST(ProtocolViolationTest, CountsEveryViolationButKeepsOnlyTheFirstHundred) {
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += "garbage " + std::to_string(i) + "\n";
+  text += std::string(kSyncStatus) + "\n";
+  const ConnectorOutput out = sync(text);
+  EXPECT_EQ(out.violation_count, 150u);
+  ASSERT_EQ(out.violations.size(), kMaxViolations);
+  EXPECT_EQ(out.violations.front().line, 1u);
+  EXPECT_EQ(out.violations.back().line, kMaxViolations);
+  EXPECT_EQ(out.violations.back().excerpt, "garbage 99");
+}
+
+}  // namespace
+}  // namespace faultline::harness

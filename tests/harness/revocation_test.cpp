@@ -1,0 +1,342 @@
+#include "harness/revocation.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace faultline::harness {
+namespace {
+
+using mocks::AccountType;
+
+mocks::Account makeAccount(const std::string& id, AccountType type, bool privileged) {
+  mocks::Account a;
+  a.id = id;
+  a.user_name = id + "@example.com";
+  a.type = type;
+  a.privileged = privileged;
+  return a;
+}
+
+// One account per tier plus four ordinary humans, each active, in a group and
+// holding an entitlement, so every account is a candidate for every kind.
+// Accounts are listed in reverse tier order so that order alone cannot pass.
+mocks::TenantState tieredTenant() {
+  mocks::TenantState s;
+  for (const char* id : {"h-1", "h-2", "h-3", "h-4"}) {
+    s.accounts.push_back(makeAccount(id, AccountType::Human, false));
+  }
+  s.accounts.push_back(makeAccount("svc-plain", AccountType::Service, false));
+  s.accounts.push_back(makeAccount("hum-priv", AccountType::Human, true));
+  s.accounts.push_back(makeAccount("svc-priv", AccountType::Service, true));
+  mocks::Group everyone;
+  everyone.id = "g-all";
+  for (auto& a : s.accounts) {
+    a.entitlements = {"ent-read"};
+    everyone.members.push_back({a.id, false});
+  }
+  std::sort(everyone.members.begin(), everyone.members.end());
+  s.groups = {everyone};
+  mocks::Entitlement read;
+  read.id = "ent-read";
+  s.entitlements = {read};
+  s.reindex();
+  return s;
+}
+
+scenarios::RevokeSpec spec(int deprovision, int memberships, int entitlements) {
+  scenarios::RevokeSpec r;
+  r.deprovision = deprovision;
+  r.remove_memberships = memberships;
+  r.remove_entitlements = entitlements;
+  return r;
+}
+
+std::vector<std::string> accountsOf(const std::vector<RevokeAction>& actions) {
+  std::vector<std::string> out;
+  for (const auto& a : actions) out.push_back(a.account);
+  return out;
+}
+
+std::string describe(const std::vector<RevokeAction>& actions) {
+  std::string out;
+  for (const auto& a : actions)
+    out += a.id + " " + a.action + " " + a.account + " " + a.target + "\n";
+  return out;
+}
+
+TEST(RevocationSelectTest, TakesPrivilegedNonHumanFirstThenPrivilegedThenNonHuman) {
+  const auto actions = selectRevokeActions(tieredTenant(), spec(3, 0, 0), 7, 0);
+  EXPECT_EQ(accountsOf(actions), (std::vector<std::string>{"svc-priv", "hum-priv", "svc-plain"}));
+  ASSERT_EQ(actions.size(), 3u);
+  EXPECT_TRUE(actions[0].privileged);
+  EXPECT_TRUE(actions[0].non_human);
+  EXPECT_TRUE(actions[1].privileged);
+  EXPECT_FALSE(actions[1].non_human);
+  EXPECT_FALSE(actions[2].privileged);
+  EXPECT_TRUE(actions[2].non_human);
+}
+
+TEST(RevocationSelectTest, OrdersEveryKindByTierForAnySeed) {
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto accounts = accountsOf(selectRevokeActions(tieredTenant(), spec(0, 4, 0), seed, 0));
+    ASSERT_EQ(accounts.size(), 4u);
+    EXPECT_EQ(std::vector<std::string>(accounts.begin(), accounts.begin() + 3),
+              (std::vector<std::string>{"svc-priv", "hum-priv", "svc-plain"}))
+        << "seed " << seed;
+    EXPECT_EQ(accounts[3].rfind("h-", 0), 0u) << "seed " << seed;
+  }
+}
+
+TEST(RevocationSelectTest, HonoursTheCountOfEachKindAndNumbersActions) {
+  const auto actions = selectRevokeActions(tieredTenant(), spec(1, 2, 3), 11, 0);
+  ASSERT_EQ(actions.size(), 6u) << describe(actions);
+  const std::vector<std::string> kinds = {"deprovision",        "remove_membership",
+                                          "remove_membership",  "remove_entitlement",
+                                          "remove_entitlement", "remove_entitlement"};
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    EXPECT_EQ(actions[i].id, "act-" + std::to_string(i + 1));
+    EXPECT_EQ(actions[i].action, kinds[i]) << describe(actions);
+  }
+  EXPECT_EQ(actions[0].target, "");
+  EXPECT_EQ(actions[1].target, "g-all");
+  EXPECT_EQ(actions[3].target, "ent-read");
+}
+
+TEST(RevocationSelectTest, GivesEachAccountAtMostOneAction) {
+  const auto actions = selectRevokeActions(tieredTenant(), spec(5, 5, 5), 3, 0);
+  const auto accounts = accountsOf(actions);
+  EXPECT_EQ(std::set<std::string>(accounts.begin(), accounts.end()).size(), accounts.size())
+      << describe(actions);
+  EXPECT_EQ(actions.size(), 7u) << describe(actions);  // every account, once
+}
+
+TEST(RevocationSelectTest, NeverDeprovisionsAnInactiveAccount) {
+  auto tenant = tieredTenant();
+  tenant.accounts[6].active = false;  // svc-priv
+  const auto actions = selectRevokeActions(tenant, spec(7, 0, 0), 1, 0);
+  EXPECT_EQ(actions.size(), 6u);
+  const auto accounts = accountsOf(actions);
+  EXPECT_EQ(std::find(accounts.begin(), accounts.end(), "svc-priv"), accounts.end());
+}
+
+TEST(RevocationSelectTest, RemovesOnlyDirectAccountMemberships) {
+  auto tenant = tieredTenant();
+  mocks::Group parent;
+  parent.id = "g-parent";
+  parent.members = {{"g-all", true}};
+  tenant.groups.push_back(parent);
+  tenant.reindex();
+  for (const auto& a : selectRevokeActions(tenant, spec(0, 7, 0), 5, 0)) {
+    EXPECT_EQ(a.target, "g-all") << a.account;
+  }
+}
+
+TEST(RevocationSelectTest, SameSeedGivesSameActions) {
+  const auto a = selectRevokeActions(tieredTenant(), spec(2, 2, 2), 42, 1);
+  const auto b = selectRevokeActions(tieredTenant(), spec(2, 2, 2), 42, 1);
+  EXPECT_EQ(describe(a), describe(b));
+}
+
+TEST(RevocationSelectTest, DifferentSeedsReorderTheLastTier) {
+  // The four ordinary humans share a tier: their order is the seed's.
+  std::set<std::vector<std::string>> orders;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto accounts = accountsOf(selectRevokeActions(tieredTenant(), spec(7, 0, 0), seed, 0));
+    ASSERT_EQ(accounts.size(), 7u);
+    orders.insert(std::vector<std::string>(accounts.begin() + 3, accounts.end()));
+  }
+  EXPECT_GT(orders.size(), 1u);
+}
+
+TEST(RevocationSelectTest, OperationIndexChangesTheDraw) {
+  std::set<std::string> draws;
+  for (int index = 0; index < 10; ++index) {
+    draws.insert(describe(selectRevokeActions(tieredTenant(), spec(7, 0, 0), 9, index)));
+  }
+  EXPECT_GT(draws.size(), 1u);
+}
+
+TEST(RevocationSelectTest, ReturnsFewerActionsThanAskedWhenCandidatesRunOut) {
+  mocks::TenantState empty;
+  empty.reindex();
+  EXPECT_TRUE(selectRevokeActions(empty, spec(3, 3, 3), 1, 0).empty());
+}
+
+TEST(RevocationEncodeTest, WritesOneJsonObjectPerActionWithKindSpecificField) {
+  const std::vector<RevokeAction> actions = {
+      {"act-1", "remove_membership", "u-1", "g-1", false, false},
+      {"act-2", "remove_entitlement", "u-2", "ent-1", true, false},
+      {"act-3", "deprovision", "u-3", "", false, true}};
+  EXPECT_EQ(
+      encodeActions(actions),
+      R"({"account":"u-1","action":"remove_membership","group":"g-1","id":"act-1","type":"action"})"
+      "\n"
+      R"({"account":"u-2","action":"remove_entitlement","entitlement":"ent-1","id":"act-2","type":"action"})"
+      "\n"
+      R"({"account":"u-3","action":"deprovision","id":"act-3","type":"action"})"
+      "\n");
+}
+
+TEST(RevocationEncodeTest, EncodesNoActionsAsEmptyInput) {
+  EXPECT_EQ(encodeActions({}), "");
+}
+
+// Ground truth of whether an action took effect.
+
+mocks::TenantState oneAccountTenant() {
+  mocks::TenantState s;
+  auto a = makeAccount("u-1", AccountType::Service, true);
+  a.entitlements = {"ent-a", "ent-b"};
+  a.credentials = {{"key-1", "api_key", "", true}, {"key-2", "api_key", "", false}};
+  s.accounts = {a};
+  mocks::Group g;
+  g.id = "g-1";
+  g.members = {{"g-0", true}, {"u-0", false}, {"u-1", false}};
+  s.groups = {g};
+  s.reindex();
+  return s;
+}
+
+const RevokeAction kRemoveMembership{"act-1", "remove_membership", "u-1", "g-1", true, true};
+const RevokeAction kRemoveEntitlement{"act-2", "remove_entitlement", "u-1", "ent-b", true, true};
+const RevokeAction kDeprovision{"act-3", "deprovision", "u-1", "", true, true};
+
+TEST(RevocationAppliedTest, MembershipIsAppliedOnlyWhenTheDirectMembershipIsGone) {
+  auto s = oneAccountTenant();
+  EXPECT_FALSE(isApplied(s, kRemoveMembership));
+  s.groups[0].members = {{"g-0", true}, {"u-0", false}};
+  EXPECT_TRUE(isApplied(s, kRemoveMembership));
+}
+
+TEST(RevocationAppliedTest, MembershipIsAppliedWhenTheGroupIsDeleted) {
+  auto s = oneAccountTenant();
+  s.groups.clear();
+  s.reindex();
+  EXPECT_TRUE(isApplied(s, kRemoveMembership));
+}
+
+TEST(RevocationAppliedTest, EntitlementIsAppliedOnlyWhenTheDirectGrantIsGone) {
+  auto s = oneAccountTenant();
+  EXPECT_FALSE(isApplied(s, kRemoveEntitlement));
+  s.accounts[0].entitlements = {"ent-a"};
+  EXPECT_TRUE(isApplied(s, kRemoveEntitlement));
+}
+
+TEST(RevocationAppliedTest, DeprovisionNeedsTheAccountInactive) {
+  auto s = oneAccountTenant();
+  for (auto& c : s.accounts[0].credentials) c.active = false;
+  EXPECT_FALSE(isApplied(s, kDeprovision));
+  s.accounts[0].active = false;
+  EXPECT_TRUE(isApplied(s, kDeprovision));
+}
+
+TEST(RevocationAppliedTest, DeprovisionNeedsEveryCredentialInactive) {
+  auto s = oneAccountTenant();
+  s.accounts[0].active = false;
+  EXPECT_FALSE(isApplied(s, kDeprovision));  // key-1 still active
+  s.accounts[0].credentials[0].active = false;
+  EXPECT_TRUE(isApplied(s, kDeprovision));
+}
+
+TEST(RevocationAppliedTest, EveryKindIsAppliedWhenTheAccountIsDeleted) {
+  auto s = oneAccountTenant();
+  s.accounts.clear();
+  s.reindex();
+  EXPECT_TRUE(isApplied(s, kDeprovision));
+  EXPECT_TRUE(isApplied(s, kRemoveEntitlement));
+  EXPECT_TRUE(isApplied(s, kRemoveMembership));
+}
+
+// What the connector claimed, against what is true.
+
+ConnectorOutput claims(const std::vector<std::pair<std::string, std::string>>& id_outcome) {
+  ConnectorOutput out;
+  for (const auto& [id, outcome] : id_outcome) {
+    out.results.push_back({id, outcome, "detail of " + id, out.results.size() + 1});
+  }
+  return out;
+}
+
+std::vector<RevokeAction> membershipActions(int n) {
+  std::vector<RevokeAction> actions;
+  for (int i = 1; i <= n; ++i) {
+    const std::string id = std::to_string(i);
+    actions.push_back({"act-" + id, "remove_membership", "u-" + id, "g-1", false, false});
+  }
+  return actions;
+}
+
+// u-1..u-n exist; those listed in `still_members` are still in g-1.
+mocks::TenantState membershipTenant(int n, const std::set<int>& still_members) {
+  mocks::TenantState s;
+  mocks::Group g;
+  g.id = "g-1";
+  for (int i = 1; i <= n; ++i) {
+    s.accounts.push_back(makeAccount("u-" + std::to_string(i), AccountType::Human, false));
+    if (still_members.count(i) != 0) g.members.push_back({"u-" + std::to_string(i), false});
+  }
+  std::sort(g.members.begin(), g.members.end());
+  s.groups = {g};
+  s.reindex();
+  return s;
+}
+
+TEST(RevocationJudgeTest, ClassifiesEveryClaimAgainstTheTruth) {
+  const auto actions = membershipActions(7);
+  // Not applied: u-2 (confirmed), u-3 (failed), u-4 (unconfirmed).
+  const auto after = membershipTenant(7, {2, 3, 4});
+  const auto output = claims({{"act-1", "confirmed"},
+                              {"act-2", "confirmed"},
+                              {"act-3", "failed"},
+                              {"act-4", "unconfirmed"},
+                              {"act-5", "failed"},
+                              {"act-6", "unconfirmed"}});
+  const auto outcomes = judgeRevocations(actions, output, after);
+  ASSERT_EQ(outcomes.size(), 7u);
+  const std::vector<std::tuple<std::string, bool, std::string>> want = {
+      {"confirmed", true, "confirmed"},    {"confirmed", false, "false-confirmation"},
+      {"failed", false, "honest-failure"}, {"unconfirmed", false, "honest-failure"},
+      {"failed", true, "false-alarm"},     {"unconfirmed", true, "unconfirmed-applied"},
+      {"missing", true, "unreported"}};
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE(outcomes[i].action_id);
+    EXPECT_EQ(outcomes[i].action_id, "act-" + std::to_string(i + 1));
+    EXPECT_EQ(outcomes[i].claimed, std::get<0>(want[i]));
+    EXPECT_EQ(outcomes[i].applied, std::get<1>(want[i]));
+    EXPECT_EQ(outcomes[i].outcome, std::get<2>(want[i]));
+  }
+}
+
+TEST(RevocationJudgeTest, UnreportedActionIsUnreportedWhetherOrNotApplied) {
+  const auto outcomes =
+      judgeRevocations(membershipActions(2), ConnectorOutput{}, membershipTenant(2, {1}));
+  EXPECT_EQ(outcomes[0].outcome, "unreported");
+  EXPECT_FALSE(outcomes[0].applied);
+  EXPECT_EQ(outcomes[1].outcome, "unreported");
+  EXPECT_TRUE(outcomes[1].applied);
+  EXPECT_EQ(outcomes[0].detail, "");
+}
+
+TEST(RevocationJudgeTest, CopiesTheActionAndTheConnectorsDetail) {
+  const std::vector<RevokeAction> actions = {
+      {"act-1", "remove_entitlement", "u-1", "ent-b", true, true}};
+  const auto outcomes =
+      judgeRevocations(actions, claims({{"act-1", "failed"}}), oneAccountTenant());
+  ASSERT_EQ(outcomes.size(), 1u);
+  const auto& o = outcomes[0];
+  EXPECT_EQ(o.action, "remove_entitlement");
+  EXPECT_EQ(o.account, "u-1");
+  EXPECT_EQ(o.target, "ent-b");
+  EXPECT_TRUE(o.privileged);
+  EXPECT_TRUE(o.non_human);
+  EXPECT_EQ(o.detail, "detail of act-1");
+  EXPECT_EQ(o.outcome, "honest-failure");
+}
+
+}  // namespace
+}  // namespace faultline::harness

@@ -1,0 +1,293 @@
+#include "reports/json_report.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace faultline::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Report sampleReport() {
+  Report r;
+  r.tool_version = "0.1.0";
+  r.drill_id = "drill-1";
+  r.seed = 20261123;
+  r.duration_ms = 1234;
+  r.scenario.name = "baseline";
+  r.scenario.accounts = 250;
+  r.connector.name = "reference-scim";
+  r.connector.env = {{"CLIENT_SECRET", "{client_secret}"}, {"API_TOKEN", "<redacted>"}};
+  r.verdict = Verdict::Failed;
+  r.verdict_reason = "1 critical and 0 error finding(s)";
+  r.journal_requests = 17;
+  r.replay_command = "faultline run --seed 20261123";
+
+  OperationReport op;
+  op.label = "initial-sync";
+  op.kind = "sync";
+  op.declared_status = "complete";
+  TypeScore t;
+  t.type = "account";
+  t.expected = 250;
+  t.returned = 200;
+  t.matched = 200;
+  t.recall = 0.8;
+  t.missing = {"u-1", "u-2"};
+  t.missing_total = 50;
+  op.completeness = {t};
+  op.process.started = true;
+  op.process.exit_code = 0;
+  r.operations = {op};
+
+  Finding f;
+  f.id = "silent-loss";
+  f.severity = Severity::Critical;
+  f.metric = "completeness.accounts";
+  f.operation = "initial-sync";
+  f.title = "Declared complete but 50 account(s) are missing";
+  f.detail = "missing account ids: u-1, u-2 ... (50 in all)";
+  f.evidence.journal = {"#2 +20ms GET /scim/v2/Users?startIndex=1&count=50 -> 200 900B tok-1"};
+  f.evidence.connector_output = {"stdout:251: {\"type\":\"status\"}"};
+  r.findings = {f};
+  return r;
+}
+
+TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
+  const json j = reportToJson(sampleReport());
+  EXPECT_EQ(j.at("faultline_report"), 1);
+  EXPECT_EQ(j.at("format_minor"), 0);
+  EXPECT_EQ(j.at("seed"), 20261123u);
+  EXPECT_EQ(j.at("verdict"), "failed");
+  EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");
+  ASSERT_EQ(j.at("findings").size(), 1u);
+  const json& f = j.at("findings")[0];
+  EXPECT_EQ(f.at("id"), "silent-loss");
+  EXPECT_EQ(f.at("severity"), "critical");
+  EXPECT_EQ(f.at("metric"), "completeness.accounts");
+  EXPECT_EQ(f.at("operation"), "initial-sync");
+  ASSERT_TRUE(f.at("evidence").at("journal").is_array());
+  EXPECT_EQ(f.at("evidence").at("journal"),
+            json::array({"#2 +20ms GET /scim/v2/Users?startIndex=1&count=50 -> 200 900B tok-1"}));
+  EXPECT_EQ(f.at("evidence").at("connector_output"),
+            json::array({"stdout:251: {\"type\":\"status\"}"}));
+}
+
+TEST(JsonReportTest, WritesEmptyEvidenceAsEmptyArrays) {
+  Report r;
+  r.findings.push_back(Finding{});
+  const json j = reportToJson(r);
+  EXPECT_EQ(j.at("findings")[0].at("evidence").at("journal"), json::array());
+  EXPECT_EQ(j.at("findings")[0].at("evidence").at("connector_output"), json::array());
+  EXPECT_EQ(j.at("verdict"), "passed");
+}
+
+TEST(JsonReportTest, WritesEveryVerdictAndSeverityByName) {
+  Report r;
+  r.verdict = Verdict::Inconclusive;
+  for (Severity s : {Severity::Info, Severity::Warning, Severity::Error, Severity::Critical}) {
+    Finding f;
+    f.severity = s;
+    r.findings.push_back(f);
+  }
+  const json j = reportToJson(r);
+  EXPECT_EQ(j.at("verdict"), "inconclusive");
+  std::vector<std::string> names;
+  for (const auto& f : j.at("findings")) names.push_back(f.at("severity"));
+  EXPECT_EQ(names, (std::vector<std::string>{"info", "warning", "error", "critical"}));
+}
+
+TEST(JsonReportTest, KeepsTheFullSeedRange) {
+  Report r;
+  r.seed = 18446744073709551615ull;
+  const json j = json::parse(renderJsonReport(r));
+  EXPECT_EQ(j.at("seed").get<std::uint64_t>(), 18446744073709551615ull);
+}
+
+TEST(JsonReportTest, WritesOperationScoresAndNullExitCodeWhenUnset) {
+  const json j = reportToJson(sampleReport());
+  const json& op = j.at("operations")[0];
+  EXPECT_EQ(op.at("label"), "initial-sync");
+  EXPECT_EQ(op.at("process").at("exit_code"), 0);
+  EXPECT_TRUE(op.at("process").at("signal").is_null());
+  const json& t = op.at("completeness")[0];
+  EXPECT_EQ(t.at("type"), "account");
+  EXPECT_DOUBLE_EQ(t.at("recall").get<double>(), 0.8);
+  EXPECT_EQ(t.at("missing_total"), 50);
+  EXPECT_EQ(t.at("missing"), json::array({"u-1", "u-2"}));
+  EXPECT_EQ(j.at("connector").at("env").at("API_TOKEN"), "<redacted>");
+}
+
+TEST(JsonReportTest, RoundTripsQuotesMarkupAndNonAsciiText) {
+  Report r = sampleReport();
+  const std::string tricky = "say \"hi\" <b>&amp;</b> \\ tab\t ünïcødé — 日本語 🚀";
+  r.findings[0].title = tricky;
+  r.findings[0].evidence.connector_output = {tricky, "line\nbreak"};
+  r.connector.args = {"--name=<&>"};
+  const std::string text = renderJsonReport(r);
+  EXPECT_EQ(text.back(), '\n');
+  const json j = json::parse(text);
+  EXPECT_EQ(j.at("findings")[0].at("title"), tricky);
+  EXPECT_EQ(j.at("findings")[0].at("evidence").at("connector_output"),
+            json::array({tricky, "line\nbreak"}));
+  EXPECT_EQ(j.at("connector").at("args"), json::array({"--name=<&>"}));
+  EXPECT_EQ(j, reportToJson(r));
+}
+
+TEST(JsonReportTest, RendersConnectorBytesThatAreNotUtf8) {
+  // Evidence quotes connector output verbatim; a connector may print any bytes.
+  Report r = sampleReport();
+  r.findings[0].evidence.connector_output = {"stdout:1: bad \xff\xfe bytes", "cut \xe6\x97"};
+  std::string text;
+  ASSERT_NO_THROW(text = renderJsonReport(r));
+  const json j = json::parse(text);
+  EXPECT_EQ(j.at("findings")[0].at("evidence").at("connector_output"),
+            json::array({"stdout:1: bad \xef\xbf\xbd\xef\xbf\xbd bytes", "cut \xef\xbf\xbd"}));
+}
+
+TEST(JsonReportTest, SummaryShowsVerdictScoresFindingsAndReplay) {
+  EXPECT_EQ(renderSummary(sampleReport()),
+            "verdict: failed (1 critical and 0 error finding(s))\n"
+            "scenario baseline, connector reference-scim, seed 20261123, 17 requests, 1234 ms\n"
+            "  initial-sync [sync] declared complete\n"
+            "    account      recall 0.800  precision 1.000  (200 of 250, 50 missing, 0 phantom)\n"
+            "findings:\n"
+            "  [critical] silent-loss (initial-sync): Declared complete but 50 account(s) are "
+            "missing\n"
+            "      missing account ids: u-1, u-2 ... (50 in all)\n"
+            "replay: faultline run --seed 20261123\n");
+}
+
+TEST(JsonReportTest, SummaryListsRevocationOutcomes) {
+  Report r;
+  OperationReport op;
+  op.label = "revoke-1";
+  op.kind = "revoke";
+  op.declared_status = "partial";
+  op.declared_reason = "1 of 2 not confirmed";
+  RevocationOutcome a;
+  a.action_id = "act-1";
+  a.action = "remove_membership";
+  a.account = "u-1";
+  a.target = "g-1";
+  a.claimed = "confirmed";
+  a.applied = false;
+  a.outcome = "false-confirmation";
+  RevocationOutcome b = a;
+  b.action_id = "act-2";
+  b.action = "deprovision";
+  b.target = "";
+  b.applied = true;
+  b.outcome = "confirmed";
+  op.revocations = {a, b};
+  r.operations = {op};
+  const std::string summary = renderSummary(r);
+  EXPECT_NE(summary.find("  revoke-1 [revoke] declared partial (1 of 2 not confirmed)\n"
+                         "    act-1 remove_membership u-1 g-1: claimed confirmed, NOT applied -> "
+                         "false-confirmation\n"
+                         "    act-2 deprovision u-1: claimed confirmed, applied -> confirmed\n"),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("findings:"), std::string::npos);
+}
+
+// writeFileAtomically.
+
+std::string freshDir(const std::string& name) {
+  const auto dir = fs::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> entriesOf(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST(AtomicWriteTest, WritesExactBytes) {
+  const std::string dir = freshDir("atomic_exact");
+  const std::string content("line one\n\0binary\xff\r\nend", 22);
+  writeFileAtomically(dir + "/report.json", content);
+  EXPECT_EQ(readFile(dir + "/report.json"), content);
+  EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"report.json"});
+}
+
+TEST(AtomicWriteTest, WritesAnEmptyFile) {
+  const std::string dir = freshDir("atomic_empty");
+  writeFileAtomically(dir + "/empty.json", "");
+  EXPECT_TRUE(fs::exists(dir + "/empty.json"));
+  EXPECT_EQ(fs::file_size(dir + "/empty.json"), 0u);
+}
+
+TEST(AtomicWriteTest, ReplacesAnExistingLongerFile) {
+  const std::string dir = freshDir("atomic_replace");
+  const std::string path = dir + "/report.json";
+  std::ofstream(path) << std::string(10000, 'o');
+  writeFileAtomically(path, "{\"new\":true}\n");
+  EXPECT_EQ(readFile(path), "{\"new\":true}\n");
+  EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"report.json"});
+}
+
+TEST(AtomicWriteTest, LeavesAReadableFileAndNoTemporaryFiles) {
+  const std::string dir = freshDir("atomic_no_temp");
+  for (int i = 0; i < 5; ++i) writeFileAtomically(dir + "/r.json", std::to_string(i));
+  EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"r.json"});
+  EXPECT_EQ(readFile(dir + "/r.json"), "4");
+  struct stat st {};
+  ASSERT_EQ(::stat((dir + "/r.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+}
+
+TEST(AtomicWriteTest, CreatesMissingFolders) {
+  const std::string dir = freshDir("atomic_folders");
+  writeFileAtomically(dir + "/a/b/c/report.json", "x");
+  EXPECT_EQ(readFile(dir + "/a/b/c/report.json"), "x");
+}
+
+TEST(AtomicWriteTest, ThrowsNamingThePathWhenTheFolderIsAFile) {
+  const std::string dir = freshDir("atomic_folder_is_file");
+  std::ofstream(dir + "/blocker") << "a regular file";
+  const std::string path = dir + "/blocker/sub/report.json";
+  try {
+    writeFileAtomically(path, "x");
+    FAIL() << "wrote under a regular file";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": cannot create folder: Not a directory");
+  }
+  EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"blocker"});
+}
+
+TEST(AtomicWriteTest, ThrowsNamingThePathAndCleansUpWhenTheTargetIsAFolder) {
+  const std::string dir = freshDir("atomic_target_is_folder");
+  fs::create_directories(dir + "/report.json/inside");
+  const std::string path = dir + "/report.json";
+  try {
+    writeFileAtomically(path, "x");
+    FAIL() << "replaced a folder";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": cannot write report: Is a directory");
+  }
+  EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"report.json"});
+  EXPECT_TRUE(fs::is_directory(dir + "/report.json/inside"));
+}
+
+}  // namespace
+}  // namespace faultline::reports
