@@ -169,12 +169,12 @@ MockResponse MockServer::serve(const Dialect& dialect, const Route& route,
         case TokenCheck::Valid:
           break;
         case TokenCheck::Expired:
-          return dialect.unauthorized("The access token expired");
+          return dialect.unauthorized("The access token expired", true);
         case TokenCheck::Revoked:
-          return dialect.unauthorized("The access token was revoked");
+          return dialect.unauthorized("The access token was revoked", true);
         case TokenCheck::Unknown:
-          return dialect.unauthorized(token.empty() ? "No bearer token"
-                                                    : "The access token is not recognised");
+          return token.empty() ? dialect.unauthorized("No bearer token", false)
+                               : dialect.unauthorized("The access token is not recognised", true);
       }
     }
     return route.handler(request);

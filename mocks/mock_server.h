@@ -65,7 +65,9 @@ class Dialect {
   virtual std::string name() const = 0;
   virtual std::vector<Route> routes() = 0;
   // The dialect's answer to a missing, expired or unknown bearer token.
-  virtual MockResponse unauthorized(const std::string& description) const = 0;
+  // `token_presented` is false when the request carried no bearer token at
+  // all: RFC 6750 §3.1 then wants a challenge without an error code.
+  virtual MockResponse unauthorized(const std::string& description, bool token_presented) const = 0;
   // The dialect's answer to a path it does not serve.
   virtual MockResponse notFound(const std::string& path) const = 0;
   // The dialect's answer when a handler threw: a harness bug, never the

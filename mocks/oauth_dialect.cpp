@@ -109,7 +109,7 @@ std::vector<Route> OAuthDialect::routes() {
   return {{"POST", token_path_, AuthMode::None, [this](const MockRequest& r) { return token(r); }}};
 }
 
-MockResponse OAuthDialect::unauthorized(const std::string& description) const {
+MockResponse OAuthDialect::unauthorized(const std::string& description, bool) const {
   return oauthError(401, "invalid_client", description);
 }
 

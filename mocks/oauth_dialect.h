@@ -17,7 +17,7 @@ class OAuthDialect final : public Dialect {
 
   std::string name() const override { return "oauth"; }
   std::vector<Route> routes() override;
-  MockResponse unauthorized(const std::string& description) const override;
+  MockResponse unauthorized(const std::string& description, bool token_presented) const override;
   MockResponse notFound(const std::string& path) const override;
   MockResponse internalError(const std::string& detail) const override;
 

@@ -87,12 +87,14 @@ std::vector<Route> ScimDialect::routes() {
   return out;
 }
 
-MockResponse ScimDialect::unauthorized(const std::string& description) const {
+MockResponse ScimDialect::unauthorized(const std::string& description, bool token_presented) const {
   MockResponse r = scimError(401, "", description);
   r.headers.emplace_back(
       "WWW-Authenticate",
-      "Bearer realm=\"faultline\", error=\"invalid_token\", error_description=\"" + description +
-          "\"");
+      token_presented
+          ? "Bearer realm=\"faultline\", error=\"invalid_token\", error_description=\"" +
+                description + "\""
+          : std::string("Bearer realm=\"faultline\""));
   return r;
 }
 

@@ -25,7 +25,7 @@ class ScimDialect final : public Dialect {
 
   std::string name() const override { return "scim"; }
   std::vector<Route> routes() override;
-  MockResponse unauthorized(const std::string& description) const override;
+  MockResponse unauthorized(const std::string& description, bool token_presented) const override;
   MockResponse notFound(const std::string& path) const override;
   MockResponse internalError(const std::string& detail) const override;
 

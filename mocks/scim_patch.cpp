@@ -44,6 +44,22 @@ PatchError readRefs(const json& value, RefList& out, const std::string& name) {
 PatchError editRefs(Op op, const PatchPath* path, const json* value, RefList& list,
                     const std::string& name) {
   if (op == Op::Remove) {
+    if ((path == nullptr || !path->value_filter) && value != nullptr) {
+      // Not in RFC 7644, but how Entra ID and others remove single members:
+      // {"op":"remove","path":"members","value":[{"value":"id"}]}. Real
+      // servers honour it, so the mock removes just the listed values.
+      RefList listed;
+      if (auto e = readRefs(*value, listed, name); !e.ok()) return e;
+      RefList kept;
+      for (std::size_t i = 0; i < list.ids.size(); ++i) {
+        if (std::find(listed.ids.begin(), listed.ids.end(), list.ids[i]) != listed.ids.end())
+          continue;
+        kept.ids.push_back(list.ids[i]);
+        kept.types.push_back(list.types[i]);
+      }
+      list = std::move(kept);
+      return {};
+    }
     if (path == nullptr || !path->value_filter) {
       list.ids.clear();
       list.types.clear();
