@@ -129,6 +129,7 @@ void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
   addProcessFindings(ev, findings_);
   addProtocolFindings(ev, findings_);
   addCompletenessFindings(ev, score, findings_);
+  addRetryAfterFindings(ev, findings_);
   addSecretFindings(ev, findings_);
   rep.process = summarise(process, ev.secrets);
   rep.requests = journal.size();
@@ -157,6 +158,7 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   addProcessFindings(ev, findings_);
   addProtocolFindings(ev, findings_);
   addRevocationFindings(ev, rep.revocations, findings_);
+  addRetryAfterFindings(ev, findings_);
   addSecretFindings(ev, findings_);
   rep.process = summarise(process, ev.secrets);
   rep.requests = journal.size();
@@ -215,6 +217,12 @@ reports::Report DrillRun::run() {
   report.duration_ms = clock_.nowMs() - started;
   report.journal_requests = target_.journal().size();
   report.drill_id = drill_id_;
+  const auto firings = target_.faults().firings();
+  for (const auto& rule : scenario_.faults) {
+    report.faults.push_back(
+        {rule.id, scenarios::faultKindName(rule.kind), rule.min_fires, firings.at(rule.id)});
+  }
+  addFaultFindings(report.faults, findings_);
   report.findings = std::move(findings_);
   report.verdict = decideVerdict(report.findings, report.verdict_reason);
   const auto state = target_.tenant().snapshot();

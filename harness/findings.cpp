@@ -233,19 +233,55 @@ void addSecretFindings(const OperationEvidence& op, std::vector<Finding>& out) {
   }
 }
 
+void addFaultFindings(const std::vector<reports::FaultFiring>& firings, std::vector<Finding>& out) {
+  for (const auto& f : firings) {
+    if (f.fired >= f.min_fires) continue;
+    Finding finding;
+    finding.id = "fault-not-fired";
+    finding.severity = Severity::Warning;
+    finding.metric = "instrument";
+    finding.title = "Fault " + f.id + " (" + f.kind + ") fired " + std::to_string(f.fired) +
+                    " time(s); " + std::to_string(f.min_fires) + " required";
+    finding.detail =
+        "the connector never met this fault often enough, so the drill proves nothing about it";
+    out.push_back(std::move(finding));
+  }
+}
+
+void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  auto early = [](const mocks::JournalEntry& e) {
+    return e.note.find("retry-after violation") != std::string::npos;
+  };
+  const auto count = std::count_if(op.journal->begin(), op.journal->end(), early);
+  if (count == 0) return;
+  Finding f =
+      make(op, "retry-after-violation", Severity::Error, "behaviour.retry_after",
+           std::to_string(count) + " request(s) sent before an announced Retry-After elapsed",
+           "a connector that hammers through a 429 or 503 gets throttled harder or banned");
+  f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
+    return early(e) || e.status == 429 || e.status == 503;
+  });
+  out.push_back(std::move(f));
+}
+
 reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string& reason) {
-  std::size_t critical = 0, errors = 0;
+  std::size_t critical = 0, errors = 0, unfired = 0;
   for (const auto& f : findings) {
     critical += f.severity == Severity::Critical;
     errors += f.severity == Severity::Error;
+    unfired += f.id == "fault-not-fired";
   }
-  if (critical + errors == 0) {
-    reason = "no finding at error or critical severity";
-    return reports::Verdict::Passed;
+  if (critical + errors > 0) {
+    reason =
+        std::to_string(critical) + " critical and " + std::to_string(errors) + " error finding(s)";
+    return reports::Verdict::Failed;
   }
-  reason =
-      std::to_string(critical) + " critical and " + std::to_string(errors) + " error finding(s)";
-  return reports::Verdict::Failed;
+  if (unfired > 0) {
+    reason = std::to_string(unfired) + " required fault(s) did not fire";
+    return reports::Verdict::Inconclusive;
+  }
+  reason = "no finding at error or critical severity";
+  return reports::Verdict::Passed;
 }
 
 }  // namespace faultline::harness

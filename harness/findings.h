@@ -30,7 +30,16 @@ void addRevocationFindings(const OperationEvidence& op,
                            std::vector<reports::Finding>& out);
 void addSecretFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
 
-// Failed when any finding is error or critical; otherwise passed.
+// Adds "fault-not-fired" for every rule that fired fewer times than its
+// min_fires, and "retry-after-violation" for requests the journal marked as
+// sent before an announced Retry-After elapsed.
+void addFaultFindings(const std::vector<reports::FaultFiring>& firings,
+                      std::vector<reports::Finding>& out);
+void addRetryAfterFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
+
+// Failed when any finding is error or critical; otherwise inconclusive when a
+// required fault did not fire (the drill proves nothing about it); otherwise
+// passed.
 reports::Verdict decideVerdict(const std::vector<reports::Finding>& findings, std::string& reason);
 
 }  // namespace faultline::harness

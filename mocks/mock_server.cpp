@@ -5,6 +5,8 @@
 
 #include <httplib.h>
 
+#include "mocks/fault_engine.h"
+
 namespace faultline::mocks {
 namespace {
 
@@ -161,23 +163,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
 MockResponse MockServer::serve(const Dialect& dialect, const Route& route,
                                MockRequest& request) const {
   try {
-    if (route.auth == AuthMode::Bearer) {
-      const std::string token = bearerToken(request);
-      const TokenVerdict verdict = issuer_.check(token);
-      request.token_id = verdict.id;
-      switch (verdict.check) {
-        case TokenCheck::Valid:
-          break;
-        case TokenCheck::Expired:
-          return dialect.unauthorized("The access token expired", true);
-        case TokenCheck::Revoked:
-          return dialect.unauthorized("The access token was revoked", true);
-        case TokenCheck::Unknown:
-          return token.empty() ? dialect.unauthorized("No bearer token", false)
-                               : dialect.unauthorized("The access token is not recognised", true);
-      }
-    }
-    return route.handler(request);
+    return serveWithFaults(dialect, route, request);
   } catch (const std::exception& e) {
     MockResponse response = dialect.internalError(e.what());
     response.note = std::string("harness bug: ") + e.what();
@@ -186,6 +172,55 @@ MockResponse MockServer::serve(const Dialect& dialect, const Route& route,
     MockResponse response = dialect.internalError("unknown exception");
     response.note = "harness bug: unknown exception";
     return response;
+  }
+}
+
+MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& route,
+                                         MockRequest& request) const {
+  const bool bearer = route.auth == AuthMode::Bearer;
+  const std::string token = bearer ? bearerToken(request) : "";
+  TokenVerdict verdict = bearer ? issuer_.check(token) : TokenVerdict{TokenCheck::Valid, ""};
+  request.token_id = verdict.id;
+  FaultDecision decision;
+  FaultRequest fault_request;
+  std::string note;
+  if (faults_ != nullptr) {
+    const RequestTarget target = dialect.classify(request);
+    fault_request = {request.method, request.path, request.query,  target.resource, target.id,
+                     target.page,    request.seq,  clock_.nowMs(), request.token_id};
+    decision = faults_->decide(fault_request);
+    note = decision.note;
+    if (decision.firedKind(scenarios::FaultKind::RevokeToken) && !request.token_id.empty()) {
+      issuer_.revoke(request.token_id);
+      verdict = issuer_.check(token);
+      note += (note.empty() ? "" : "; ") + std::string("fault revoked ") + request.token_id;
+    }
+  }
+  auto noted = [&note](MockResponse r) {
+    if (!note.empty()) r.note = note + (r.note.empty() ? "" : "; " + r.note);
+    return r;
+  };
+  if (bearer && verdict.check != TokenCheck::Valid)
+    return noted(authFailure(dialect, token, verdict));
+  if (faults_ == nullptr) return route.handler(request);
+  if (auto pre = faults_->preResponse(decision, fault_request)) return noted(std::move(*pre));
+  MockResponse response = route.handler(request);
+  const std::string rewritten = faults_->rewrite(decision, response);
+  if (!rewritten.empty())
+    response.note = rewritten + (response.note.empty() ? "" : "; " + response.note);
+  return noted(std::move(response));
+}
+
+MockResponse MockServer::authFailure(const Dialect& dialect, const std::string& token,
+                                     const TokenVerdict& verdict) const {
+  switch (verdict.check) {
+    case TokenCheck::Expired:
+      return dialect.unauthorized("The access token expired", true);
+    case TokenCheck::Revoked:
+      return dialect.unauthorized("The access token was revoked", true);
+    default:
+      return token.empty() ? dialect.unauthorized("No bearer token", false)
+                           : dialect.unauthorized("The access token is not recognised", true);
   }
 }
 

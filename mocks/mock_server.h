@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -19,6 +20,8 @@ class Server;
 }
 
 namespace faultline::mocks {
+
+class FaultEngine;
 
 // A request as dialect handlers see it: no cpp-httplib types, so a dialect is
 // a table of plain functions that tests can call without a socket.
@@ -47,6 +50,13 @@ struct MockResponse {
   std::string note;  // recorded in the journal, never sent
 };
 
+// Where a request lands, in the terms fault rules match on.
+struct RequestTarget {
+  std::string resource;  // Users, Groups, Entitlements, token; "" otherwise
+  std::string id;
+  std::optional<long long> page;
+};
+
 enum class AuthMode { None, Bearer };
 
 struct Route {
@@ -70,6 +80,8 @@ class Dialect {
   virtual MockResponse unauthorized(const std::string& description, bool token_presented) const = 0;
   // The dialect's answer to a path it does not serve.
   virtual MockResponse notFound(const std::string& path) const = 0;
+  // What the request addresses, for fault matching.
+  virtual RequestTarget classify(const MockRequest& request) const = 0;
   // The dialect's answer when a handler threw: a harness bug, never the
   // connector's fault.
   virtual MockResponse internalError(const std::string& detail) const = 0;
@@ -93,6 +105,8 @@ class MockServer {
   MockServer& operator=(const MockServer&) = delete;
 
   void addDialect(std::unique_ptr<Dialect> dialect);
+  // Faults to inject (not owned; must outlive the server). Set before start().
+  void setFaultEngine(FaultEngine* engine) { faults_ = engine; }
   // Answers every path no dialect serves with `dialect`'s 404, journaled like
   // any other request, so a connector calling a wrong URL leaves evidence.
   // Call after every addDialect.
@@ -107,11 +121,16 @@ class MockServer {
  private:
   void install(const Dialect& dialect, const Route& route);
   MockResponse serve(const Dialect& dialect, const Route& route, MockRequest& request) const;
+  MockResponse serveWithFaults(const Dialect& dialect, const Route& route,
+                               MockRequest& request) const;
+  MockResponse authFailure(const Dialect& dialect, const std::string& token,
+                           const TokenVerdict& verdict) const;
 
   Journal& journal_;
   TokenIssuer& issuer_;
   const Clock& clock_;
   MockServerOptions options_;
+  FaultEngine* faults_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
   std::vector<std::unique_ptr<Dialect>> dialects_;
   std::thread listener_;

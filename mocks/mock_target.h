@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mocks/clock.h"
+#include "mocks/fault_engine.h"
 #include "mocks/journal.h"
 #include "mocks/mock_server.h"
 #include "mocks/tenant.h"
@@ -33,12 +34,14 @@ class MockTarget {
   const Tenant& tenant() const { return tenant_; }
   Journal& journal() { return journal_; }
   TokenIssuer& issuer() { return issuer_; }
+  const FaultEngine& faults() const { return faults_; }
   const TokenIssuer& issuer() const { return issuer_; }
 
  private:
   Tenant tenant_;
   Journal journal_;
   TokenIssuer issuer_;
+  FaultEngine faults_;
   MockServer server_;
   std::string api_base_path_;
   std::string token_path_;

@@ -113,6 +113,10 @@ MockResponse OAuthDialect::unauthorized(const std::string& description, bool) co
   return oauthError(401, "invalid_client", description);
 }
 
+RequestTarget OAuthDialect::classify(const MockRequest& request) const {
+  return {request.path == token_path_ ? "token" : "", "", std::nullopt};
+}
+
 MockResponse OAuthDialect::notFound(const std::string& path) const {
   return oauthError(404, "invalid_request", "no such endpoint: " + path);
 }

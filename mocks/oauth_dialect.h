@@ -19,6 +19,7 @@ class OAuthDialect final : public Dialect {
   std::vector<Route> routes() override;
   MockResponse unauthorized(const std::string& description, bool token_presented) const override;
   MockResponse notFound(const std::string& path) const override;
+  RequestTarget classify(const MockRequest& request) const override;
   MockResponse internalError(const std::string& detail) const override;
 
   MockResponse token(const MockRequest& request) const;

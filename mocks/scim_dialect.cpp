@@ -98,6 +98,29 @@ MockResponse ScimDialect::unauthorized(const std::string& description, bool toke
   return r;
 }
 
+RequestTarget ScimDialect::classify(const MockRequest& request) const {
+  RequestTarget target;
+  const std::string& base = options_.base_path;
+  if (request.path.compare(0, base.size(), base) != 0 || request.path.size() <= base.size() + 1)
+    return target;
+  const std::string rest = request.path.substr(base.size() + 1);
+  const auto slash = rest.find('/');
+  target.resource = rest.substr(0, slash);
+  if (slash != std::string::npos) {
+    target.id = rest.substr(slash + 1);
+  } else if (request.method == "GET") {
+    long long start = 1;
+    long long count = options_.default_page_size;
+    // Malformed values are the handler's to reject; here they mean page 1.
+    if (!parseIndexParam(request.param("startIndex"), 1, start)) start = 1;
+    if (!parseIndexParam(request.param("count"), options_.default_page_size, count))
+      count = options_.default_page_size;
+    count = std::clamp(count, 1LL, static_cast<long long>(options_.max_page_size));
+    target.page = (std::max(1LL, start) - 1) / count + 1;
+  }
+  return target;
+}
+
 MockResponse ScimDialect::notFound(const std::string& path) const {
   return scimError(404, "", "no such endpoint: " + path);
 }

@@ -95,6 +95,11 @@ json reportToJson(const Report& r) {
   for (const auto& o : r.operations) operations.push_back(toJson(o));
   json findings = json::array();
   for (const auto& f : r.findings) findings.push_back(toJson(f));
+  json faults = json::array();
+  for (const auto& f : r.faults) {
+    faults.push_back(
+        {{"id", f.id}, {"kind", f.kind}, {"min_fires", f.min_fires}, {"fired", f.fired}});
+  }
   return {{"faultline_report", r.format_version},
           {"format_minor", kReportFormatMinor},
           {"tool_version", r.tool_version},
@@ -121,6 +126,7 @@ json reportToJson(const Report& r) {
           {"verdict_reason", r.verdict_reason},
           {"operations", operations},
           {"findings", findings},
+          {"faults", faults},
           {"journal_requests", r.journal_requests},
           {"replay_command", r.replay_command}};
 }
@@ -154,6 +160,11 @@ std::string renderSummary(const Report& r) {
           << (rv.target.empty() ? "" : " " + rv.target) << ": claimed " << rv.claimed << ", "
           << (rv.applied ? "applied" : "NOT applied") << " -> " << rv.outcome << "\n";
     }
+  }
+  for (const auto& f : r.faults) {
+    out << "  fault " << f.id << " (" << f.kind << "): fired " << f.fired << " time(s)";
+    if (f.min_fires > 0) out << ", required " << f.min_fires;
+    out << "\n";
   }
   if (!r.findings.empty()) out << "findings:\n";
   for (const auto& f : r.findings) {

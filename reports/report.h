@@ -114,6 +114,14 @@ struct ScenarioInfo {
   std::string dialect;
 };
 
+// How often one fault rule of the scenario's plan fired.
+struct FaultFiring {
+  std::string id;
+  std::string kind;
+  int min_fires = 0;
+  int fired = 0;
+};
+
 struct Report {
   int format_version = kReportFormatVersion;
   std::string tool_version;
@@ -127,6 +135,7 @@ struct Report {
   std::string verdict_reason;
   std::vector<OperationReport> operations;
   std::vector<Finding> findings;
+  std::vector<FaultFiring> faults;
   std::uint64_t journal_requests = 0;
   std::string replay_command;
 };

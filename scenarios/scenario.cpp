@@ -111,6 +111,9 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
       s.operations.push_back(readOperation(node, ptr, issues, ++counts[is_revoke ? 1 : 0]));
     }
   }
+  if (const auto* faults = r.child("faults", json::value_t::array, false)) {
+    s.faults = readFaultPlan(*faults, "/faults", issues);
+  }
   r.finish();
   if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {
     issues.push_back({"/name", "must be a single line"});

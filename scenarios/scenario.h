@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenarios/fault_plan.h"
+
 namespace faultline::scenarios {
 
 inline constexpr int kScenarioFormatVersion = 1;
@@ -59,6 +61,7 @@ struct Scenario {
   TenantSpec tenant;
   TargetSpec target;
   std::vector<Operation> operations;
+  std::vector<FaultRule> faults;
 };
 
 // Loads and validates a scenario file; throws ConfigError listing every issue.

@@ -303,6 +303,17 @@ class ReferenceConnector:
             counts[obj["type"]] += 1
             emit(obj)
 
+        # A user without a userName cannot be mapped: the schema may have
+        # drifted. Never guess and never print half a record; say partial.
+        unmapped = {u["id"] for u in users if not isinstance(u.get("userName"), str) or not u["userName"]}
+        if unmapped:
+            known = {"schemas", "id", "externalId", "userName", "name", "displayName", "active", "emails",
+                     "entitlements", "groups", "meta", EXT_ACCOUNT}
+            extra = sorted({k for u in users if u["id"] in unmapped for k in u} - known)
+            self.problems.append(f"Users: {len(unmapped)} record(s) without userName, left out"
+                                 + (f" (unexpected attributes: {', '.join(extra)})" if extra else ""))
+            users = [u for u in users if u["id"] not in unmapped]
+
         group_ids = {g["id"] for g in groups}
         for e in entitlements:
             out({"type": "entitlement", "id": e["id"], "displayName": text(e.get("displayName")),
@@ -327,7 +338,7 @@ class ReferenceConnector:
             grants.update(("entitlement", "account", u["id"], e) for e in values(u.get("entitlements")))
         for g in groups:  # memberships come from the group's members: the authoritative side
             for m in g.get("members") or []:
-                if isinstance(m, dict) and m.get("value"):
+                if isinstance(m, dict) and m.get("value") and m["value"] not in unmapped:
                     nested = m.get("type") == "Group" or (m.get("type") is None and m["value"] in group_ids)
                     grants.add(("membership", "group" if nested else "account", m["value"], g["id"]))
             ext = g.get(EXT_GROUP_ENTITLEMENTS) if isinstance(g.get(EXT_GROUP_ENTITLEMENTS), dict) else {}

@@ -1,0 +1,228 @@
+#include "mocks/fault_engine.h"
+
+#include <chrono>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "mocks/mock_server.h"
+#include "mocks/seeded_rng.h"
+
+namespace faultline::mocks {
+namespace {
+
+using scenarios::FaultKind;
+using scenarios::FaultRule;
+
+bool isPre(FaultKind k) {
+  return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
+         k == FaultKind::TokenEndpointError;
+}
+
+std::string httpDate(std::int64_t seconds_from_now) {
+  // The date a client must wait for; an output value, never an input to a decision.
+  // Rounded up to the next whole second: a client that waits until the
+  // announced date must never arrive before the deadline the journal checks.
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) +
+                        static_cast<std::time_t>(seconds_from_now) + 1;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+MockResponse rateLimited(const FaultRule& r) {
+  MockResponse resp;
+  resp.status = r.status;
+  resp.content_type = "application/json";
+  resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")" +
+              std::to_string(r.status) + R"(","detail":"Too many requests"})";
+  resp.headers.emplace_back("Retry-After", r.retry_after_http_date
+                                               ? httpDate(r.retry_after_seconds)
+                                               : std::to_string(r.retry_after_seconds));
+  resp.headers.emplace_back("X-Rate-Limit-Limit", "600");
+  resp.headers.emplace_back("X-Rate-Limit-Remaining", "0");
+  const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() +
+                     r.retry_after_seconds;
+  resp.headers.emplace_back("X-Rate-Limit-Reset", std::to_string(reset));
+  return resp;
+}
+
+MockResponse serverError(const FaultRule& r) {
+  MockResponse resp;
+  resp.status = r.status;
+  if (r.body == "html") {
+    resp.content_type = "text/html";
+    resp.body = "<html><head><title>" + std::to_string(r.status) +
+                "</title></head><body><h1>Service Unavailable</h1><p>upstream proxy "
+                "error</p></body></html>";
+  } else if (r.body == "json") {
+    resp.content_type = "application/scim+json";
+    resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")" +
+                std::to_string(r.status) + R"(","detail":"Internal failure"})";
+  }
+  return resp;
+}
+
+MockResponse tokenError(const FaultRule& r) {
+  MockResponse resp;
+  resp.status = r.status;
+  resp.body = R"({"error":")" + r.error + R"(","error_description":"injected by faultline"})";
+  if (r.status == 401) resp.headers.emplace_back("WWW-Authenticate", "Basic realm=\"faultline\"");
+  return resp;
+}
+
+std::string describe(const FaultRule& r) {
+  return "fault " + r.id + " (" + scenarios::faultKindName(r.kind) + ")";
+}
+
+bool renameIn(nlohmann::json& resource, const std::string& from, const std::string& to) {
+  if (!resource.is_object() || !resource.contains(from)) return false;
+  resource[to] = std::move(resource[from]);
+  resource.erase(from);
+  return true;
+}
+
+}  // namespace
+
+bool FaultDecision::firedKind(FaultKind kind) const {
+  for (const auto* r : fired) {
+    if (r->kind == kind) return true;
+  }
+  return false;
+}
+
+FaultEngine::FaultEngine(std::vector<FaultRule> rules, std::uint64_t seed)
+    : rules_(std::move(rules)), seed_(seed), fired_(rules_.size(), 0) {}
+
+bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
+                          std::int64_t attempt) const {
+  const auto& m = rule.match;
+  const bool token_endpoint = q.resource == "token";
+  if ((rule.kind == FaultKind::TokenEndpointError) != token_endpoint) return false;
+  if (!m.methods.empty() && m.methods.count(q.method) == 0) return false;
+  if (!m.resource.empty() && m.resource != q.resource) return false;
+  if (!m.id.empty() && m.id != q.id) return false;
+  if (m.page && (!q.page || !m.page->contains(*q.page))) return false;
+  if (m.ordinal && !m.ordinal->contains(static_cast<std::int64_t>(q.ordinal))) return false;
+  if (m.attempt && !m.attempt->contains(attempt)) return false;
+  if (m.window_ms && !m.window_ms->contains(q.t_ms)) return false;
+  if (m.probability >= 1.0) return true;
+  const std::uint64_t key = hashString(q.method + " " + q.path + "?" + q.query) ^
+                            mix64(static_cast<std::uint64_t>(attempt));
+  const std::uint64_t draw = mix64(seed_ ^ mix64(hashString(rule.id) ^ key));
+  return static_cast<double>(draw >> 11) * 0x1.0p-53 < m.probability;
+}
+
+FaultDecision FaultEngine::decide(const FaultRequest& q) {
+  FaultDecision d;
+  std::lock_guard lock(mutex_);
+  const std::int64_t attempt = ++attempts_[q.method + " " + q.path + "?" + q.query];
+  const std::string client = q.client.empty() ? "(anonymous)" : q.client;
+  if (auto it = retry_at_ms_.find(client); it != retry_at_ms_.end() && q.t_ms < it->second) {
+    ++retry_after_violations_;
+    d.note = "retry-after violation: " + std::to_string(it->second - q.t_ms) + " ms early";
+  }
+  bool pre_taken = false;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const FaultRule& r = rules_[i];
+    if (r.max_fires >= 0 && fired_[i] >= r.max_fires) continue;
+    if (isPre(r.kind) && pre_taken) continue;  // one replacement answer per request
+    if (!matches(r, q, attempt)) continue;
+    // Post-response rules count when rewrite() changes something.
+    if (isPre(r.kind) || r.kind == FaultKind::RevokeToken) ++fired_[i];
+    pre_taken = pre_taken || isPre(r.kind);
+    d.fired.push_back(&r);
+    if (r.kind == FaultKind::RateLimit)
+      retry_at_ms_[client] = q.t_ms + r.retry_after_seconds * 1000LL;
+  }
+  return d;
+}
+
+std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
+                                                     const FaultRequest&) const {
+  for (const FaultRule* r : d.fired) {
+    std::optional<MockResponse> resp;
+    if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r);
+    if (r->kind == FaultKind::ServerError) resp = serverError(*r);
+    if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);
+    if (resp) {
+      resp->note = describe(*r) + ": " + std::to_string(resp->status);
+      return resp;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response) {
+  if (response.status != 200) return "";
+  std::string what;
+  std::vector<const FaultRule*> applied;
+  std::optional<nlohmann::json> body;
+  for (const FaultRule* r : d.fired) {
+    if (isPre(r->kind) || r->kind == FaultKind::RevokeToken) continue;
+    if (r->kind == FaultKind::TruncateBody) continue;  // applied last, to the final text
+    if (!body) body = nlohmann::json::parse(response.body, nullptr, false);
+    if (body->is_discarded()) return "";
+    const bool list = body->contains("Resources") && (*body)["Resources"].is_array();
+    nlohmann::json empty = nlohmann::json::array();
+    auto& items = list ? (*body)["Resources"] : empty;
+    if (r->kind == FaultKind::ShortPage && list) {
+      const std::size_t drop =
+          std::min<std::size_t>(static_cast<std::size_t>(r->drop), items.size());
+      items.erase(items.end() - static_cast<std::ptrdiff_t>(drop), items.end());
+      (*body)["itemsPerPage"] = items.size();
+      what += describe(*r) + ": dropped " + std::to_string(drop) + " item(s); ";
+      applied.push_back(r);
+    } else if (r->kind == FaultKind::EmptyPage && list) {
+      items = nlohmann::json::array();
+      (*body)["itemsPerPage"] = 0;
+      what += describe(*r) + ": emptied the page; ";
+      applied.push_back(r);
+    } else if (r->kind == FaultKind::TotalResultsLie && list) {
+      what += describe(*r) + ": totalResults " + (*body)["totalResults"].dump() + " -> " +
+              std::to_string(r->total_results) + "; ";
+      (*body)["totalResults"] = r->total_results;
+      applied.push_back(r);
+    } else if (r->kind == FaultKind::RenameAttribute) {
+      bool renamed = false;
+      if (list) {
+        for (auto& item : items) renamed = renameIn(item, r->from, r->to) || renamed;
+      } else {
+        renamed = renameIn(*body, r->from, r->to);
+      }
+      if (!renamed) continue;
+      what += describe(*r) + ": renamed " + r->from + " -> " + r->to + "; ";
+      applied.push_back(r);
+    }
+  }
+  if (body && !body->is_discarded())
+    response.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  for (const FaultRule* r : d.fired) {
+    if (r->kind != FaultKind::TruncateBody) continue;
+    response.body.resize(response.body.size() / 2);
+    what += describe(*r) + ": body cut to " + std::to_string(response.body.size()) + " bytes; ";
+    applied.push_back(r);
+  }
+  if (what.size() >= 2) what.resize(what.size() - 2);
+  std::lock_guard lock(mutex_);
+  for (const FaultRule* r : applied) ++fired_[static_cast<std::size_t>(r - rules_.data())];
+  return what;
+}
+
+std::map<std::string, int> FaultEngine::firings() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, int> out;
+  for (std::size_t i = 0; i < rules_.size(); ++i) out[rules_[i].id] = fired_[i];
+  return out;
+}
+
+std::size_t FaultEngine::retryAfterViolations() const {
+  std::lock_guard lock(mutex_);
+  return retry_after_violations_;
+}
+
+}  // namespace faultline::mocks

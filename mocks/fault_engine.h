@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "scenarios/fault_plan.h"
+
+namespace faultline::mocks {
+
+struct MockResponse;
+
+// What a request is, in the terms fault rules match on.
+struct FaultRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::string resource;           // Users, Groups, Entitlements, token, or ""
+  std::string id;                 // resource id for item requests
+  std::optional<long long> page;  // list page (1-based), from startIndex and count
+  std::uint64_t ordinal = 0;      // journal sequence number
+  std::int64_t t_ms = 0;          // drill clock
+  std::string client;             // token id, or "" when none
+};
+
+// The rules that fired on one request, in plan order, and what to record.
+struct FaultDecision {
+  std::vector<const scenarios::FaultRule*> fired;
+  std::string note;  // e.g. "retry-after violation: 412 ms early"
+  bool firedKind(scenarios::FaultKind kind) const;
+};
+
+// Decides which fault rules hit a request and applies them to responses.
+// A decision is a pure function of (seed, rule id, request key): the key is
+// the request's method, path, query and its attempt number (how many times
+// the same request was seen before), so a replay with the same request
+// sequence fires the same faults whatever thread serves it. Counters
+// (attempts, firings, max_fires, Retry-After deadlines) are guarded by a
+// mutex. Thread-safe.
+class FaultEngine {
+ public:
+  FaultEngine(std::vector<scenarios::FaultRule> rules, std::uint64_t seed);
+
+  FaultDecision decide(const FaultRequest& request);
+
+  // Pre-response faults replace the answer; nullopt when none of `decision`
+  // is one. `json_error` builds the dialect's error body.
+  std::optional<MockResponse> preResponse(const FaultDecision& decision,
+                                          const FaultRequest& request) const;
+  // Rewrites a successful response for the post-response faults in
+  // `decision`; returns a description of what changed ("" when nothing).
+  // A post-response rule counts as fired only when it changed something.
+  std::string rewrite(const FaultDecision& decision, MockResponse& response);
+
+  // Firings so far, by rule id (every rule listed, zero included).
+  std::map<std::string, int> firings() const;
+  std::size_t retryAfterViolations() const;
+  const std::vector<scenarios::FaultRule>& rules() const { return rules_; }
+
+  // The pure part of a decision, exposed for tests and benchmarks.
+  bool matches(const scenarios::FaultRule& rule, const FaultRequest& request,
+               std::int64_t attempt) const;
+
+ private:
+  const std::vector<scenarios::FaultRule> rules_;
+  const std::uint64_t seed_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> attempts_;     // guarded by mutex_
+  std::vector<int> fired_;                                     // guarded by mutex_; per rule
+  std::unordered_map<std::string, std::int64_t> retry_at_ms_;  // guarded by mutex_; per client
+  std::size_t retry_after_violations_ = 0;                     // guarded by mutex_
+};
+
+}  // namespace faultline::mocks

@@ -1,0 +1,221 @@
+#include "scenarios/fault_plan.h"
+
+#include <functional>
+#include <map>
+
+#include "scenarios/json_reader.h"
+
+namespace faultline::scenarios {
+namespace {
+
+using nlohmann::json;
+
+// Reads one kind's parameters; a table row per kind keeps the loader flat.
+using ParamReader = std::function<void(ObjectReader&, FaultRule&)>;
+
+struct KindInfo {
+  FaultKind kind;
+  ParamReader read;
+  bool list_only;  // rewrites a list page, so the rule must be able to hit one
+};
+
+void readStatus(ObjectReader& r, FaultRule& f, std::initializer_list<int> allowed, int fallback) {
+  f.status = static_cast<int>(r.integer("status", fallback, 100, 599));
+  for (int a : allowed) {
+    if (a == f.status) return;
+  }
+  std::string list;
+  for (int a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
+  r.fail("status", "must be one of " + list + ", got " + std::to_string(f.status));
+}
+
+const std::map<std::string, KindInfo>& kinds() {
+  static const std::map<std::string, KindInfo> kKinds = {
+      {"rate_limit",
+       {FaultKind::RateLimit,
+        [](ObjectReader& r, FaultRule& f) {
+          readStatus(r, f, {429, 503}, 429);
+          f.retry_after_seconds = static_cast<int>(r.integer("retry_after_seconds", 1, 0, 3600));
+          const std::string format = r.string("retry_after_format", std::string("seconds"));
+          if (format != "seconds" && format != "http-date") {
+            r.fail("retry_after_format",
+                   "must be \"seconds\" or \"http-date\", got \"" + format + "\"");
+          }
+          f.retry_after_http_date = format == "http-date";
+        },
+        false}},
+      {"server_error",
+       {FaultKind::ServerError,
+        [](ObjectReader& r, FaultRule& f) {
+          readStatus(r, f, {500, 502, 503, 504}, 503);
+          f.body = r.string("body", std::string("json"));
+          if (f.body != "json" && f.body != "html" && f.body != "empty") {
+            r.fail("body", "must be \"json\", \"html\" or \"empty\", got \"" + f.body + "\"");
+          }
+        },
+        false}},
+      {"revoke_token", {FaultKind::RevokeToken, [](ObjectReader&, FaultRule&) {}, false}},
+      {"token_endpoint_error",
+       {FaultKind::TokenEndpointError,
+        [](ObjectReader& r, FaultRule& f) {
+          readStatus(r, f, {400, 401, 500, 503}, 401);
+          f.error = r.string("error", std::string("invalid_client"));
+        },
+        false}},
+      {"short_page",
+       {FaultKind::ShortPage,
+        [](ObjectReader& r, FaultRule& f) {
+          f.drop = static_cast<int>(r.integer("drop", 1, 1, 10'000));
+        },
+        true}},
+      {"empty_page", {FaultKind::EmptyPage, [](ObjectReader&, FaultRule&) {}, true}},
+      {"total_results_lie",
+       {FaultKind::TotalResultsLie,
+        [](ObjectReader& r, FaultRule& f) {
+          f.total_results = r.integer("total_results", 0, 0, 1'000'000'000, true);
+        },
+        true}},
+      {"truncate_body", {FaultKind::TruncateBody, [](ObjectReader&, FaultRule&) {}, false}},
+      {"rename_attribute",
+       {FaultKind::RenameAttribute,
+        [](ObjectReader& r, FaultRule& f) {
+          f.from = r.string("from", true).value_or("");
+          f.to = r.string("to", true).value_or("");
+          if (r.has("from") && r.has("to") && f.from == f.to)
+            r.fail("to", "must differ from \"from\"");
+        },
+        false}},
+  };
+  return kKinds;
+}
+
+std::optional<Range> readRange(ObjectReader& parent, const std::string& key, std::int64_t min,
+                               std::vector<ConfigIssue>& issues) {
+  const json* node = parent.child(key, json::value_t::object, false);
+  if (node == nullptr) return std::nullopt;
+  ObjectReader r(*node, parent.pointerTo(key), issues);
+  Range range;
+  range.from = r.integer("from", min, min, INT64_MAX / 2);
+  range.to = r.integer("to", INT64_MAX / 2, min, INT64_MAX / 2);
+  r.finish();
+  if (range.to < range.from) {
+    issues.push_back(
+        {parent.pointerTo(key) + "/to",
+         "must be >= from (" + std::to_string(range.from) + "), got " + std::to_string(range.to)});
+  }
+  return range;
+}
+
+FaultMatch readMatch(const json& node, const std::string& pointer,
+                     std::vector<ConfigIssue>& issues) {
+  FaultMatch m;
+  ObjectReader r(node, pointer, issues);
+  if (const json* methods = r.child("methods", json::value_t::array, false)) {
+    for (std::size_t i = 0; i < methods->size(); ++i) {
+      const auto& v = (*methods)[i];
+      static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+      if (!v.is_string() || kMethods.count(v.get<std::string>()) == 0) {
+        issues.push_back(
+            {pointer + "/methods/" + std::to_string(i),
+             "must be one of GET, POST, PUT, PATCH, DELETE, got " + describeJsonType(v)});
+        continue;
+      }
+      m.methods.insert(v.get<std::string>());
+    }
+  }
+  m.resource = r.string("resource", std::string());
+  static const std::set<std::string> kResources = {"", "Users", "Groups", "Entitlements", "token"};
+  if (kResources.count(m.resource) == 0) {
+    r.fail("resource",
+           "must be one of Users, Groups, Entitlements, token, got \"" + m.resource + "\"");
+  }
+  m.id = r.string("id", std::string());
+  m.page = readRange(r, "page", 1, issues);
+  m.ordinal = readRange(r, "ordinal", 1, issues);
+  m.attempt = readRange(r, "attempt", 1, issues);
+  m.window_ms = readRange(r, "window_ms", 0, issues);
+  m.probability = r.number("probability", 1.0, 0.0, 1.0);
+  r.finish();
+  return m;
+}
+
+// Rules that can never hit are rejected here rather than found inconclusive
+// after a drill has been run for nothing.
+void checkReachable(const FaultRule& f, const KindInfo& info, const std::string& pointer,
+                    std::vector<ConfigIssue>& issues) {
+  const bool token = f.match.resource == "token";
+  if (f.kind == FaultKind::TokenEndpointError && !f.match.resource.empty() && !token) {
+    issues.push_back(
+        {pointer + "/match/resource",
+         "token_endpoint_error only hits the token endpoint, not \"" + f.match.resource + "\""});
+  }
+  if ((info.list_only || f.kind == FaultKind::RevokeToken ||
+       f.kind == FaultKind::RenameAttribute) &&
+      token) {
+    issues.push_back({pointer + "/match/resource",
+                      std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});
+  }
+  if (info.list_only && !f.match.methods.empty() && f.match.methods.count("GET") == 0) {
+    issues.push_back({pointer + "/match/methods",
+                      std::string(faultKindName(f.kind)) + " only rewrites GET list pages"});
+  }
+  if (f.match.page && (token || !f.match.id.empty())) {
+    issues.push_back({pointer + "/match/page",
+                      "a page can only be matched on a list (no id, not the token endpoint)"});
+  }
+  if (f.max_fires >= 0 && f.min_fires > f.max_fires) {
+    issues.push_back({pointer + "/min_fires", "must be <= max_fires (" +
+                                                  std::to_string(f.max_fires) + "), got " +
+                                                  std::to_string(f.min_fires)});
+  }
+}
+
+FaultRule readRule(const json& node, const std::string& pointer, std::vector<ConfigIssue>& issues) {
+  FaultRule f;
+  ObjectReader r(node, pointer, issues);
+  f.id = r.string("id", true).value_or("");
+  const std::string kind = r.string("kind", true).value_or("");
+  const auto info = kinds().find(kind);
+  if (r.has("kind") && info == kinds().end()) {
+    std::string names;
+    for (const auto& [name, unused] : kinds()) names += (names.empty() ? "" : ", ") + name;
+    r.fail("kind", "unknown fault kind \"" + kind + "\"; known: " + names);
+  }
+  if (const json* match = r.child("match", json::value_t::object, false)) {
+    f.match = readMatch(*match, pointer + "/match", issues);
+  }
+  f.min_fires = static_cast<int>(r.integer("min_fires", 0, 0, 1'000'000));
+  f.max_fires = static_cast<int>(r.integer("max_fires", -1, -1, 1'000'000));
+  if (info != kinds().end()) {
+    f.kind = info->second.kind;
+    info->second.read(r, f);
+  }
+  r.finish();
+  if (info != kinds().end() && r.valid()) checkReachable(f, info->second, pointer, issues);
+  return f;
+}
+
+}  // namespace
+
+const char* faultKindName(FaultKind kind) {
+  for (const auto& [name, info] : kinds()) {
+    if (info.kind == kind) return name.c_str();
+  }
+  return "unknown";
+}
+
+std::vector<FaultRule> readFaultPlan(const json& node, const std::string& pointer,
+                                     std::vector<ConfigIssue>& issues) {
+  std::vector<FaultRule> rules;
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string p = pointer + "/" + std::to_string(i);
+    rules.push_back(readRule(node[i], p, issues));
+    if (!rules.back().id.empty() && !ids.insert(rules.back().id).second) {
+      issues.push_back({p + "/id", "duplicate rule id \"" + rules.back().id + "\""});
+    }
+  }
+  return rules;
+}
+
+}  // namespace faultline::scenarios

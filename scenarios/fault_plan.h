@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "scenarios/config_error.h"
+
+namespace faultline::scenarios {
+
+// The fault kinds the mock target can inject (docs/scenario-format.md,
+// "faults"). Pre-response kinds replace the answer; post-response kinds
+// rewrite a successful one.
+enum class FaultKind {
+  RateLimit,           // 429 (or 503) with Retry-After, X-Rate-Limit-* headers
+  ServerError,         // 500/502/503/504 with a JSON, HTML or empty body
+  RevokeToken,         // revokes the presented bearer token: 401 invalid_token from then on
+  TokenEndpointError,  // the token endpoint answers invalid_client or 5xx
+  ShortPage,           // drops items from the end of a list page; totalResults unchanged
+  EmptyPage,           // a list page with no Resources while more remain
+  TotalResultsLie,     // totalResults reported as `total_results`
+  TruncateBody,        // the body cut in half, mid-JSON
+  RenameAttribute,     // an attribute renamed in every resource of the body (silent schema drift)
+};
+
+struct Range {
+  std::int64_t from = 0;
+  std::int64_t to = 0;  // inclusive
+  bool contains(std::int64_t v) const { return v >= from && v <= to; }
+};
+
+// Which requests a rule may hit. Every criterion given must hold.
+struct FaultMatch {
+  std::set<std::string> methods;   // empty: any
+  std::string resource;            // Users, Groups, Entitlements, token; "": any
+  std::string id;                  // a single resource id; "": any
+  std::optional<Range> page;       // 1-based list page, from startIndex and count
+  std::optional<Range> ordinal;    // 1-based request ordinal within the drill
+  std::optional<Range> attempt;    // 1-based repeat count of the identical request
+  std::optional<Range> window_ms;  // drill clock
+  double probability = 1.0;
+};
+
+struct FaultRule {
+  std::string id;
+  FaultKind kind = FaultKind::ServerError;
+  FaultMatch match;
+  int min_fires = 0;   // fewer firings make the drill inconclusive
+  int max_fires = -1;  // -1: unlimited
+  // Parameters; each kind reads only its own (the loader rejects others).
+  int status = 0;
+  int retry_after_seconds = 1;
+  bool retry_after_http_date = false;
+  std::string body = "json";  // server_error: json, html, empty
+  std::string error = "invalid_client";
+  int drop = 1;  // short_page: items dropped
+  std::int64_t total_results = 0;
+  std::string from, to;  // rename_attribute
+};
+
+const char* faultKindName(FaultKind kind);
+
+// Reads the scenario's "faults" array; issues carry JSON pointers under
+// `pointer`. Used only by the scenario loader.
+std::vector<FaultRule> readFaultPlan(const nlohmann::json& node, const std::string& pointer,
+                                     std::vector<ConfigIssue>& issues);
+
+}  // namespace faultline::scenarios
