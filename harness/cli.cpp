@@ -119,12 +119,15 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
   options.connector_path = manifest_path;
   options.progress = o.has("--quiet") ? nullptr : &out;
-  const reports::Report report = runDrill(scenario, manifest, options);
+  const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string path =
-      (std::filesystem::path(options.out_dir) / reportFileName(scenario, report.seed)).string();
+      (std::filesystem::path(options.out_dir) / reportFileName(scenario, seed)).string();
+  options.journal_path = path.substr(0, path.size() - 5) + ".journal.jsonl";
+  const reports::Report report = runDrill(scenario, manifest, options);
   reports::writeFileAtomically(path, reports::renderJsonReport(report));
   out << reports::renderSummary(report);
   out << "report: " << path << "\n";
+  out << "journal: " << report.journal_file << "\n";
   return report.verdict == reports::Verdict::Passed ? kExitPassed : kExitFailed;
 }
 

@@ -13,6 +13,7 @@
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "mocks/seeded_rng.h"
+#include "reports/json_report.h"
 
 namespace faultline::harness {
 namespace {
@@ -216,6 +217,11 @@ reports::Report DrillRun::run() {
   target_.stop();
   report.duration_ms = clock_.nowMs() - started;
   report.journal_requests = target_.journal().size();
+  if (!options_.journal_path.empty()) {
+    reports::writeFileAtomically(options_.journal_path,
+                                 journalToJsonLines(target_.journal().entries()));
+    report.journal_file = options_.journal_path;
+  }
   report.drill_id = drill_id_;
   const auto firings = target_.faults().firings();
   for (const auto& rule : scenario_.faults) {

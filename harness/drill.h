@@ -16,6 +16,7 @@ struct DrillOptions {
   std::string out_dir = "faultline-out";
   std::string connector_path;        // the manifest path as given, for the replay command
   std::ostream* progress = nullptr;  // human progress lines; null for none
+  std::string journal_path;          // where to write the request journal; "" for none
 };
 
 // Runs one drill: the scenario's mock target, the connector for each

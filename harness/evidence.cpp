@@ -2,7 +2,29 @@
 
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace faultline::harness {
+
+std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries) {
+  std::string out;
+  for (const auto& e : entries) {
+    const nlohmann::json line = {{"seq", e.seq},
+                                 {"t_ms", e.t_ms},
+                                 {"duration_us", e.duration_us},
+                                 {"dialect", e.dialect},
+                                 {"method", e.method},
+                                 {"path", e.path},
+                                 {"query", e.query},
+                                 {"status", e.status},
+                                 {"bytes_in", e.bytes_in},
+                                 {"bytes_out", e.bytes_out},
+                                 {"token_id", e.token_id},
+                                 {"note", e.note}};
+    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return out;
+}
 
 std::string formatJournalEntry(const mocks::JournalEntry& e) {
   std::string line =

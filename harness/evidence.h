@@ -17,6 +17,10 @@ std::vector<std::string> journalEvidence(
     const std::vector<mocks::JournalEntry>& entries,
     const std::function<bool(const mocks::JournalEntry&)>& keep, std::size_t limit = 20);
 
+// The whole journal as JSON Lines (docs/report-format.md, "journal"): the
+// replay artefact a drill leaves beside its report.
+std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries);
+
 // Replaces every occurrence of each secret with "<redacted>". Secrets shorter
 // than 8 characters are ignored (they would redact ordinary words).
 std::string redactSecrets(std::string text, const std::vector<std::string>& secrets);

@@ -128,7 +128,8 @@ json reportToJson(const Report& r) {
           {"findings", findings},
           {"faults", faults},
           {"journal_requests", r.journal_requests},
-          {"replay_command", r.replay_command}};
+          {"replay_command", r.replay_command},
+          {"journal_file", r.journal_file}};
 }
 
 std::string renderJsonReport(const Report& report) {

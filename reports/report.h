@@ -138,6 +138,7 @@ struct Report {
   std::vector<FaultFiring> faults;
   std::uint64_t journal_requests = 0;
   std::string replay_command;
+  std::string journal_file;  // JSON Lines, one request each; "" when not written
 };
 
 const char* severityName(Severity s);

@@ -1,0 +1,145 @@
+// Drills under the fault engine: the reference connector against the shipped
+// fault scenarios, the negative controls, the instrument check (a required
+// fault that never fires) and replay determinism.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness/drill.h"
+#include "harness/manifest.h"
+#include "scenarios/scenario.h"
+
+namespace faultline::harness {
+namespace {
+
+const std::string kSource = FAULTLINE_SOURCE_DIR;
+const std::string kReference = "examples/connectors/reference/manifest.json";
+
+reports::Report drill(const std::string& manifest, const scenarios::Scenario& s, std::uint64_t seed,
+                      const std::string& name) {
+  const auto dir = std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
+  std::filesystem::remove_all(dir);
+  DrillOptions options;
+  options.seed = seed;
+  options.out_dir = dir.string();
+  options.connector_path = manifest;
+  options.journal_path = (dir / "journal.jsonl").string();
+  return runDrill(s, loadManifest(kSource + "/" + manifest), options);
+}
+
+reports::Report drill(const std::string& manifest, const std::string& scenario, std::uint64_t seed,
+                      const std::string& name) {
+  return drill(manifest, scenarios::loadScenario(kSource + "/" + scenario), seed, name);
+}
+
+std::string findingsOf(const reports::Report& r) {
+  std::string out;
+  for (const auto& f : r.findings)
+    out += std::string(reports::severityName(f.severity)) + " " + f.id + ": " + f.title + "\n";
+  return out;
+}
+
+bool hasFinding(const reports::Report& r, const std::string& id) {
+  return std::any_of(r.findings.begin(), r.findings.end(),
+                     [&](const auto& f) { return f.id == id; });
+}
+
+void expectEveryFaultFired(const reports::Report& r) {
+  ASSERT_FALSE(r.faults.empty());
+  for (const auto& f : r.faults) EXPECT_GE(f.fired, std::max(1, f.min_fires)) << f.id;
+}
+
+class ReferenceUnderFaults : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ReferenceUnderFaults, PassesAndMeetsEveryFault) {
+  for (std::uint64_t seed : {1, 2}) {
+    const auto r =
+        drill(kReference, "scenarios/" + GetParam() + ".json", seed, "ref-" + GetParam());
+    EXPECT_EQ(r.verdict, reports::Verdict::Passed) << GetParam() << " seed " << seed << "\n"
+                                                   << findingsOf(r);
+    expectEveryFaultFired(r);
+    for (const auto& op : r.operations) {
+      for (const auto& t : op.completeness)
+        EXPECT_DOUBLE_EQ(t.recall, 1.0) << op.label << " " << t.type;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
+                         ::testing::Values("rate_limits", "partial_pages", "auth_expiry",
+                                           "server_errors"));
+
+TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
+  const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
+                       "scenarios/rate_limits.json", 1, "impatient");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  ASSERT_TRUE(hasFinding(r, "retry-after-violation")) << findingsOf(r);
+  const auto& f = *std::find_if(r.findings.begin(), r.findings.end(),
+                                [](const auto& f) { return f.id == "retry-after-violation"; });
+  const bool quotes_early_request =
+      std::any_of(f.evidence.journal.begin(), f.evidence.journal.end(),
+                  [](const auto& l) { return l.find("ms early") != std::string::npos; });
+  EXPECT_TRUE(quotes_early_request);
+  // Everything was still read: only the behaviour scorer can catch this flaw.
+  EXPECT_FALSE(hasFinding(r, "silent-loss"));
+}
+
+TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {
+  const auto r = drill("tests/fixtures/connectors/first_page_only.json",
+                       "scenarios/partial_pages.json", 1, "fpo-pp");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  EXPECT_TRUE(hasFinding(r, "silent-loss")) << findingsOf(r);
+}
+
+TEST(FaultDrillTest, UnannouncedRenameMakesTheReferenceSayPartialNotComplete) {
+  const auto r = drill(kReference, "scenarios/schema_drift.json", 1, "drift");
+  EXPECT_EQ(r.operations[0].declared_status, "partial");
+  EXPECT_NE(r.operations[0].declared_reason.find("without userName"), std::string::npos);
+  EXPECT_TRUE(hasFinding(r, "declared-incomplete"));
+  EXPECT_FALSE(hasFinding(r, "silent-loss")) << findingsOf(r);
+}
+
+TEST(FaultDrillTest, RuleThatCannotFireMakesTheDrillInconclusive) {
+  auto s = scenarios::loadScenario(kSource + "/tests/fixtures/sync_once.json");
+  scenarios::FaultRule never;
+  never.id = "page-99";
+  never.kind = scenarios::FaultKind::ServerError;
+  never.status = 503;
+  never.match.resource = "Users";
+  never.match.page = scenarios::Range{99, 99};
+  never.min_fires = 1;
+  s.faults.push_back(never);
+  const auto r = drill(kReference, s, 1, "unfired");
+  EXPECT_EQ(r.verdict, reports::Verdict::Inconclusive) << findingsOf(r);
+  ASSERT_EQ(r.faults.size(), 1u);
+  EXPECT_EQ(r.faults[0].fired, 0);
+  EXPECT_TRUE(hasFinding(r, "fault-not-fired"));
+}
+
+std::vector<std::string> journalWithoutTimes(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    j.erase("t_ms");
+    j.erase("duration_us");
+    out.push_back(j.dump());
+  }
+  return out;
+}
+
+TEST(FaultDrillTest, SameSeedReplaysTheSameJournal) {
+  const auto a = drill(kReference, "scenarios/partial_pages.json", 9, "replay-a");
+  const auto b = drill(kReference, "scenarios/partial_pages.json", 9, "replay-b");
+  const auto ja = journalWithoutTimes(a.journal_file);
+  const auto jb = journalWithoutTimes(b.journal_file);
+  ASSERT_GT(ja.size(), 5u);
+  EXPECT_EQ(ja, jb);
+  const auto c = drill(kReference, "scenarios/partial_pages.json", 10, "replay-c");
+  EXPECT_NE(journalWithoutTimes(c.journal_file), ja) << "another seed must give another tenant";
+}
+
+}  // namespace
+}  // namespace faultline::harness
