@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <functional>
@@ -32,6 +33,9 @@ usage:
   faultline validate FILE...
       Check scenario and connector manifest files; print every problem as
       file:/json/pointer: message.
+  faultline list-scenarios [DIR]
+      One line per scenario in DIR (default: scenarios): name, fault count,
+      first sentence of its description.
   faultline mock --scenario FILE [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
       SCIM base URL, token URL and client credentials, for developing a
@@ -154,6 +158,34 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
   return status;
 }
 
+int commandListScenarios(const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err) {
+  const Options o = Options::parse(args, {}, {});
+  if (o.positional.size() > 1) throw UsageError("list-scenarios takes at most one folder");
+  const std::string dir = o.positional.empty() ? "scenarios" : o.positional[0];
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (ec) throw UsageError("cannot list " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  int status = kExitPassed;
+  for (const auto& file : files) {
+    try {
+      const auto s = scenarios::loadScenario(file);
+      std::string summary = s.description.substr(0, s.description.find(". ") + 1);
+      if (summary.size() > 110) summary = summary.substr(0, 107) + "...";
+      out << s.name << std::string(s.name.size() < 16 ? 16 - s.name.size() : 1, ' ')
+          << s.faults.size() << " fault(s)  " << summary << "\n";
+    } catch (const scenarios::ConfigError& e) {
+      err << e.what() << "\n";
+      status = kExitUsage;
+    }
+  }
+  return status;
+}
+
 int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
   const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
@@ -195,7 +227,10 @@ int commandMock(const std::vector<std::string>& args, std::ostream& out, std::os
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&)>;
   static const std::map<std::string, Command> kCommands = {
-      {"run", commandRun}, {"validate", commandValidate}, {"mock", commandMock}};
+      {"run", commandRun},
+      {"validate", commandValidate},
+      {"mock", commandMock},
+      {"list-scenarios", commandListScenarios}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kHelp;
     return args.empty() ? kExitUsage : kExitPassed;

@@ -185,5 +185,25 @@ TEST(CliTest, ValidateNeedsAFile) {
   EXPECT_EQ(r.err, "faultline validate: validate needs at least one file; see faultline --help\n");
 }
 
+TEST(CliTest, ListScenariosPrintsOneLinePerShippedScenario) {
+  const auto r = cli({"list-scenarios", kSource + "/scenarios"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::size_t lines = 0, files = 0;
+  for (char c : r.out) lines += c == '\n';
+  for (const auto& e : fs::directory_iterator(kSource + "/scenarios"))
+    files += e.path().extension() == ".json";
+  EXPECT_EQ(lines, files);
+  EXPECT_NE(r.out.find("baseline        0 fault(s)  No faults."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rate-limits     3 fault(s)"), std::string::npos) << r.out;
+}
+
+TEST(CliTest, ListScenariosReportsInvalidFilesAndExitsTwo) {
+  const std::string dir = freshDir("list-bad");
+  writeFile(dir + "/bad.json", R"({"faultline_scenario":1,"operations":[{"op":"sync"}]})");
+  const auto r = cli({"list-scenarios", dir});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, dir + "/bad.json:/name: is required\n");
+}
+
 }  // namespace
 }  // namespace faultline::harness
