@@ -19,6 +19,17 @@ bool isPre(FaultKind k) {
          k == FaultKind::TokenEndpointError;
 }
 
+bool isRewrite(FaultKind k) {
+  return k == FaultKind::ShortPage || k == FaultKind::EmptyPage ||
+         k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
+         k == FaultKind::RenameAttribute;
+}
+
+bool isWrite(FaultKind k) {
+  return k == FaultKind::WriteNotApplied || k == FaultKind::WriteDelayed ||
+         k == FaultKind::WriteReverted || k == FaultKind::PartialApply;
+}
+
 std::string httpDate(std::int64_t seconds_from_now) {
   // The date a client must wait for; an output value, never an input to a decision.
   // Rounded up to the next whole second: a client that waits until the
@@ -79,7 +90,7 @@ std::string describe(const FaultRule& r) {
   return "fault " + r.id + " (" + scenarios::faultKindName(r.kind) + ")";
 }
 
-bool renameIn(nlohmann::json& resource, const std::string& from, const std::string& to) {
+bool renameIn(nlohmann::ordered_json& resource, const std::string& from, const std::string& to) {
   if (!resource.is_object() || !resource.contains(from)) return false;
   resource[to] = std::move(resource[from]);
   resource.erase(from);
@@ -95,6 +106,13 @@ bool FaultDecision::firedKind(FaultKind kind) const {
   return false;
 }
 
+const FaultRule* FaultDecision::rule(FaultKind kind) const {
+  for (const auto* r : fired) {
+    if (r->kind == kind) return r;
+  }
+  return nullptr;
+}
+
 FaultEngine::FaultEngine(std::vector<FaultRule> rules, std::uint64_t seed)
     : rules_(std::move(rules)), seed_(seed), fired_(rules_.size(), 0) {}
 
@@ -103,6 +121,8 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   const auto& m = rule.match;
   const bool token_endpoint = q.resource == "token";
   if ((rule.kind == FaultKind::TokenEndpointError) != token_endpoint) return false;
+  if (isWrite(rule.kind) && q.method == "GET") return false;
+  if (rule.kind == FaultKind::StaleRead && q.method != "GET") return false;
   if (!m.methods.empty() && m.methods.count(q.method) == 0) return false;
   if (!m.resource.empty() && m.resource != q.resource) return false;
   if (!m.id.empty() && m.id != q.id) return false;
@@ -130,11 +150,12 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const FaultRule& r = rules_[i];
     if (r.max_fires >= 0 && fired_[i] >= r.max_fires) continue;
-    if (isPre(r.kind) && pre_taken) continue;  // one replacement answer per request
+    // One rule decides a request's answer: a pre-response or a write fault.
+    if ((isPre(r.kind) || isWrite(r.kind)) && pre_taken) continue;
     if (!matches(r, q, attempt)) continue;
     // Post-response rules count when rewrite() changes something.
-    if (isPre(r.kind) || r.kind == FaultKind::RevokeToken) ++fired_[i];
-    pre_taken = pre_taken || isPre(r.kind);
+    if (!isRewrite(r.kind)) ++fired_[i];
+    pre_taken = pre_taken || isPre(r.kind) || isWrite(r.kind);
     d.fired.push_back(&r);
     if (r.kind == FaultKind::RateLimit)
       retry_at_ms_[client] = q.t_ms + r.retry_after_seconds * 1000LL;
@@ -161,28 +182,31 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
   if (response.status != 200) return "";
   std::string what;
   std::vector<const FaultRule*> applied;
-  std::optional<nlohmann::json> body;
+  // Ordered, so a rewrite changes only what the fault says, not the key order.
+  std::optional<nlohmann::ordered_json> body;
   for (const FaultRule* r : d.fired) {
-    if (isPre(r->kind) || r->kind == FaultKind::RevokeToken) continue;
+    if (!isRewrite(r->kind)) continue;
     if (r->kind == FaultKind::TruncateBody) continue;  // applied last, to the final text
-    if (!body) body = nlohmann::json::parse(response.body, nullptr, false);
+    if (!body) body = nlohmann::ordered_json::parse(response.body, nullptr, false);
     if (body->is_discarded()) return "";
     const bool list = body->contains("Resources") && (*body)["Resources"].is_array();
-    nlohmann::json empty = nlohmann::json::array();
+    nlohmann::ordered_json empty = nlohmann::ordered_json::array();
     auto& items = list ? (*body)["Resources"] : empty;
-    if (r->kind == FaultKind::ShortPage && list) {
+    // A rule that would change nothing is not applied, so it is not counted.
+    if (r->kind == FaultKind::ShortPage && list && !items.empty()) {
       const std::size_t drop =
           std::min<std::size_t>(static_cast<std::size_t>(r->drop), items.size());
       items.erase(items.end() - static_cast<std::ptrdiff_t>(drop), items.end());
       (*body)["itemsPerPage"] = items.size();
       what += describe(*r) + ": dropped " + std::to_string(drop) + " item(s); ";
       applied.push_back(r);
-    } else if (r->kind == FaultKind::EmptyPage && list) {
-      items = nlohmann::json::array();
+    } else if (r->kind == FaultKind::EmptyPage && list && !items.empty()) {
+      items = nlohmann::ordered_json::array();
       (*body)["itemsPerPage"] = 0;
       what += describe(*r) + ": emptied the page; ";
       applied.push_back(r);
-    } else if (r->kind == FaultKind::TotalResultsLie && list) {
+    } else if (r->kind == FaultKind::TotalResultsLie && list &&
+               (*body)["totalResults"] != r->total_results) {
       what += describe(*r) + ": totalResults " + (*body)["totalResults"].dump() + " -> " +
               std::to_string(r->total_results) + "; ";
       (*body)["totalResults"] = r->total_results;
@@ -199,7 +223,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
       applied.push_back(r);
     }
   }
-  if (body && !body->is_discarded())
+  if (!applied.empty())  // untouched bodies keep their exact bytes
     response.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   for (const FaultRule* r : d.fired) {
     if (r->kind != FaultKind::TruncateBody) continue;

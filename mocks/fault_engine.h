@@ -32,6 +32,8 @@ struct FaultDecision {
   std::vector<const scenarios::FaultRule*> fired;
   std::string note;  // e.g. "retry-after violation: 412 ms early"
   bool firedKind(scenarios::FaultKind kind) const;
+  // The first fired rule of `kind`, or null.
+  const scenarios::FaultRule* rule(scenarios::FaultKind kind) const;
 };
 
 // Decides which fault rules hit a request and applies them to responses.

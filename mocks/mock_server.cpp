@@ -185,6 +185,7 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   FaultRequest fault_request;
   std::string note;
   if (faults_ != nullptr) {
+    runDue(request.seq);
     const RequestTarget target = dialect.classify(request);
     fault_request = {request.method, request.path, request.query,  target.resource, target.id,
                      target.page,    request.seq,  clock_.nowMs(), request.token_id};
@@ -193,7 +194,10 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
     if (decision.firedKind(scenarios::FaultKind::RevokeToken) && !request.token_id.empty()) {
       issuer_.revoke(request.token_id);
       verdict = issuer_.check(token);
-      note += (note.empty() ? "" : "; ") + std::string("fault revoked ") + request.token_id;
+      // Evidence names the rule, as every other fault's note does.
+      note += (note.empty() ? "" : "; ") + std::string("fault ") +
+              decision.rule(scenarios::FaultKind::RevokeToken)->id + " (revoke_token): revoked " +
+              request.token_id;
     }
   }
   auto noted = [&note](MockResponse r) {
@@ -204,11 +208,83 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
     return noted(authFailure(dialect, token, verdict));
   if (faults_ == nullptr) return route.handler(request);
   if (auto pre = faults_->preResponse(decision, fault_request)) return noted(std::move(*pre));
+  if (auto written = applyWriteFaults(decision, route, request, note))
+    return noted(std::move(*written));
   MockResponse response = route.handler(request);
   const std::string rewritten = faults_->rewrite(decision, response);
   if (!rewritten.empty())
     response.note = rewritten + (response.note.empty() ? "" : "; " + response.note);
   return noted(std::move(response));
+}
+
+void MockServer::runDue(std::uint64_t seq) const {
+  std::lock_guard lock(deferred_mutex_);
+  // Due actions run in the order they were deferred, before the request that
+  // makes them due: a pure function of the request sequence.
+  for (auto it = deferred_.begin(); it != deferred_.end();) {
+    if (it->due_seq > seq) {
+      ++it;
+      continue;
+    }
+    it->action();
+    it = deferred_.erase(it);
+  }
+}
+
+std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& decision,
+                                                         const Route& route, MockRequest& request,
+                                                         std::string& note) const {
+  using scenarios::FaultKind;
+  auto add = [&note](const scenarios::FaultRule& r, const std::string& what) {
+    note += (note.empty() ? "" : "; ") + std::string("fault ") + r.id + " (" +
+            scenarios::faultKindName(r.kind) + "): " + what;
+  };
+  auto accepted = [] {
+    MockResponse r;
+    r.status = 204;
+    return r;
+  };
+  if (const auto* r = decision.rule(FaultKind::StaleRead); r != nullptr && tenant_ != nullptr) {
+    const std::uint64_t now = tenant_->lastChangeSeq();
+    const std::uint64_t as_of =
+        now > static_cast<std::uint64_t>(r->lag_writes) ? now - r->lag_writes : 0;
+    request.view = std::make_shared<const TenantState>(tenant_->viewAsOf(as_of));
+    add(*r, "served as of change #" + std::to_string(as_of) + " of " + std::to_string(now));
+  }
+  if (const auto* r = decision.rule(FaultKind::WriteNotApplied)) {
+    add(*r, "answered 204, not applied");
+    return accepted();
+  }
+  if (const auto* r = decision.rule(FaultKind::WriteDelayed)) {
+    const std::uint64_t due = request.seq + static_cast<std::uint64_t>(r->after_requests);
+    add(*r, "answered 204, applies before request #" + std::to_string(due));
+    std::lock_guard lock(deferred_mutex_);
+    deferred_.push_back({due, [handler = route.handler, delayed = request] { handler(delayed); }});
+    return accepted();
+  }
+  const auto* partial = decision.rule(FaultKind::PartialApply);
+  const auto* revert = decision.rule(FaultKind::WriteReverted);
+  if ((partial == nullptr && revert == nullptr) || tenant_ == nullptr) return std::nullopt;
+  const std::uint64_t before = tenant_->lastChangeSeq();
+  MockResponse response = route.handler(request);
+  const std::uint64_t after = tenant_->lastChangeSeq();
+  if (after == before) return response;
+  if (partial != nullptr) {
+    tenant_->undoWrites(before, after, UndoScope::CredentialsOnly,
+                        "fault " + partial->id + " on " + request.cause());
+    add(*partial, "applied, but API keys left live");
+  }
+  if (revert != nullptr) {
+    const std::uint64_t due = request.seq + static_cast<std::uint64_t>(revert->after_requests);
+    add(*revert, "applied; undone before request #" + std::to_string(due));
+    Tenant* tenant = tenant_;
+    const std::string cause = "fault " + revert->id + " reverting " + request.cause();
+    std::lock_guard lock(deferred_mutex_);
+    deferred_.push_back({due, [tenant, before, after, cause] {
+                           tenant->undoWrites(before, after, UndoScope::Everything, cause);
+                         }});
+  }
+  return response;
 }
 
 MockResponse MockServer::authFailure(const Dialect& dialect, const std::string& token,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "mocks/clock.h"
 #include "mocks/journal.h"
+#include "mocks/tenant.h"
 #include "mocks/token_issuer.h"
 
 namespace httplib {
@@ -22,6 +24,7 @@ class Server;
 namespace faultline::mocks {
 
 class FaultEngine;
+struct FaultDecision;
 
 // A request as dialect handlers see it: no cpp-httplib types, so a dialect is
 // a table of plain functions that tests can call without a socket.
@@ -35,6 +38,9 @@ struct MockRequest {
   std::vector<std::string> captures;  // regex groups of the route pattern
   std::string body;
   std::string token_id;  // set by the server once the bearer token checked out
+  // Set when a stale-read fault serves this request from a lagging replica:
+  // handlers read this view instead of the live tenant.
+  std::shared_ptr<const TenantState> view;
 
   // Case-insensitive header lookup; "" when absent.
   std::string header(std::string_view name) const;
@@ -107,6 +113,8 @@ class MockServer {
   void addDialect(std::unique_ptr<Dialect> dialect);
   // Faults to inject (not owned; must outlive the server). Set before start().
   void setFaultEngine(FaultEngine* engine) { faults_ = engine; }
+  // The tenant write and stale-read faults act on (not owned). Set before start().
+  void setTenant(Tenant* tenant) { tenant_ = tenant; }
   // Answers every path no dialect serves with `dialect`'s 404, journaled like
   // any other request, so a connector calling a wrong URL leaves evidence.
   // Call after every addDialect.
@@ -130,7 +138,19 @@ class MockServer {
   TokenIssuer& issuer_;
   const Clock& clock_;
   MockServerOptions options_;
+  // Write faults that land later (delayed applies, reverts), in due order.
+  struct Deferred {
+    std::uint64_t due_seq;
+    std::function<void()> action;
+  };
+  void runDue(std::uint64_t seq) const;
+  std::optional<MockResponse> applyWriteFaults(const FaultDecision& decision, const Route& route,
+                                               MockRequest& request, std::string& note) const;
+
   FaultEngine* faults_ = nullptr;
+  Tenant* tenant_ = nullptr;
+  mutable std::mutex deferred_mutex_;
+  mutable std::vector<Deferred> deferred_;  // guarded by deferred_mutex_
   std::unique_ptr<httplib::Server> server_;
   std::vector<std::unique_ptr<Dialect>> dialects_;
   std::thread listener_;

@@ -12,7 +12,10 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
       issuer_(seed, clock, scenario.target.token_ttl_seconds),
       faults_(scenario.faults, seed),
       server_(journal_, issuer_, clock, std::move(server_options)) {
-  if (!scenario.faults.empty()) server_.setFaultEngine(&faults_);
+  if (!scenario.faults.empty()) {
+    server_.setFaultEngine(&faults_);
+    server_.setTenant(&tenant_);
+  }
   ScimOptions scim;
   scim.default_page_size = scenario.target.default_page_size;
   scim.max_page_size = scenario.target.max_page_size;

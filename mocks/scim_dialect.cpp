@@ -161,7 +161,7 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
   }
   const std::string base = baseUrl(request);
   std::string body;
-  tenant_.read([&](const TenantState& state) {
+  readFor(request, [&](const TenantState& state) {
     const std::vector<std::size_t> hits = matchingIndexes(state, resource, filter.get());
     const auto total = static_cast<long long>(hits.size());
     const long long first = std::min(start - 1, total);
@@ -186,8 +186,8 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
 
 MockResponse ScimDialect::get(const MockRequest& request, const std::string& resource) const {
   const std::string& id = request.captures.at(0);
-  auto version =
-      tenant_.read([&](const TenantState& state) { return resourceVersion(state, resource, id); });
+  auto version = readFor(
+      request, [&](const TenantState& state) { return resourceVersion(state, resource, id); });
   if (!version) return scimError(404, "", resourceSingular(resource) + " " + id + " not found");
   const std::string if_none_match = request.header("If-None-Match");
   if (!if_none_match.empty() && parseEtag(if_none_match) == version) {
@@ -204,7 +204,7 @@ MockResponse ScimDialect::resourceResponse(const MockRequest& request, const std
   const std::string base = baseUrl(request);
   std::string body;
   std::optional<std::uint64_t> version;
-  tenant_.read([&](const TenantState& state) {
+  readFor(request, [&](const TenantState& state) {
     version = resourceVersion(state, resource, id);
     if (version) writeResourceById(body, state, resource, id, base);
   });

@@ -40,6 +40,12 @@ class ScimDialect final : public Dialect {
 
  private:
   std::string baseUrl(const MockRequest& request) const;
+  // Reads the request's stale view when a fault set one, else the tenant.
+  template <typename F>
+  auto readFor(const MockRequest& request, F&& f) const {
+    if (request.view) return f(*request.view);
+    return tenant_.read(std::forward<F>(f));
+  }
   MockResponse resourceResponse(const MockRequest& request, const std::string& resource,
                                 const std::string& id, int status) const;
   MockResponse writeOutcome(const MockRequest& request, const std::string& resource,

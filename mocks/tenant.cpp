@@ -205,8 +205,12 @@ WriteResult Tenant::updateAccount(const std::string& id,
   }
   copy.version = stored.version + 1;
   copy.last_modified = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
+  const std::uint64_t before = changes_.size();
   logAccountDiff(stored, copy, cause);
+  WriteRecord record;
+  record.accounts.emplace_back(stored.id, stored);
   stored = std::move(copy);
+  remember(before, std::move(record));
   return {WriteStatus::Ok, "", stored.version};
 }
 
@@ -236,9 +240,13 @@ WriteResult Tenant::updateGroup(const std::string& id,
   }
   copy.version = stored.version + 1;
   copy.last_modified = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
+  const std::uint64_t before = changes_.size();
   logGroupDiff(stored, copy, cause);
   const bool members_changed = stored.members != copy.members;
+  WriteRecord record;
+  record.groups.emplace_back(stored.id, stored);
   stored = std::move(copy);
+  remember(before, std::move(record));
   if (members_changed) state_.rebuildMemberOf();
   return {WriteStatus::Ok, "", stored.version};
 }
@@ -257,7 +265,11 @@ WriteResult Tenant::createAccount(Account account, const std::string& cause, std
   state_.accounts.push_back(account);
   state_.account_index[account.id] = state_.accounts.size() - 1;
   state_.user_name_index[lower(account.user_name)] = state_.accounts.size() - 1;
+  const std::uint64_t before = changes_.size();
   log("account.created", account.id, account.user_name, cause);
+  WriteRecord record;
+  record.accounts.emplace_back(account.id, std::nullopt);
+  remember(before, std::move(record));
   if (id_out != nullptr) *id_out = account.id;
   return {WriteStatus::Ok, "", 1};
 }
@@ -278,8 +290,12 @@ WriteResult Tenant::createGroup(Group group, const std::string& cause, std::stri
   state_.groups.push_back(group);
   state_.group_index[group.id] = state_.groups.size() - 1;
   state_.rebuildMemberOf();
+  const std::uint64_t before = changes_.size();
   log("group.created", group.id, group.display_name, cause);
   for (const auto& m : group.members) log("member.added", group.id, m.id, cause);
+  WriteRecord record;
+  record.groups.emplace_back(group.id, std::nullopt);
+  remember(before, std::move(record));
   if (id_out != nullptr) *id_out = group.id;
   return {WriteStatus::Ok, "", 1};
 }
@@ -293,6 +309,9 @@ WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint
       check.status != WriteStatus::Ok) {
     return check;
   }
+  const std::uint64_t before = changes_.size();
+  WriteRecord record;
+  record.accounts.emplace_back(id, state_.accounts[it->second]);
   state_.accounts.erase(state_.accounts.begin() + static_cast<std::ptrdiff_t>(it->second));
   // A deleted account leaves every group it was in; those groups changed, so
   // their lastModified moves too, or a delta sync would miss the removal.
@@ -300,6 +319,7 @@ WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint
   for (auto& g : state_.groups) {
     auto m = std::find(g.members.begin(), g.members.end(), Member{id, false});
     if (m != g.members.end()) {
+      record.groups.emplace_back(g.id, g);
       g.members.erase(m);
       ++g.version;
       g.last_modified = now;
@@ -308,6 +328,7 @@ WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint
   }
   state_.reindex();
   log("account.deleted", id, "", cause);
+  remember(before, std::move(record));
   return {WriteStatus::Ok, "", 0};
 }
 
@@ -320,11 +341,15 @@ WriteResult Tenant::deleteGroup(const std::string& id, std::optional<std::uint64
       check.status != WriteStatus::Ok) {
     return check;
   }
+  const std::uint64_t before = changes_.size();
+  WriteRecord record;
+  record.groups.emplace_back(id, state_.groups[it->second]);
   state_.groups.erase(state_.groups.begin() + static_cast<std::ptrdiff_t>(it->second));
   const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
   for (auto& g : state_.groups) {
     auto m = std::find(g.members.begin(), g.members.end(), Member{id, true});
     if (m != g.members.end()) {
+      record.groups.emplace_back(g.id, g);
       g.members.erase(m);
       ++g.version;
       g.last_modified = now;
@@ -333,6 +358,7 @@ WriteResult Tenant::deleteGroup(const std::string& id, std::optional<std::uint64
   }
   state_.reindex();
   log("group.deleted", id, "", cause);
+  remember(before, std::move(record));
   return {WriteStatus::Ok, "", 0};
 }
 

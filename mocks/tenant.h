@@ -114,6 +114,17 @@ struct EffectiveAccess {
   std::set<std::string> live_credentials;
 };
 
+// The before-images of one write: enough to undo it, or to rebuild the tenant
+// as it was before it (stale reads). nullopt: the object did not exist.
+struct WriteRecord {
+  std::uint64_t first_seq = 0;  // change seqs the write produced
+  std::uint64_t last_seq = 0;
+  std::vector<std::pair<std::string, std::optional<Account>>> accounts;
+  std::vector<std::pair<std::string, std::optional<Group>>> groups;
+};
+
+enum class UndoScope { Everything, CredentialsOnly };
+
 enum class WriteStatus { Ok, NotFound, VersionMismatch, Conflict, Invalid };
 
 struct WriteResult {
@@ -155,6 +166,17 @@ class Tenant {
 
   EffectiveAccess effectiveAccess(const std::string& account_id) const;
 
+  // The sequence number of the newest change (0 before any).
+  std::uint64_t lastChangeSeq() const;
+  // The tenant as it was when change `seq` was the newest: a lagging
+  // replica's view, for stale-read faults.
+  TenantState viewAsOf(std::uint64_t seq) const;
+  // Undoes the writes whose changes fall in (after_seq, up_to_seq], newest
+  // first, logging the reversal under `cause`. CredentialsOnly restores just
+  // the API keys' state (a partial apply). Deleted objects are not restored.
+  void undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoScope scope,
+                  const std::string& cause);
+
  private:
   void log(std::string kind, std::string object, std::string detail, const std::string& cause);
   void logAccountDiff(const Account& before, const Account& after, const std::string& cause);
@@ -163,8 +185,10 @@ class Tenant {
 
   const Clock& clock_;
   mutable std::shared_mutex mutex_;
-  TenantState state_;            // guarded by mutex_
-  std::vector<Change> changes_;  // guarded by mutex_
+  TenantState state_;                 // guarded by mutex_
+  std::vector<Change> changes_;       // guarded by mutex_
+  std::vector<WriteRecord> history_;  // guarded by mutex_; one per write that changed something
+  void remember(std::uint64_t changes_before, WriteRecord record);
 };
 
 // A version-4-shaped UUID from 128 seeded bits.

@@ -76,6 +76,26 @@ const std::map<std::string, KindInfo>& kinds() {
         },
         true}},
       {"truncate_body", {FaultKind::TruncateBody, [](ObjectReader&, FaultRule&) {}, false}},
+      {"write_not_applied", {FaultKind::WriteNotApplied, [](ObjectReader&, FaultRule&) {}, false}},
+      {"write_delayed",
+       {FaultKind::WriteDelayed,
+        [](ObjectReader& r, FaultRule& f) {
+          f.after_requests = static_cast<int>(r.integer("after_requests", 1, 1, 100'000));
+        },
+        false}},
+      {"write_reverted",
+       {FaultKind::WriteReverted,
+        [](ObjectReader& r, FaultRule& f) {
+          f.after_requests = static_cast<int>(r.integer("after_requests", 1, 1, 100'000));
+        },
+        false}},
+      {"partial_apply", {FaultKind::PartialApply, [](ObjectReader&, FaultRule&) {}, false}},
+      {"stale_read",
+       {FaultKind::StaleRead,
+        [](ObjectReader& r, FaultRule& f) {
+          f.lag_writes = static_cast<int>(r.integer("lag_writes", 1, 1, 100'000));
+        },
+        false}},
       {"rename_attribute",
        {FaultKind::RenameAttribute,
         [](ObjectReader& r, FaultRule& f) {
@@ -117,7 +137,8 @@ FaultMatch readMatch(const json& node, const std::string& pointer,
       if (!v.is_string() || kMethods.count(v.get<std::string>()) == 0) {
         issues.push_back(
             {pointer + "/methods/" + std::to_string(i),
-             "must be one of GET, POST, PUT, PATCH, DELETE, got " + describeJsonType(v)});
+             "must be one of GET, POST, PUT, PATCH, DELETE, got " +
+                 (v.is_string() ? "\"" + v.get<std::string>() + "\"" : describeJsonType(v))});
         continue;
       }
       m.methods.insert(v.get<std::string>());
@@ -149,8 +170,10 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
         {pointer + "/match/resource",
          "token_endpoint_error only hits the token endpoint, not \"" + f.match.resource + "\""});
   }
-  if ((info.list_only || f.kind == FaultKind::RevokeToken ||
-       f.kind == FaultKind::RenameAttribute) &&
+  // FaultEngine::matches keeps every kind but token_endpoint_error off the token endpoint.
+  if ((info.list_only || f.kind == FaultKind::RevokeToken || f.kind == FaultKind::RenameAttribute ||
+       f.kind == FaultKind::RateLimit || f.kind == FaultKind::ServerError ||
+       f.kind == FaultKind::TruncateBody) &&
       token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});
@@ -162,6 +185,21 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   if (f.match.page && (token || !f.match.id.empty())) {
     issues.push_back({pointer + "/match/page",
                       "a page can only be matched on a list (no id, not the token endpoint)"});
+  }
+  const bool write_kind = f.kind == FaultKind::WriteNotApplied ||
+                          f.kind == FaultKind::WriteDelayed || f.kind == FaultKind::WriteReverted ||
+                          f.kind == FaultKind::PartialApply;
+  if ((write_kind || f.kind == FaultKind::StaleRead) && token) {
+    issues.push_back({pointer + "/match/resource",
+                      std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});
+  }
+  if (write_kind && !f.match.methods.empty() && f.match.methods.count("GET") != 0) {
+    issues.push_back({pointer + "/match/methods",
+                      std::string(faultKindName(f.kind)) + " only hits writes, not GET"});
+  }
+  if (f.kind == FaultKind::StaleRead && !f.match.methods.empty() &&
+      f.match.methods != std::set<std::string>{"GET"}) {
+    issues.push_back({pointer + "/match/methods", "stale_read only hits GET"});
   }
   if (f.max_fires >= 0 && f.min_fires > f.max_fires) {
     issues.push_back({pointer + "/min_fires", "must be <= max_fires (" +

@@ -25,6 +25,11 @@ enum class FaultKind {
   TotalResultsLie,     // totalResults reported as `total_results`
   TruncateBody,        // the body cut in half, mid-JSON
   RenameAttribute,     // an attribute renamed in every resource of the body (silent schema drift)
+  WriteNotApplied,     // a write answered 204 that never applies
+  WriteDelayed,        // a write answered 204 that applies after `after_requests` more requests
+  WriteReverted,       // a write applied, then undone after `after_requests` more requests
+  PartialApply,        // a write applied except its effect on API keys (disabled, keys live)
+  StaleRead,           // a read served from a replica `lag_writes` writes behind
 };
 
 struct Range {
@@ -59,7 +64,9 @@ struct FaultRule {
   std::string error = "invalid_client";
   int drop = 1;  // short_page: items dropped
   std::int64_t total_results = 0;
-  std::string from, to;  // rename_attribute
+  std::string from, to;    // rename_attribute
+  int after_requests = 1;  // write_delayed, write_reverted
+  int lag_writes = 1;      // stale_read
 };
 
 const char* faultKindName(FaultKind kind);

@@ -69,7 +69,8 @@ TEST_P(ReferenceUnderFaults, PassesAndMeetsEveryFault) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                          ::testing::Values("rate_limits", "partial_pages", "auth_expiry",
-                                           "server_errors"));
+                                           "server_errors", "silent_write_failures",
+                                           "stale_reads"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
@@ -84,6 +85,20 @@ TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   EXPECT_TRUE(quotes_early_request);
   // Everything was still read: only the behaviour scorer can catch this flaw.
   EXPECT_FALSE(hasFinding(r, "silent-loss"));
+}
+
+TEST(FaultDrillTest, TrustingA2xxFalselyConfirmsADroppedRevocation) {
+  const auto r = drill("tests/fixtures/connectors/trusts_2xx.json",
+                       "scenarios/silent_write_failures.json", 1, "trusts-2xx");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  ASSERT_TRUE(hasFinding(r, "false-confirmation")) << findingsOf(r);
+  const auto& f = *std::find_if(r.findings.begin(), r.findings.end(),
+                                [](const auto& f) { return f.id == "false-confirmation"; });
+  EXPECT_EQ(f.severity, reports::Severity::Critical);
+  const bool quotes_the_dropped_write =
+      std::any_of(f.evidence.journal.begin(), f.evidence.journal.end(),
+                  [](const auto& l) { return l.find("write_not_applied") != std::string::npos; });
+  EXPECT_TRUE(quotes_the_dropped_write) << ::testing::PrintToString(f.evidence.journal);
 }
 
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {

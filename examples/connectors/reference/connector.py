@@ -404,11 +404,16 @@ class ReferenceConnector:
             return self.change_and_confirm(
                 f"Users/{quote(account)}",
                 {"op": "replace", "path": "active", "value": False},
-                still_enabled)
+                still_enabled, deprovision_follow_up)
         return "failed", f"unsupported or malformed action {kind!r}"
 
-    def change_and_confirm(self, path, operation, has_access):
-        """Read, PATCH with If-Match, then read back. Only the read-back decides 'confirmed'."""
+    def change_and_confirm(self, path, operation, has_access, follow_up=None):
+        """Read, PATCH with If-Match, then read back. Only the read-back decides 'confirmed'.
+
+        A write answered OK whose effect does not show is tried once more, with
+        `follow_up(current)` when given: a target may drop a write, or apply it
+        only in part (an account disabled while its API keys stay live).
+        """
         try:
             current = self.read_resource(path)
         except RequestFailed as error:
@@ -418,20 +423,32 @@ class ReferenceConnector:
             return "confirmed", f"/{path} does not exist on the target (404)"
         if current and not has_access(current):
             return "confirmed", "already absent on the target (read before writing)"
-        write_error = self.write(path, operation, current, has_access)
-        try:
-            for pause in (0.0, 0.5, 1.0):  # allow a moment for eventual consistency
-                time.sleep(pause)
-                current = self.read_resource(path)
-                if current is None or not has_access(current):
-                    return "confirmed", "read-back shows the access gone"
-        except RequestFailed as error:
+        attempt_op = operation
+        for attempt in (1, 2):
+            write_error = self.write(path, attempt_op, current, has_access)
+            try:
+                gone, current = self.read_back(path, has_access)
+            except RequestFailed as error:
+                if write_error:
+                    return "failed", write_error
+                return "unconfirmed", f"write answered OK, but the read-back failed: {error}"
+            if gone:
+                return "confirmed", "read-back shows the access gone" + (" (second write)" if attempt == 2 else "")
             if write_error:
                 return "failed", write_error
-            return "unconfirmed", f"write answered OK, but the read-back failed: {error}"
-        if write_error:
-            return "failed", write_error
-        return "unconfirmed", "write answered OK, but the read-back still shows the access"
+            log(f"/{path}: write answered OK but the access remains; writing again")
+            attempt_op = follow_up(current) if follow_up else operation
+        return "unconfirmed", "write answered OK twice, but the read-back still shows the access"
+
+    def read_back(self, path, has_access):
+        """(gone, current): read the resource, allowing a moment for eventual consistency."""
+        current = None
+        for pause in (0.0, 0.5, 1.0):
+            time.sleep(pause)
+            current = self.read_resource(path)
+            if current is None or not has_access(current):
+                return True, current
+        return False, current
 
     def write(self, path, operation, current, has_access):
         """PATCH one operation; returns None when answered OK, else why not.
@@ -446,8 +463,9 @@ class ReferenceConnector:
                 headers = {"Content-Type": "application/scim+json"}
                 if version:
                     headers["If-Match"] = version
+                operations = operation if isinstance(operation, list) else [operation]
                 status, body = self.http.call("PATCH", f"{self.base_url}/{path}", headers=headers,
-                                              body={"schemas": [PATCH_OP], "Operations": [operation]})
+                                              body={"schemas": [PATCH_OP], "Operations": operations})
                 if status != 412:
                     break
                 current = self.read_resource(path)  # changed under us: re-read, maybe retry
@@ -465,6 +483,18 @@ def still_enabled(user):
     ext = user.get(EXT_ACCOUNT) if isinstance(user.get(EXT_ACCOUNT), dict) else {}
     keys = [k for k in ext.get("credentials") or [] if isinstance(k, dict)]
     return user.get("active") is not False or any(k.get("active") is not False for k in keys)
+
+
+def deprovision_follow_up(user):
+    """What to send when a disabled account still shows access: disable it
+    again, and revoke every API key that is still live, by id."""
+    ext = user.get(EXT_ACCOUNT) if isinstance(user.get(EXT_ACCOUNT), dict) else {}
+    live = [k["value"] for k in ext.get("credentials") or []
+            if isinstance(k, dict) and isinstance(k.get("value"), str) and k.get("active") is not False]
+    if not live:
+        return {"op": "replace", "path": "active", "value": False}
+    return [{"op": "replace", "path": "active", "value": False}] + [
+        {"op": "remove", "path": f"{EXT_ACCOUNT}:credentials[value eq {json.dumps(key)}]"} for key in live]
 
 
 def describe(status, body):
