@@ -184,8 +184,10 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   FaultDecision decision;
   FaultRequest fault_request;
   std::string note;
-  if (faults_ != nullptr) {
-    runDue(request.seq);
+  if (faults_ != nullptr) runDue(request.seq);
+  // A request refused for its token never meets a fault: counting one would
+  // call a drill conclusive for a fault the connector never saw.
+  if (faults_ != nullptr && verdict.check == TokenCheck::Valid) {
     const RequestTarget target = dialect.classify(request);
     fault_request = {request.method, request.path, request.query,  target.resource, target.id,
                      target.page,    request.seq,  clock_.nowMs(), request.token_id};

@@ -133,6 +133,19 @@ TEST_F(FaultWireTest, RateLimitAnswers429WithRetryAfterSecondsAndRateLimitHeader
   EXPECT_EQ(firings(), (std::map<std::string, int>{{"users-429", 1}}));
 }
 
+TEST_F(FaultWireTest, RequestRefusedForItsTokenNeverMeetsAFault) {
+  FaultRule r = rule("users-429", FaultKind::RateLimit);
+  r.status = 429;
+  r.match.resource = "Users";
+  serveWithToken({r});
+  const Reply refused = get("/Users?count=10", "not-a-token");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(firings().at("users-429"), 0);
+  EXPECT_EQ(lastEntry().note, "");
+  EXPECT_EQ(get("/Users?count=10").status, 429);
+  EXPECT_EQ(firings().at("users-429"), 1);
+}
+
 TEST_F(FaultWireTest, RequestBeforeRetryAfterIsJournaledAsViolation) {
   FaultRule r = firstAttempt(rule("users-429", FaultKind::RateLimit));
   r.status = 429;
