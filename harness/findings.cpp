@@ -1,6 +1,7 @@
 #include "harness/findings.h"
 
 #include <algorithm>
+#include <map>
 
 #include "harness/evidence.h"
 
@@ -51,6 +52,25 @@ std::string joinIds(const std::vector<std::string>& ids, std::size_t total) {
   for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
   if (total > ids.size()) out += " ... (" + std::to_string(total) + " in all)";
   return out;
+}
+
+// Whether the status line's reason names the resource a type comes from
+// (docs/scoring.md, "Honesty").
+bool reasonNames(const OperationEvidence& op, const std::string& type) {
+  if (!op.output->status) return false;
+  std::string reason = op.output->status->reason;
+  std::transform(reason.begin(), reason.end(), reason.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  static const std::map<std::string, std::vector<std::string>> kWords = {
+      {"account", {"user", "account"}},
+      {"group", {"group"}},
+      {"entitlement", {"entitlement"}},
+      {"credential", {"user", "account", "credential", "key"}},
+      {"grant", {"user", "account", "group", "entitlement", "grant", "member"}}};
+  const auto it = kWords.find(type);
+  if (it == kWords.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& w) { return reason.find(w) != std::string::npos; });
 }
 
 // The list requests of the resource a type is read from, as evidence that
@@ -118,16 +138,20 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
   for (const auto& t : score.types) {
     const std::string metric = "completeness." + t.type + "s";
     if (t.missing_total > 0) {
-      const bool silent = declared == "complete";
+      // Partial is honest only when the reason names what is missing: a
+      // partial about Entitlements says nothing about vanished Groups.
+      const bool named = declared == "failed" || (declared == "partial" && reasonNames(op, t.type));
+      const bool silent = declared == "complete" || (declared == "partial" && !named);
       Finding f =
           make(op, silent ? "silent-loss" : "declared-incomplete",
                silent ? Severity::Critical : Severity::Error, metric,
-               silent ? "Declared complete but " + std::to_string(t.missing_total) + " " + t.type +
-                            "(s) are missing"
+               silent ? "Declared " + declared + " but " + std::to_string(t.missing_total) + " " +
+                            t.type + "(s) are missing" +
+                            (declared == "partial" ? " and the reason does not say so" : "")
                       : "Sync declared " + declared + "; " + std::to_string(t.missing_total) + " " +
                             t.type + "(s) are missing",
                "missing " + t.type + " ids: " + joinIds(t.missing, t.missing_total) +
-                   (silent ? "" : declaredReason(op)));
+                   (declared == "complete" ? "" : declaredReason(op)));
       const std::string resource = resourceOf(t.type);
       f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
         return e.method == "GET" && !resource.empty() && e.path.size() >= resource.size() &&

@@ -16,7 +16,7 @@ using scenarios::FaultRule;
 
 bool isPre(FaultKind k) {
   return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
-         k == FaultKind::TokenEndpointError;
+         k == FaultKind::TokenEndpointError || k == FaultKind::LostScope;
 }
 
 bool isRewrite(FaultKind k) {
@@ -78,6 +78,26 @@ MockResponse serverError(const FaultRule& r) {
   return resp;
 }
 
+// A service account that silently lost read permission: either told so
+// (RFC 6750 §3.1 insufficient_scope) or, worse, shown an empty directory.
+MockResponse lostScope(const FaultRule& r) {
+  MockResponse resp;
+  resp.content_type = "application/scim+json";
+  if (r.silent) {
+    resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],)"
+                R"("totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]})";
+    return resp;
+  }
+  resp.status = 403;
+  resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403",)"
+              R"("detail":"The token lacks the scope to read this resource"})";
+  resp.headers.emplace_back(
+      "WWW-Authenticate",
+      "Bearer realm=\"faultline\", error=\"insufficient_scope\", "
+      "error_description=\"The token lacks the scope to read this resource\"");
+  return resp;
+}
+
 MockResponse tokenError(const FaultRule& r) {
   MockResponse resp;
   resp.status = r.status;
@@ -122,7 +142,10 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   const bool token_endpoint = q.resource == "token";
   if ((rule.kind == FaultKind::TokenEndpointError) != token_endpoint) return false;
   if (isWrite(rule.kind) && q.method == "GET") return false;
-  if (rule.kind == FaultKind::StaleRead && q.method != "GET") return false;
+  if ((rule.kind == FaultKind::StaleRead || rule.kind == FaultKind::LostScope) &&
+      q.method != "GET") {
+    return false;
+  }
   if (!m.methods.empty() && m.methods.count(q.method) == 0) return false;
   if (!m.resource.empty() && m.resource != q.resource) return false;
   if (!m.id.empty() && m.id != q.id) return false;
@@ -170,6 +193,7 @@ std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
     if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r);
     if (r->kind == FaultKind::ServerError) resp = serverError(*r);
     if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);
+    if (r->kind == FaultKind::LostScope) resp = lostScope(*r);
     if (resp) {
       resp->note = describe(*r) + ": " + std::to_string(resp->status);
       return resp;

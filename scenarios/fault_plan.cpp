@@ -90,6 +90,16 @@ const std::map<std::string, KindInfo>& kinds() {
         },
         false}},
       {"partial_apply", {FaultKind::PartialApply, [](ObjectReader&, FaultRule&) {}, false}},
+      {"lost_scope",
+       {FaultKind::LostScope,
+        [](ObjectReader& r, FaultRule& f) {
+          const std::string mode = r.string("mode", std::string("forbidden"));
+          if (mode != "forbidden" && mode != "empty") {
+            r.fail("mode", "must be \"forbidden\" or \"empty\", got \"" + mode + "\"");
+          }
+          f.silent = mode == "empty";
+        },
+        false}},
       {"stale_read",
        {FaultKind::StaleRead,
         [](ObjectReader& r, FaultRule& f) {
@@ -189,7 +199,7 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   const bool write_kind = f.kind == FaultKind::WriteNotApplied ||
                           f.kind == FaultKind::WriteDelayed || f.kind == FaultKind::WriteReverted ||
                           f.kind == FaultKind::PartialApply;
-  if ((write_kind || f.kind == FaultKind::StaleRead) && token) {
+  if ((write_kind || f.kind == FaultKind::StaleRead || f.kind == FaultKind::LostScope) && token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});
   }

@@ -30,6 +30,7 @@ enum class FaultKind {
   WriteReverted,       // a write applied, then undone after `after_requests` more requests
   PartialApply,        // a write applied except its effect on API keys (disabled, keys live)
   StaleRead,           // a read served from a replica `lag_writes` writes behind
+  LostScope,           // the client lost read permission: 403 insufficient_scope, or 200 and empty
 };
 
 struct Range {
@@ -67,6 +68,7 @@ struct FaultRule {
   std::string from, to;    // rename_attribute
   int after_requests = 1;  // write_delayed, write_reverted
   int lag_writes = 1;      // stale_read
+  bool silent = false;     // lost_scope: answer 200 with an empty list instead of 403
 };
 
 const char* faultKindName(FaultKind kind);

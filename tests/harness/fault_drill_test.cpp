@@ -101,6 +101,29 @@ TEST(FaultDrillTest, TrustingA2xxFalselyConfirmsADroppedRevocation) {
   EXPECT_TRUE(quotes_the_dropped_write) << ::testing::PrintToString(f.evidence.journal);
 }
 
+TEST(FaultDrillTest, LostScopeMakesTheReferenceSayPartialNamingWhatIsMissing) {
+  const auto r = drill(kReference, "scenarios/lost_scope.json", 1, "lost-scope-ref");
+  ASSERT_EQ(r.operations.size(), 2u);
+  EXPECT_EQ(r.operations[0].declared_status, "complete");
+  EXPECT_EQ(r.operations[1].declared_status, "partial");
+  EXPECT_NE(r.operations[1].declared_reason.find("Groups: 0 record(s), down from"),
+            std::string::npos);
+  EXPECT_FALSE(hasFinding(r, "silent-loss")) << findingsOf(r);
+  EXPECT_FALSE(hasFinding(r, "dangling-reference")) << findingsOf(r);
+  expectEveryFaultFired(r);
+}
+
+TEST(FaultDrillTest, ConnectorWithoutMemoryReportsAnEmptied200AsTheTruth) {
+  const auto r = drill("tests/fixtures/connectors/no_memory.json", "scenarios/lost_scope.json", 1,
+                       "lost-scope-nomem");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto loss = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return f.id == "silent-loss" && f.metric == "completeness.groups";
+  });
+  ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
+  EXPECT_EQ(loss->severity, reports::Severity::Critical);
+}
+
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {
   const auto r = drill("tests/fixtures/connectors/first_page_only.json",
                        "scenarios/partial_pages.json", 1, "fpo-pp");

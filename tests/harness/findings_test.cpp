@@ -155,6 +155,26 @@ TEST(CompletenessFindingsTest, RedactsSecretsInTheConnectorsReason) {
             "missing account ids: u-bob (reason given: \"token <redacted> refused\")");
 }
 
+TEST(CompletenessFindingsTest, PartialWhoseReasonNamesTheMissingTypeIsHonest) {
+  Fixture f{.output = statusOutput("partial", "Users: HTTP 503 on page 3")};
+  const auto findings = completenessFindings(f, scoreMissing({"u-bob"}, 1));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "declared-incomplete");
+  EXPECT_EQ(findings[0].severity, Severity::Error);
+}
+
+TEST(CompletenessFindingsTest, PartialForAnotherReasonIsStillSilentLoss) {
+  Fixture f{.output = statusOutput("partial", "Entitlements: HTTP 403")};
+  const auto findings = completenessFindings(f, scoreMissing({"u-bob"}, 1));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "silent-loss");
+  EXPECT_EQ(findings[0].severity, Severity::Critical);
+  EXPECT_EQ(findings[0].title,
+            "Declared partial but 1 account(s) are missing and the reason does not say so");
+  EXPECT_EQ(findings[0].detail,
+            "missing account ids: u-bob (reason given: \"Entitlements: HTTP 403\")");
+}
+
 TEST(CompletenessFindingsTest, PhantomsDuplicatesMismatchesAndDanglingEachGetAFinding) {
   Fixture f{.output = statusOutput("complete", "")};
   CompletenessScore s = scoreMissing({}, 0);

@@ -226,7 +226,7 @@ class ReferenceConnector:
     def __init__(self, base_url, tokens, policy, state_dir=None):
         self.base_url = base_url.rstrip("/")
         self.http = HttpClient(policy, tokens)
-        self.state_dir = state_dir  # kept between operations of a drill; unused by this connector
+        self.state_dir = state_dir  # kept between operations: remembers the last complete counts
         self.problems = []  # why the output is partial; empty means complete
 
     # ---- reading -----------------------------------------------------------
@@ -282,6 +282,28 @@ class ReferenceConnector:
             if not self.http.policy.can_wait():  # better a partial answer than being killed
                 return total, f"run time budget used up at startIndex={start}"
 
+    def check_against_last_sync(self, now):
+        """A directory does not lose half its users between two syncs; a client
+        that lost read permission sees exactly that, often with a 200. Compare
+        with the last complete sync and say partial rather than report the loss."""
+        path = os.path.join(self.state_dir, "last_counts.json") if self.state_dir else None
+        last = {}
+        if path and os.path.exists(path):
+            try:
+                with open(path) as f:
+                    last = json.load(f)
+            except (OSError, ValueError) as error:
+                log(f"ignoring unreadable {path}: {error}")
+        for resource, count in now.items():
+            before = last.get(resource)
+            if isinstance(before, int) and before >= 10 and count < before / 2:
+                self.problems.append(f"{resource}: {count} record(s), down from {before} at the last complete "
+                                     "sync; the client may have lost read permission")
+        if path and not self.problems:
+            with open(path + ".tmp", "w") as f:
+                json.dump(now, f)
+            os.replace(path + ".tmp", path)
+
     def read_resource(self, path):
         """GET one resource; None when it no longer exists (404). Raises RequestFailed."""
         status, body = self.http.call("GET", f"{self.base_url}/{path}")
@@ -297,6 +319,8 @@ class ReferenceConnector:
         users = self.list_resources("Users")
         groups = self.list_resources("Groups")
         entitlements = self.list_resources("Entitlements")
+        self.check_against_last_sync({"Users": len(users), "Groups": len(groups),
+                                      "Entitlements": len(entitlements)})
         counts = dict.fromkeys(SYNC_TYPES, 0)
 
         def out(obj):
@@ -343,7 +367,15 @@ class ReferenceConnector:
                     grants.add(("membership", "group" if nested else "account", m["value"], g["id"]))
             ext = g.get(EXT_GROUP_ENTITLEMENTS) if isinstance(g.get(EXT_GROUP_ENTITLEMENTS), dict) else {}
             grants.update(("entitlement", "group", g["id"], e) for e in values(ext.get("entitlements")))
+        # Only grants whose both ends were read: a reference to an object this
+        # sync could not see cannot be checked, so it is left out (and the
+        # status already says partial for the resource that was missing).
+        known = {"account": {u["id"] for u in users}, "group": group_ids,
+                 "entitlement": {e["id"] for e in entitlements}}
         for kind, principal_type, principal, target in sorted(grants):
+            target_type = "group" if kind == "membership" else "entitlement"
+            if principal not in known[principal_type] or target not in known[target_type]:
+                continue
             out({"type": "grant", "kind": kind, "principal_type": principal_type,
                  "principal": principal, "target": target})
 
