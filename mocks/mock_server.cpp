@@ -273,7 +273,7 @@ std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& de
   if (after == before) return response;
   if (partial != nullptr) {
     tenant_->undoWrites(before, after, UndoScope::CredentialsOnly,
-                        "fault " + partial->id + " on " + request.cause());
+                        "fault " + partial->id + " on " + request.cause(), true);
     add(*partial, "applied, but API keys left live");
   }
   if (revert != nullptr) {

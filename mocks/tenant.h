@@ -174,8 +174,10 @@ class Tenant {
   // Undoes the writes whose changes fall in (after_seq, up_to_seq], newest
   // first, logging the reversal under `cause`. CredentialsOnly restores just
   // the API keys' state (a partial apply). Deleted objects are not restored.
+  // With `part_of_last_write`, the reversal belongs to the newest write (a
+  // partial apply): no reader, stale or not, ever sees the state in between.
   void undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoScope scope,
-                  const std::string& cause);
+                  const std::string& cause, bool part_of_last_write = false);
 
  private:
   void log(std::string kind, std::string object, std::string detail, const std::string& cause);

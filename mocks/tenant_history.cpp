@@ -48,7 +48,7 @@ TenantState Tenant::viewAsOf(std::uint64_t seq) const {
 }
 
 void Tenant::undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoScope scope,
-                        const std::string& cause) {
+                        const std::string& cause, bool part_of_last_write) {
   std::unique_lock lock(mutex_);
   std::vector<WriteRecord> undo;
   for (auto it = history_.rbegin(); it != history_.rend(); ++it) {
@@ -85,7 +85,11 @@ void Tenant::undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoSc
     }
   }
   state_.reindex();
-  remember(changes_before, std::move(reversal));
+  if (part_of_last_write && !history_.empty()) {
+    history_.back().last_seq = changes_.size();
+  } else {
+    remember(changes_before, std::move(reversal));
+  }
 }
 
 }  // namespace faultline::mocks

@@ -69,8 +69,9 @@ TEST_P(ReferenceUnderFaults, PassesAndMeetsEveryFault) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                          ::testing::Values("rate_limits", "partial_pages", "auth_expiry",
-                                           "server_errors", "silent_write_failures",
-                                           "stale_reads"));
+                                           "server_errors", "silent_write_failures", "stale_reads",
+                                           "combined_expiry_under_throttling",
+                                           "combined_silent_revoke_stale_reads"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",

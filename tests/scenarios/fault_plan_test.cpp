@@ -165,7 +165,7 @@ TEST(FaultPlanTest, KindNamesRoundTrip) {
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
   EXPECT_EQ(errorOf(R"([{"id":"x","kind":"latency"}])"),
             "f.json:/faults/0/kind: unknown fault kind \"latency\"; known: empty_page, "
-            "partial_apply, rate_limit, rename_attribute, revoke_token, server_error, "
+            "lost_scope, partial_apply, rate_limit, rename_attribute, revoke_token, server_error, "
             "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
             "write_delayed, write_not_applied, write_reverted");
 }
