@@ -16,7 +16,8 @@ using scenarios::FaultRule;
 
 bool isPre(FaultKind k) {
   return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
-         k == FaultKind::TokenEndpointError || k == FaultKind::LostScope;
+         k == FaultKind::TokenEndpointError || k == FaultKind::LostScope ||
+         k == FaultKind::GarbageBody || k == FaultKind::DropConnection;
 }
 
 bool isRewrite(FaultKind k) {
@@ -27,7 +28,8 @@ bool isRewrite(FaultKind k) {
 
 bool isWrite(FaultKind k) {
   return k == FaultKind::WriteNotApplied || k == FaultKind::WriteDelayed ||
-         k == FaultKind::WriteReverted || k == FaultKind::PartialApply;
+         k == FaultKind::WriteReverted || k == FaultKind::PartialApply ||
+         k == FaultKind::LostResponse;
 }
 
 std::string httpDate(std::int64_t seconds_from_now) {
@@ -186,10 +188,33 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
   return d;
 }
 
+std::int64_t FaultEngine::latencyMs(const FaultDecision& d, const FaultRequest& q) const {
+  const FaultRule* r = d.rule(FaultKind::Latency);
+  if (r == nullptr) return 0;
+  const std::uint64_t draw =
+      mix64(seed_ ^ mix64(hashString(r->id) ^ hashString(q.method + " " + q.path + "?" + q.query) ^
+                          q.ordinal));
+  return r->delay_ms +
+         static_cast<std::int64_t>(draw % (static_cast<std::uint64_t>(r->jitter_ms) + 1));
+}
+
 std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
-                                                     const FaultRequest&) const {
+                                                     const FaultRequest& q) const {
   for (const FaultRule* r : d.fired) {
     std::optional<MockResponse> resp;
+    if (r->kind == FaultKind::GarbageBody) {
+      // Seeded bytes, so a replay sends the same garbage.
+      resp.emplace();
+      resp->content_type = "application/scim+json";
+      SeededRng rng(seed_ ^ hashString(r->id) ^ mix64(q.ordinal));
+      for (int i = 0; i < 512; ++i) resp->body.push_back(static_cast<char>(rng.next() & 0xff));
+    }
+    if (r->kind == FaultKind::DropConnection) {
+      resp.emplace();
+      resp->content_type = "application/scim+json";
+      resp->body = std::string(1024, ' ');
+      resp->drop_before_body = true;
+    }
     if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r);
     if (r->kind == FaultKind::ServerError) resp = serverError(*r);
     if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);

@@ -53,6 +53,9 @@ class FaultEngine {
   // is one. `json_error` builds the dialect's error body.
   std::optional<MockResponse> preResponse(const FaultDecision& decision,
                                           const FaultRequest& request) const;
+  // How long the latency rule in `decision` holds this request; 0 when none.
+  // Seeded, so a replay waits the same.
+  std::int64_t latencyMs(const FaultDecision& decision, const FaultRequest& request) const;
   // Rewrites a successful response for the post-response faults in
   // `decision`; returns a description of what changed ("" when nothing).
   // A post-response rule counts as fired only when it changed something.

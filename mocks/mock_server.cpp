@@ -128,7 +128,13 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     MockResponse response = serve(dialect, route, request);
     res.status = response.status;
     for (const auto& [k, v] : response.headers) res.set_header(k, v);
-    if (!response.body.empty() || response.status != 204) {
+    if (response.drop_before_body) {
+      // A provider that fails makes cpp-httplib close the connection after
+      // the headers: the client sees a reset where it expected a body.
+      res.set_content_provider(std::max<std::size_t>(response.body.size(), 1),
+                               response.content_type,
+                               [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+    } else if (!response.body.empty() || response.status != 204) {
       res.set_content(std::move(response.body), response.content_type);
     }
     entry.dialect = dialect.name();
@@ -209,6 +215,13 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   if (bearer && verdict.check != TokenCheck::Valid)
     return noted(authFailure(dialect, token, verdict));
   if (faults_ == nullptr) return route.handler(request);
+  if (const std::int64_t delay = faults_->latencyMs(decision, fault_request); delay > 0) {
+    // The fault itself is the wait: the handler thread holds the answer.
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    note += (note.empty() ? "" : "; ") + std::string("fault ") +
+            decision.rule(scenarios::FaultKind::Latency)->id + " (latency): held " +
+            std::to_string(delay) + " ms";
+  }
   if (auto pre = faults_->preResponse(decision, fault_request)) return noted(std::move(*pre));
   if (auto written = applyWriteFaults(decision, route, request, note))
     return noted(std::move(*written));
@@ -252,6 +265,13 @@ std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& de
         now > static_cast<std::uint64_t>(r->lag_writes) ? now - r->lag_writes : 0;
     request.view = std::make_shared<const TenantState>(tenant_->viewAsOf(as_of));
     add(*r, "served as of change #" + std::to_string(as_of) + " of " + std::to_string(now));
+  }
+  if (const auto* r = decision.rule(FaultKind::LostResponse)) {
+    MockResponse response = route.handler(request);
+    add(*r, "applied (" + std::to_string(response.status) +
+                "), then the connection dropped before the answer");
+    response.drop_before_body = true;
+    return response;
   }
   if (const auto* r = decision.rule(FaultKind::WriteNotApplied)) {
     add(*r, "answered 204, not applied");

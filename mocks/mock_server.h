@@ -53,7 +53,8 @@ struct MockResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string note;  // recorded in the journal, never sent
+  std::string note;               // recorded in the journal, never sent
+  bool drop_before_body = false;  // send the headers, then close the connection
 };
 
 // Where a request lands, in the terms fault rules match on.

@@ -90,6 +90,18 @@ const std::map<std::string, KindInfo>& kinds() {
         },
         false}},
       {"partial_apply", {FaultKind::PartialApply, [](ObjectReader&, FaultRule&) {}, false}},
+      {"latency",
+       {FaultKind::Latency,
+        [](ObjectReader& r, FaultRule& f) {
+          f.delay_ms = static_cast<int>(r.integer("delay_ms", 0, 0, 60'000));
+          f.jitter_ms = static_cast<int>(r.integer("jitter_ms", 0, 0, 60'000));
+          if (r.valid() && f.delay_ms + f.jitter_ms == 0)
+            r.fail("delay_ms", "delay_ms or jitter_ms must be above 0");
+        },
+        false}},
+      {"garbage_body", {FaultKind::GarbageBody, [](ObjectReader&, FaultRule&) {}, false}},
+      {"drop_connection", {FaultKind::DropConnection, [](ObjectReader&, FaultRule&) {}, false}},
+      {"lost_response", {FaultKind::LostResponse, [](ObjectReader&, FaultRule&) {}, false}},
       {"lost_scope",
        {FaultKind::LostScope,
         [](ObjectReader& r, FaultRule& f) {
@@ -196,7 +208,8 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
     issues.push_back({pointer + "/match/page",
                       "a page can only be matched on a list (no id, not the token endpoint)"});
   }
-  const bool write_kind = f.kind == FaultKind::WriteNotApplied ||
+  const bool write_kind = f.kind == FaultKind::LostResponse ||
+                          f.kind == FaultKind::WriteNotApplied ||
                           f.kind == FaultKind::WriteDelayed || f.kind == FaultKind::WriteReverted ||
                           f.kind == FaultKind::PartialApply;
   if ((write_kind || f.kind == FaultKind::StaleRead || f.kind == FaultKind::LostScope) && token) {

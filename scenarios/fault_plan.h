@@ -31,6 +31,10 @@ enum class FaultKind {
   PartialApply,        // a write applied except its effect on API keys (disabled, keys live)
   StaleRead,           // a read served from a replica `lag_writes` writes behind
   LostScope,           // the client lost read permission: 403 insufficient_scope, or 200 and empty
+  Latency,             // the answer is held `delay_ms` plus a seeded 0..`jitter_ms`
+  GarbageBody,         // 200 whose body is seeded random bytes labelled as JSON
+  DropConnection,      // headers sent, then the connection closes before the body
+  LostResponse,        // a write applied, then the connection drops before the answer
 };
 
 struct Range {
@@ -69,6 +73,8 @@ struct FaultRule {
   int after_requests = 1;  // write_delayed, write_reverted
   int lag_writes = 1;      // stale_read
   bool silent = false;     // lost_scope: answer 200 with an empty list instead of 403
+  int delay_ms = 0;        // latency
+  int jitter_ms = 0;       // latency
 };
 
 const char* faultKindName(FaultKind kind);

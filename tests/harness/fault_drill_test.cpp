@@ -71,7 +71,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                          ::testing::Values("rate_limits", "partial_pages", "auth_expiry",
                                            "server_errors", "silent_write_failures", "stale_reads",
                                            "combined_expiry_under_throttling",
-                                           "combined_silent_revoke_stale_reads"));
+                                           "combined_silent_revoke_stale_reads",
+                                           "transport_faults"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",

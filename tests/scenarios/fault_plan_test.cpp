@@ -163,11 +163,13 @@ TEST(FaultPlanTest, KindNamesRoundTrip) {
 // Bad input: each case with the exact text the author sees.
 
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
-  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"latency"}])"),
-            "f.json:/faults/0/kind: unknown fault kind \"latency\"; known: empty_page, "
-            "lost_scope, partial_apply, rate_limit, rename_attribute, revoke_token, server_error, "
-            "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
-            "write_delayed, write_not_applied, write_reverted");
+  EXPECT_EQ(
+      errorOf(R"([{"id":"x","kind":"jitter"}])"),
+      "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: drop_connection, empty_page, "
+      "garbage_body, latency, lost_response, lost_scope, partial_apply, rate_limit, "
+      "rename_attribute, revoke_token, server_error, "
+      "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
+      "write_delayed, write_not_applied, write_reverted");
 }
 
 TEST(FaultPlanTest, RejectsRuleWithoutId) {
