@@ -500,7 +500,14 @@ class ReferenceConnector:
                                               body={"schemas": [PATCH_OP], "Operations": operations})
                 if status != 412:
                     break
-                current = self.read_resource(path)  # changed under us: re-read, maybe retry
+                # Changed under us, or we read from a lagging replica: re-read
+                # until the version moves past the one the target refused.
+                refused = version
+                for pause in (0.0, 0.2, 0.5, 1.0):
+                    time.sleep(pause)
+                    current = self.read_resource(path)
+                    if current is None or (current.get("meta") or {}).get("version") != refused:
+                        break
                 if current is None or not has_access(current):
                     return None
         except RequestFailed as error:
