@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <deque>
+#include <type_traits>
 
 #include "mocks/seeded_rng.h"
 
@@ -300,66 +301,59 @@ WriteResult Tenant::createGroup(Group group, const std::string& cause, std::stri
   return {WriteStatus::Ok, "", 1};
 }
 
-WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint64_t> if_match,
-                                  const std::string& cause) {
-  std::unique_lock lock(mutex_);
-  auto it = state_.account_index.find(id);
-  if (it == state_.account_index.end()) return {WriteStatus::NotFound, "no account " + id, 0};
-  if (auto check = checkVersion(state_.accounts[it->second].version, if_match);
+void Tenant::detachFromGroups(const Member& member, WriteRecord& record, const std::string& cause) {
+  // Every group that held the deleted object changed, so its lastModified
+  // moves too, or a delta sync would miss the removal.
+  const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
+  for (auto& g : state_.groups) {
+    auto m = std::find(g.members.begin(), g.members.end(), member);
+    if (m == g.members.end()) continue;
+    record.groups.emplace_back(g.id, g);
+    g.members.erase(m);
+    ++g.version;
+    g.last_modified = now;
+    log("member.removed", g.id, member.id, cause);
+  }
+}
+
+template <typename T>
+WriteResult Tenant::deleteObject(std::vector<T>& objects,
+                                 const std::unordered_map<std::string, std::size_t>& index,
+                                 const std::string& id, std::optional<std::uint64_t> if_match,
+                                 const std::string& cause) {
+  constexpr bool kIsGroup = std::is_same_v<T, Group>;
+  auto it = index.find(id);
+  if (it == index.end())
+    return {WriteStatus::NotFound, std::string(kIsGroup ? "no group " : "no account ") + id, 0};
+  if (auto check = checkVersion(objects[it->second].version, if_match);
       check.status != WriteStatus::Ok) {
     return check;
   }
   const std::uint64_t before = changes_.size();
   WriteRecord record;
-  record.accounts.emplace_back(id, state_.accounts[it->second]);
-  state_.accounts.erase(state_.accounts.begin() + static_cast<std::ptrdiff_t>(it->second));
-  // A deleted account leaves every group it was in; those groups changed, so
-  // their lastModified moves too, or a delta sync would miss the removal.
-  const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
-  for (auto& g : state_.groups) {
-    auto m = std::find(g.members.begin(), g.members.end(), Member{id, false});
-    if (m != g.members.end()) {
-      record.groups.emplace_back(g.id, g);
-      g.members.erase(m);
-      ++g.version;
-      g.last_modified = now;
-      log("member.removed", g.id, id, cause);
-    }
+  if constexpr (kIsGroup) {
+    record.groups.emplace_back(id, objects[it->second]);
+  } else {
+    record.accounts.emplace_back(id, objects[it->second]);
   }
+  objects.erase(objects.begin() + static_cast<std::ptrdiff_t>(it->second));
+  detachFromGroups(Member{id, kIsGroup}, record, cause);
   state_.reindex();
-  log("account.deleted", id, "", cause);
+  log(kIsGroup ? "group.deleted" : "account.deleted", id, "", cause);
   remember(before, std::move(record));
   return {WriteStatus::Ok, "", 0};
+}
+
+WriteResult Tenant::deleteAccount(const std::string& id, std::optional<std::uint64_t> if_match,
+                                  const std::string& cause) {
+  std::unique_lock lock(mutex_);
+  return deleteObject(state_.accounts, state_.account_index, id, if_match, cause);
 }
 
 WriteResult Tenant::deleteGroup(const std::string& id, std::optional<std::uint64_t> if_match,
                                 const std::string& cause) {
   std::unique_lock lock(mutex_);
-  auto it = state_.group_index.find(id);
-  if (it == state_.group_index.end()) return {WriteStatus::NotFound, "no group " + id, 0};
-  if (auto check = checkVersion(state_.groups[it->second].version, if_match);
-      check.status != WriteStatus::Ok) {
-    return check;
-  }
-  const std::uint64_t before = changes_.size();
-  WriteRecord record;
-  record.groups.emplace_back(id, state_.groups[it->second]);
-  state_.groups.erase(state_.groups.begin() + static_cast<std::ptrdiff_t>(it->second));
-  const std::string now = formatRfc3339(state_.epoch_seconds + clock_.nowMs() / 1000);
-  for (auto& g : state_.groups) {
-    auto m = std::find(g.members.begin(), g.members.end(), Member{id, true});
-    if (m != g.members.end()) {
-      record.groups.emplace_back(g.id, g);
-      g.members.erase(m);
-      ++g.version;
-      g.last_modified = now;
-      log("member.removed", g.id, id, cause);
-    }
-  }
-  state_.reindex();
-  log("group.deleted", id, "", cause);
-  remember(before, std::move(record));
-  return {WriteStatus::Ok, "", 0};
+  return deleteObject(state_.groups, state_.group_index, id, if_match, cause);
 }
 
 EffectiveAccess Tenant::effectiveAccess(const std::string& account_id) const {

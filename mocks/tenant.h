@@ -191,6 +191,12 @@ class Tenant {
   std::vector<Change> changes_;       // guarded by mutex_
   std::vector<WriteRecord> history_;  // guarded by mutex_; one per write that changed something
   void remember(std::uint64_t changes_before, WriteRecord record);
+  void detachFromGroups(const Member& member, WriteRecord& record, const std::string& cause);
+  template <typename T>
+  WriteResult deleteObject(std::vector<T>& objects,
+                           const std::unordered_map<std::string, std::size_t>& index,
+                           const std::string& id, std::optional<std::uint64_t> if_match,
+                           const std::string& cause);
 };
 
 // A version-4-shaped UUID from 128 seeded bits.
