@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "mocks/fault_engine.h"
 
@@ -225,7 +226,9 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   if (auto pre = faults_->preResponse(decision, fault_request)) return noted(std::move(*pre));
   if (auto written = applyWriteFaults(decision, route, request, note))
     return noted(std::move(*written));
+  const std::string asked_start = shiftPage(decision, request, note);
   MockResponse response = route.handler(request);
+  if (!asked_start.empty()) restoreStartIndex(response, asked_start);
   const std::string rewritten = faults_->rewrite(decision, response);
   if (!rewritten.empty())
     response.note = rewritten + (response.note.empty() ? "" : "; " + response.note);
@@ -307,6 +310,38 @@ std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& de
                          }});
   }
   return response;
+}
+
+std::string MockServer::shiftPage(const FaultDecision& decision, MockRequest& request,
+                                  std::string& note) const {
+  const auto* r = decision.rule(scenarios::FaultKind::ShiftedPage);
+  if (r == nullptr) return "";
+  // Records inserted or deleted ahead of the cursor move every later item:
+  // serve the page from startIndex + shift and let it claim the asked index.
+  std::string asked = "1";
+  for (auto& [k, v] : request.params) {
+    if (k == "startIndex") asked = v;
+  }
+  long long start = 1;
+  try {
+    start = std::stoll(asked);
+  } catch (const std::exception&) {
+    return "";  // malformed: the handler answers 400 itself
+  }
+  const long long shifted = std::max(1LL, start + r->shift);
+  std::erase_if(request.params, [](const auto& p) { return p.first == "startIndex"; });
+  request.params.emplace_back("startIndex", std::to_string(shifted));
+  note += (note.empty() ? "" : "; ") + std::string("fault ") + r->id +
+          " (shifted_page): served startIndex " + std::to_string(shifted) + " for " + asked;
+  return asked;
+}
+
+void MockServer::restoreStartIndex(MockResponse& response, const std::string& asked) const {
+  if (response.status != 200) return;
+  auto body = nlohmann::ordered_json::parse(response.body, nullptr, false);
+  if (body.is_discarded() || !body.contains("startIndex")) return;
+  body["startIndex"] = std::stoll(asked);
+  response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 MockResponse MockServer::authFailure(const Dialect& dialect, const std::string& token,

@@ -145,6 +145,11 @@ class MockServer {
     std::function<void()> action;
   };
   void runDue(std::uint64_t seq) const;
+  // Returns the startIndex the client asked for when a shifted-page fault
+  // moved it ("" otherwise).
+  std::string shiftPage(const FaultDecision& decision, MockRequest& request,
+                        std::string& note) const;
+  void restoreStartIndex(MockResponse& response, const std::string& asked) const;
   std::optional<MockResponse> applyWriteFaults(const FaultDecision& decision, const Route& route,
                                                MockRequest& request, std::string& note) const;
 

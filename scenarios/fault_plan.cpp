@@ -100,6 +100,13 @@ const std::map<std::string, KindInfo>& kinds() {
         },
         false}},
       {"garbage_body", {FaultKind::GarbageBody, [](ObjectReader&, FaultRule&) {}, false}},
+      {"shifted_page",
+       {FaultKind::ShiftedPage,
+        [](ObjectReader& r, FaultRule& f) {
+          f.shift = static_cast<int>(r.integer("shift", 0, -10'000, 10'000, true));
+          if (r.has("shift") && f.shift == 0) r.fail("shift", "must not be 0");
+        },
+        true}},
       {"drop_connection", {FaultKind::DropConnection, [](ObjectReader&, FaultRule&) {}, false}},
       {"lost_response", {FaultKind::LostResponse, [](ObjectReader&, FaultRule&) {}, false}},
       {"lost_scope",

@@ -35,6 +35,7 @@ enum class FaultKind {
   GarbageBody,         // 200 whose body is seeded random bytes labelled as JSON
   DropConnection,      // headers sent, then the connection closes before the body
   LostResponse,        // a write applied, then the connection drops before the answer
+  ShiftedPage,  // a list page served from startIndex + shift, as if records moved mid-listing
 };
 
 struct Range {
@@ -75,6 +76,7 @@ struct FaultRule {
   bool silent = false;     // lost_scope: answer 200 with an empty list instead of 403
   int delay_ms = 0;        // latency
   int jitter_ms = 0;       // latency
+  int shift = 0;           // shifted_page: > 0 skips items, < 0 repeats the previous page's last
 };
 
 const char* faultKindName(FaultKind kind);

@@ -71,8 +71,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                          ::testing::Values("rate_limits", "partial_pages", "auth_expiry",
                                            "server_errors", "silent_write_failures", "stale_reads",
                                            "combined_expiry_under_throttling",
-                                           "combined_silent_revoke_stale_reads",
-                                           "transport_faults"));
+                                           "combined_silent_revoke_stale_reads", "transport_faults",
+                                           "moving_listing"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
@@ -124,6 +124,17 @@ TEST(FaultDrillTest, ConnectorWithoutMemoryReportsAnEmptied200AsTheTruth) {
   });
   ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
   EXPECT_EQ(loss->severity, reports::Severity::Critical);
+}
+
+TEST(FaultDrillTest, SinglePassListingLosesRecordsThatMovedMidListing) {
+  const auto r = drill("tests/fixtures/connectors/single_pass.json",
+                       "scenarios/moving_listing.json", 1, "single-pass");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto loss = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return f.id == "silent-loss" && f.metric == "completeness.accounts";
+  });
+  ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
+  EXPECT_NE(loss->title.find("5 account(s) are missing"), std::string::npos) << loss->title;
 }
 
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {

@@ -113,5 +113,20 @@ TEST_F(FaultTransportTest, LostResponseAppliesTheWriteButTheAnswerNeverArrives) 
       << lastNote();
 }
 
+TEST_F(FaultTransportTest, ShiftedPageServesLaterRecordsUnderTheAskedStartIndex) {
+  FaultRule r = make("shift", FaultKind::ShiftedPage);
+  r.shift = 2;
+  r.match.resource = "Users";
+  serve(r);
+  const auto users = target_->tenant().snapshot().accounts;
+  auto res = get("/Users?startIndex=1&count=3");
+  ASSERT_TRUE(res);
+  const auto body = nlohmann::json::parse(res->body);
+  EXPECT_EQ(body["startIndex"], 1);
+  ASSERT_EQ(body["Resources"].size(), 3u);
+  EXPECT_EQ(body["Resources"][0]["id"], users.at(2).id);
+  EXPECT_EQ(lastNote(), "fault shift (shifted_page): served startIndex 3 for 1");
+}
+
 }  // namespace
 }  // namespace faultline::mocks
