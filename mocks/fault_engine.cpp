@@ -23,7 +23,7 @@ bool isPre(FaultKind k) {
 bool isRewrite(FaultKind k) {
   return k == FaultKind::ShortPage || k == FaultKind::EmptyPage ||
          k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
-         k == FaultKind::RenameAttribute;
+         k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute;
 }
 
 bool isWrite(FaultKind k) {
@@ -269,6 +269,22 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
       }
       if (!renamed) continue;
       what += describe(*r) + ": renamed " + r->from + " -> " + r->to + "; ";
+      applied.push_back(r);
+    } else if (r->kind == FaultKind::RetypeAttribute) {
+      bool retyped = false;
+      auto retype = [&](nlohmann::ordered_json& resource) {
+        if (!resource.is_object() || !resource.contains(r->from) || resource[r->from].is_string())
+          return;
+        resource[r->from] = resource[r->from].dump();
+        retyped = true;
+      };
+      if (list) {
+        for (auto& item : items) retype(item);
+      } else {
+        retype(*body);
+      }
+      if (!retyped) continue;
+      what += describe(*r) + ": " + r->from + " sent as a string; ";
       applied.push_back(r);
     }
   }

@@ -125,6 +125,10 @@ const std::map<std::string, KindInfo>& kinds() {
           f.lag_writes = static_cast<int>(r.integer("lag_writes", 1, 1, 100'000));
         },
         false}},
+      {"retype_attribute",
+       {FaultKind::RetypeAttribute,
+        [](ObjectReader& r, FaultRule& f) { f.from = r.string("from", true).value_or(""); },
+        false}},
       {"rename_attribute",
        {FaultKind::RenameAttribute,
         [](ObjectReader& r, FaultRule& f) {
@@ -201,8 +205,8 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   }
   // FaultEngine::matches keeps every kind but token_endpoint_error off the token endpoint.
   if ((info.list_only || f.kind == FaultKind::RevokeToken || f.kind == FaultKind::RenameAttribute ||
-       f.kind == FaultKind::RateLimit || f.kind == FaultKind::ServerError ||
-       f.kind == FaultKind::TruncateBody) &&
+       f.kind == FaultKind::RetypeAttribute || f.kind == FaultKind::RateLimit ||
+       f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody) &&
       token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});

@@ -25,6 +25,7 @@ enum class FaultKind {
   TotalResultsLie,     // totalResults reported as `total_results`
   TruncateBody,        // the body cut in half, mid-JSON
   RenameAttribute,     // an attribute renamed in every resource of the body (silent schema drift)
+  RetypeAttribute,     // an attribute's value sent as a string ("false" for false): a type change
   WriteNotApplied,     // a write answered 204 that never applies
   WriteDelayed,        // a write answered 204 that applies after `after_requests` more requests
   WriteReverted,       // a write applied, then undone after `after_requests` more requests

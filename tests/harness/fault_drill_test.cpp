@@ -72,7 +72,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                                            "server_errors", "silent_write_failures", "stale_reads",
                                            "combined_expiry_under_throttling",
                                            "combined_silent_revoke_stale_reads", "transport_faults",
-                                           "moving_listing"));
+                                           "moving_listing", "type_drift"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
@@ -135,6 +135,18 @@ TEST(FaultDrillTest, SinglePassListingLosesRecordsThatMovedMidListing) {
   });
   ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
   EXPECT_NE(loss->title.find("5 account(s) are missing"), std::string::npos) << loss->title;
+}
+
+TEST(FaultDrillTest, ActiveAsAStringMakesAStrictParserReportLeaversActive) {
+  const auto r = drill("tests/fixtures/connectors/strict_false.json", "scenarios/type_drift.json",
+                       1, "strict-false");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto f = std::find_if(r.findings.begin(), r.findings.end(),
+                              [](const auto& f) { return f.id == "attribute-mismatch"; });
+  ASSERT_NE(f, r.findings.end()) << findingsOf(r);
+  ASSERT_FALSE(f->evidence.connector_output.empty());
+  EXPECT_NE(f->evidence.connector_output[0].find("active=true"), std::string::npos);
+  EXPECT_NE(f->evidence.connector_output[0].find("active=false"), std::string::npos);
 }
 
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {

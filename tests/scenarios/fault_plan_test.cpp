@@ -167,7 +167,7 @@ TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
       errorOf(R"([{"id":"x","kind":"jitter"}])"),
       "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: drop_connection, empty_page, "
       "garbage_body, latency, lost_response, lost_scope, partial_apply, rate_limit, "
-      "rename_attribute, revoke_token, server_error, shifted_page, "
+      "rename_attribute, retype_attribute, revoke_token, server_error, shifted_page, "
       "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
       "write_delayed, write_not_applied, write_reverted");
 }

@@ -282,6 +282,16 @@ class ReferenceConnector:
             if not self.http.policy.can_wait():  # better a partial answer than being killed
                 return total, f"run time budget used up at startIndex={start}"
 
+    def flag(self, obj, name):
+        """A boolean attribute, read tolerantly: some targets send "false" as a
+        string. A value that is neither counts as true (never report a leaver
+        disabled on a guess) and makes the sync partial."""
+        value = as_bool(obj.get(name, True))
+        if value is None:
+            self.problems.append(f"unrecognised {name} value {obj.get(name)!r} on {obj.get('id') or obj.get('value')}")
+            return True
+        return value
+
     def check_against_last_sync(self, now):
         """A directory does not lose half its users between two syncs; a client
         that lost read permission sees exactly that, often with a 200. Compare
@@ -347,7 +357,7 @@ class ReferenceConnector:
         for u in users:
             ext = u.get(EXT_ACCOUNT) if isinstance(u.get(EXT_ACCOUNT), dict) else {}
             out({"type": "account", "id": u["id"], "userName": text(u.get("userName")),
-                 "displayName": text(u.get("displayName")), "active": u.get("active") is not False,
+                 "displayName": text(u.get("displayName")), "active": self.flag(u, "active"),
                  "accountType": "service" if ext.get("accountType") == "service" else "human",
                  "privileged": ext.get("privileged") is True})
             for key in ext.get("credentials") or []:
@@ -355,7 +365,7 @@ class ReferenceConnector:
                     expires = key.get("expires") if isinstance(key.get("expires"), str) else None
                     out({"type": "credential", "id": key["value"], "owner": u["id"],
                          "kind": "api_key" if key.get("type", "apiKey") == "apiKey" else text(key["type"]),
-                         "expires": expires, "active": key.get("active") is not False})
+                         "expires": expires, "active": self.flag(key, "active")})
 
         grants = set()  # (kind, principal_type, principal, target), de-duplicated
         for u in users:  # a user's own "entitlements" are its direct grants
@@ -517,11 +527,20 @@ class ReferenceConnector:
         return f"PATCH /{path} refused: {describe(status, body)}"
 
 
+def as_bool(value):
+    """True/False for a JSON boolean or the strings "true"/"false" (any case); else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
 def still_enabled(user):
     """A deprovisioned account is inactive and holds no active API key."""
     ext = user.get(EXT_ACCOUNT) if isinstance(user.get(EXT_ACCOUNT), dict) else {}
     keys = [k for k in ext.get("credentials") or [] if isinstance(k, dict)]
-    return user.get("active") is not False or any(k.get("active") is not False for k in keys)
+    return as_bool(user.get("active")) is not False or any(as_bool(k.get("active")) is not False for k in keys)
 
 
 def deprovision_follow_up(user):
@@ -529,7 +548,7 @@ def deprovision_follow_up(user):
     again, and revoke every API key that is still live, by id."""
     ext = user.get(EXT_ACCOUNT) if isinstance(user.get(EXT_ACCOUNT), dict) else {}
     live = [k["value"] for k in ext.get("credentials") or []
-            if isinstance(k, dict) and isinstance(k.get("value"), str) and k.get("active") is not False]
+            if isinstance(k, dict) and isinstance(k.get("value"), str) and as_bool(k.get("active")) is not False]
     if not live:
         return {"op": "replace", "path": "active", "value": False}
     return [{"op": "replace", "path": "active", "value": False}] + [
