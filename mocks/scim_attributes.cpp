@@ -103,12 +103,6 @@ class ResourceSource final : public AttributeSource {
   mutable std::vector<std::unique_ptr<MapAttributeSource>> owned_;
 };
 
-std::size_t resourceCount(const TenantState& state, const std::string& resource) {
-  if (resource == "Users") return state.accounts.size();
-  if (resource == "Groups") return state.groups.size();
-  return state.entitlements.size();
-}
-
 ResourceSource sourceAt(const TenantState& state, const std::string& resource, std::size_t i) {
   if (resource == "Users") return {state, &state.accounts[i], nullptr, nullptr};
   if (resource == "Groups") return {state, nullptr, &state.groups[i], nullptr};
@@ -140,6 +134,12 @@ std::optional<std::vector<std::size_t>> indexedLookup(const TenantState& state,
 }
 
 }  // namespace
+
+std::size_t resourceCount(const TenantState& state, const std::string& resource) {
+  if (resource == "Users") return state.accounts.size();
+  if (resource == "Groups") return state.groups.size();
+  return state.entitlements.size();
+}
 
 std::string unknownFilterAttribute(const std::string& resource, const Filter& filter) {
   const auto& allowed = filterable(resource);

@@ -19,6 +19,7 @@ class Filter;
 // "" when every attribute the filter names is filterable; else the first
 // attribute that is not.
 std::string unknownFilterAttribute(const std::string& resource, const Filter& filter);
+std::size_t resourceCount(const TenantState& state, const std::string& resource);
 // Positions (creation order) of the resources that match; all when no filter.
 std::vector<std::size_t> matchingIndexes(const TenantState& state, const std::string& resource,
                                          const Filter* filter);

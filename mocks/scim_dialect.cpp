@@ -162,11 +162,15 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
   const std::string base = baseUrl(request);
   std::string body;
   readFor(request, [&](const TenantState& state) {
-    const std::vector<std::size_t> hits = matchingIndexes(state, resource, filter.get());
-    const auto total = static_cast<long long>(hits.size());
+    // Without a filter every resource matches: index them directly rather
+    // than materialise 100,000 positions for every page.
+    const std::vector<std::size_t> hits =
+        filter ? matchingIndexes(state, resource, filter.get()) : std::vector<std::size_t>{};
+    const auto total =
+        static_cast<long long>(filter ? hits.size() : resourceCount(state, resource));
     const long long first = std::min(start - 1, total);
     const long long last = std::min(first + count, total);
-    body.reserve(static_cast<std::size_t>(last - first) * 900 + 160);
+    body.reserve(static_cast<std::size_t>(last - first) * 1200 + 160);
     JsonWriter w(body);
     w.beginObject();
     w.key("schemas").beginArray().value(kListResponseSchema).endArray();
@@ -176,7 +180,8 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
     w.key("Resources").beginArray();
     for (long long i = first; i < last; ++i) {
       if (i != first) body.push_back(',');
-      writeResource(body, state, resource, hits[static_cast<std::size_t>(i)], base);
+      const auto at = static_cast<std::size_t>(i);
+      writeResource(body, state, resource, filter ? hits[at] : at, base);
     }
     w.endArray();
     w.endObject();
