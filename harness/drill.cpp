@@ -75,6 +75,7 @@ class DrillRun {
   ProcessResult runConnector(const std::string& operation, const std::string& stdin_data);
   void runSync(const scenarios::Operation& op, OperationReport& rep);
   void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
+  void recordCommon(const OperationEvidence& ev, OperationReport& rep);
   std::vector<std::string> secrets() const;
   void say(const std::string& line) const {
     if (options_.progress != nullptr) *options_.progress << line << std::endl;
@@ -127,21 +128,28 @@ void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
       parseConnectorOutput(process.stdout_data, Operation::Sync, process.stdout_truncated);
   const CompletenessScore score = scoreCompleteness(before, after, output);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
-  addProcessFindings(ev, findings_);
-  addProtocolFindings(ev, findings_);
   addCompletenessFindings(ev, score, findings_);
-  addRetryAfterFindings(ev, findings_);
-  addSecretFindings(ev, findings_);
-  rep.process = summarise(process, ev.secrets);
-  rep.requests = journal.size();
-  rep.declared_status = output.status ? output.status->status : "missing";
-  rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
+  recordCommon(ev, rep);
   rep.completeness = score.types;
   rep.dangling_references = score.dangling_total;
   rep.dangling = score.dangling;
-  rep.protocol_violations = output.violation_count;
   say("  " + op.label + ": declared " + rep.declared_status + ", min recall " +
       std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests");
+}
+
+// What every operation reports alike: how the process ended, whether its
+// output kept the contract, Retry-After behaviour and secret hygiene.
+void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep) {
+  addProcessFindings(ev, findings_);
+  addProtocolFindings(ev, findings_);
+  addRetryAfterFindings(ev, findings_);
+  addSecretFindings(ev, findings_);
+  const ConnectorOutput& output = *ev.output;
+  rep.process = summarise(*ev.process, ev.secrets);
+  rep.requests = ev.journal->size();
+  rep.declared_status = output.status ? output.status->status : "missing";
+  rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
+  rep.protocol_violations = output.violation_count;
 }
 
 void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationReport& rep) {
@@ -156,16 +164,8 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
       parseConnectorOutput(process.stdout_data, Operation::Revoke, process.stdout_truncated, ids);
   rep.revocations = judgeRevocations(actions, output, after);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
-  addProcessFindings(ev, findings_);
-  addProtocolFindings(ev, findings_);
   addRevocationFindings(ev, rep.revocations, findings_);
-  addRetryAfterFindings(ev, findings_);
-  addSecretFindings(ev, findings_);
-  rep.process = summarise(process, ev.secrets);
-  rep.requests = journal.size();
-  rep.declared_status = output.status ? output.status->status : "missing";
-  rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
-  rep.protocol_violations = output.violation_count;
+  recordCommon(ev, rep);
   std::size_t confirmed = 0;
   for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
   say("  " + op.label + ": " + std::to_string(confirmed) + "/" + std::to_string(actions.size()) +
