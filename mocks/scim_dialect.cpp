@@ -181,7 +181,13 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
     for (long long i = first; i < last; ++i) {
       if (i != first) body.push_back(',');
       const auto at = static_cast<std::size_t>(i);
-      writeResource(body, state, resource, filter ? hits[at] : at, base);
+      const std::size_t index = filter ? hits[at] : at;
+      // A stale view is an older generation: serialise it afresh.
+      if (request.view) {
+        writeResource(body, state, resource, index, base);
+      } else {
+        cache_.append(body, state, resource, index, base);
+      }
     }
     w.endArray();
     w.endObject();

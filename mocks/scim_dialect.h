@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mocks/mock_server.h"
+#include "mocks/resource_cache.h"
 #include "mocks/tenant.h"
 
 namespace faultline::mocks {
@@ -56,6 +57,7 @@ class ScimDialect final : public Dialect {
   const std::string service_provider_config_;
   const std::string resource_types_;
   const std::string schemas_;
+  mutable ResourceCache cache_;
 };
 
 // A SCIM error response (RFC 7644 §3.12); scim_type may be empty.

@@ -86,6 +86,9 @@ struct TenantState {
   std::uint64_t next_serial = 1;            // for ids of objects created during a drill
   std::uint64_t id_salt = 0;                // keeps drill-created ids seed-dependent
   std::int64_t epoch_seconds = 1767225600;  // the tenant's "now" at drill start (UTC)
+  // Bumped by every successful write: anything derived from the state (such
+  // as serialised resources) is valid only for the generation it was made at.
+  std::uint64_t generation = 0;
 
   void reindex();
   void rebuildMemberOf();

@@ -27,6 +27,9 @@ void restoreRecord(TenantState& state, const WriteRecord& record) {
 }  // namespace
 
 void Tenant::remember(std::uint64_t changes_before, WriteRecord record) {
+  // Every write path ends here, so this is where derived data goes stale
+  // (a write with no logged change still moves meta.version).
+  ++state_.generation;
   if (changes_.size() == changes_before) return;  // nothing changed, nothing to undo
   record.first_seq = changes_before + 1;
   record.last_seq = changes_.size();
@@ -87,6 +90,7 @@ void Tenant::undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoSc
   state_.reindex();
   if (part_of_last_write && !history_.empty()) {
     history_.back().last_seq = changes_.size();
+    ++state_.generation;
   } else {
     remember(changes_before, std::move(reversal));
   }

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "mocks/tenant.h"
+
+namespace faultline::mocks {
+
+// Serialised resources of one tenant generation, so a list page is mostly
+// copies of ready bytes instead of fresh serialisation (the mock must never
+// be the slow side of a drill). Any write bumps the tenant's generation and
+// empties the cache on next use. Callers hold the tenant's read lock while
+// they pass `state`, so every concurrent caller sees one generation.
+// Thread-safe.
+class ResourceCache {
+ public:
+  // Appends the resource at `index` of `resource` ("Users", "Groups",
+  // "Entitlements") to `out`, serialising it only on a miss.
+  void append(std::string& out, const TenantState& state, const std::string& resource,
+              std::size_t index, const std::string& base);
+
+ private:
+  std::shared_mutex mutex_;
+  std::uint64_t generation_ = std::numeric_limits<std::uint64_t>::max();  // guarded by mutex_
+  std::string base_;                                                      // guarded by mutex_
+  std::unordered_map<std::string, std::string> bodies_;                   // guarded by mutex_
+};
+
+}  // namespace faultline::mocks
