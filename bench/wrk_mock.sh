@@ -2,13 +2,14 @@
 # Measures `faultline mock` serving 100-user SCIM pages under wrk, beside
 # nginx serving the same page as a static file (this machine's practical
 # ceiling). Not part of CI: run by hand on a quiet machine.
-#   bench/wrk_mock.sh [build-dir] [seconds] [connections]
+#   bench/wrk_mock.sh [build-dir] [seconds] [connections] [users-per-page]
 # Needs: wrk, nginx (Debian packages wrk, nginx-light), curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 seconds=${2:-10}
 conns=${3:-8}
+count=${4:-100}
 work=$(mktemp -d)
 trap 'kill $mock_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -21,7 +22,7 @@ id=$(awk '/client_id/ {print $2}' "$work/mock.out")
 secret=$(awk '/client_secret/ {print $2}' "$work/mock.out")
 token=$(curl -s -u "$id:$secret" -d grant_type=client_credentials "$token_url" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-page="$base/Users?startIndex=1&count=100"
+page="$base/Users?startIndex=1&count=$count"
 curl -s -H "Authorization: Bearer $token" "$page" > "$work/page.json"
 echo "page: $(wc -c < "$work/page.json") bytes"
 
