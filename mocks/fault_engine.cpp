@@ -23,7 +23,8 @@ bool isPre(FaultKind k) {
 bool isRewrite(FaultKind k) {
   return k == FaultKind::ShortPage || k == FaultKind::EmptyPage ||
          k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
-         k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute;
+         k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
+         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute;
 }
 
 bool isWrite(FaultKind k) {
@@ -269,6 +270,33 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
       }
       if (!renamed) continue;
       what += describe(*r) + ": renamed " + r->from + " -> " + r->to + "; ";
+      applied.push_back(r);
+    } else if (r->kind == FaultKind::RemoveAttribute || r->kind == FaultKind::MoveAttribute) {
+      bool changed = false;
+      auto drift = [&](nlohmann::ordered_json& resource) {
+        if (!resource.is_object() || !resource.contains(r->from)) return;
+        if (r->kind == FaultKind::MoveAttribute) {
+          // The pointer was checked at load time; a target that is not an
+          // object path in this resource leaves the resource alone.
+          try {
+            resource[nlohmann::ordered_json::json_pointer(r->to)] = resource[r->from];
+          } catch (const nlohmann::ordered_json::exception&) {
+            return;
+          }
+        }
+        resource.erase(r->from);
+        changed = true;
+      };
+      if (list) {
+        for (auto& item : items) drift(item);
+      } else {
+        drift(*body);
+      }
+      if (!changed) continue;
+      what += describe(*r) +
+              (r->kind == FaultKind::RemoveAttribute ? ": removed " + r->from
+                                                     : ": moved " + r->from + " to " + r->to) +
+              "; ";
       applied.push_back(r);
     } else if (r->kind == FaultKind::RetypeAttribute) {
       bool retyped = false;

@@ -125,6 +125,27 @@ const std::map<std::string, KindInfo>& kinds() {
           f.lag_writes = static_cast<int>(r.integer("lag_writes", 1, 1, 100'000));
         },
         false}},
+      {"remove_attribute",
+       {FaultKind::RemoveAttribute,
+        [](ObjectReader& r, FaultRule& f) { f.from = r.string("from", true).value_or(""); },
+        false}},
+      {"move_attribute",
+       {FaultKind::MoveAttribute,
+        [](ObjectReader& r, FaultRule& f) {
+          f.from = r.string("from", true).value_or("");
+          f.to = r.string("to", true).value_or("");
+          bool pointer_ok = f.to.size() >= 2 && f.to[0] == '/';
+          try {
+            if (pointer_ok) nlohmann::json::json_pointer parsed(f.to);
+          } catch (const nlohmann::json::exception&) {
+            pointer_ok = false;
+          }
+          if (r.has("to") && !pointer_ok) {
+            r.fail("to", "must be a JSON pointer such as \"/urn:example:ext:User/login\", got \"" +
+                             f.to + "\"");
+          }
+        },
+        false}},
       {"retype_attribute",
        {FaultKind::RetypeAttribute,
         [](ObjectReader& r, FaultRule& f) { f.from = r.string("from", true).value_or(""); },
@@ -205,7 +226,8 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   }
   // FaultEngine::matches keeps every kind but token_endpoint_error off the token endpoint.
   if ((info.list_only || f.kind == FaultKind::RevokeToken || f.kind == FaultKind::RenameAttribute ||
-       f.kind == FaultKind::RetypeAttribute || f.kind == FaultKind::RateLimit ||
+       f.kind == FaultKind::RetypeAttribute || f.kind == FaultKind::RemoveAttribute ||
+       f.kind == FaultKind::MoveAttribute || f.kind == FaultKind::RateLimit ||
        f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody) &&
       token) {
     issues.push_back({pointer + "/match/resource",

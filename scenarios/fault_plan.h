@@ -26,6 +26,8 @@ enum class FaultKind {
   TruncateBody,        // the body cut in half, mid-JSON
   RenameAttribute,     // an attribute renamed in every resource of the body (silent schema drift)
   RetypeAttribute,     // an attribute's value sent as a string ("false" for false): a type change
+  RemoveAttribute,     // an attribute left out of every resource (silent drift)
+  MoveAttribute,       // an attribute moved to a JSON pointer, e.g. into an extension object
   WriteNotApplied,     // a write answered 204 that never applies
   WriteDelayed,        // a write answered 204 that applies after `after_requests` more requests
   WriteReverted,       // a write applied, then undone after `after_requests` more requests

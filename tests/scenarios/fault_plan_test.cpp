@@ -162,12 +162,23 @@ TEST(FaultPlanTest, KindNamesRoundTrip) {
 
 // Bad input: each case with the exact text the author sees.
 
+TEST(FaultPlanTest, RejectsMoveAttributeTargetThatIsNotAJsonPointer) {
+  EXPECT_EQ(errorOf(R"([{"id":"m","kind":"move_attribute","from":"userName","to":"login"}])"),
+            "f.json:/faults/0/to: must be a JSON pointer such as \"/urn:example:ext:User/login\", "
+            "got \"login\"");
+  EXPECT_EQ(errorOf(R"([{"id":"m","kind":"move_attribute","from":"userName","to":"/a~2"}])"),
+            "f.json:/faults/0/to: must be a JSON pointer such as \"/urn:example:ext:User/login\", "
+            "got \"/a~2\"");
+}
+
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
   EXPECT_EQ(
       errorOf(R"([{"id":"x","kind":"jitter"}])"),
       "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: drop_connection, empty_page, "
-      "garbage_body, latency, lost_response, lost_scope, partial_apply, rate_limit, "
-      "rename_attribute, retype_attribute, revoke_token, server_error, shifted_page, "
+      "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
+      "rate_limit, "
+      "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
+      "shifted_page, "
       "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
       "write_delayed, write_not_applied, write_reverted");
 }
