@@ -17,7 +17,8 @@ using scenarios::FaultRule;
 bool isPre(FaultKind k) {
   return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
          k == FaultKind::TokenEndpointError || k == FaultKind::LostScope ||
-         k == FaultKind::GarbageBody || k == FaultKind::DropConnection;
+         k == FaultKind::GarbageBody || k == FaultKind::DropConnection ||
+         k == FaultKind::CursorError;
 }
 
 bool isRewrite(FaultKind k) {
@@ -145,6 +146,8 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   const bool token_endpoint = q.resource == "token";
   if ((rule.kind == FaultKind::TokenEndpointError) != token_endpoint) return false;
   if (isWrite(rule.kind) && q.method == "GET") return false;
+  // Only a request that presents a cursor can have it refused.
+  if (rule.kind == FaultKind::CursorError && !q.cursor) return false;
   if ((rule.kind == FaultKind::StaleRead || rule.kind == FaultKind::LostScope) &&
       q.method != "GET") {
     return false;
@@ -220,6 +223,15 @@ std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
     if (r->kind == FaultKind::ServerError) resp = serverError(*r);
     if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);
     if (r->kind == FaultKind::LostScope) resp = lostScope(*r);
+    if (r->kind == FaultKind::CursorError) {
+      resp.emplace();
+      resp->status = 400;
+      resp->content_type = "application/scim+json";
+      resp->body =
+          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":")" +
+          r->error + R"(","detail":"The cursor is )" +
+          (r->error == "expiredCursor" ? "expired" : "not valid") + R"("})";
+    }
     if (resp) {
       resp->note = describe(*r) + ": " + std::to_string(resp->status);
       return resp;

@@ -25,6 +25,7 @@ struct FaultRequest {
   std::uint64_t ordinal = 0;      // journal sequence number
   std::int64_t t_ms = 0;          // drill clock
   std::string client;             // token id, or "" when none
+  bool cursor = false;            // carries a non-empty pagination cursor
 };
 
 // The rules that fired on one request, in plan order, and what to record.

@@ -196,8 +196,8 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   // call a drill conclusive for a fault the connector never saw.
   if (faults_ != nullptr && verdict.check == TokenCheck::Valid) {
     const RequestTarget target = dialect.classify(request);
-    fault_request = {request.method, request.path, request.query,  target.resource, target.id,
-                     target.page,    request.seq,  clock_.nowMs(), request.token_id};
+    fault_request = {request.method, request.path, request.query,  target.resource,  target.id,
+                     target.page,    request.seq,  clock_.nowMs(), request.token_id, target.cursor};
     decision = faults_->decide(fault_request);
     note = decision.note;
     if (decision.firedKind(scenarios::FaultKind::RevokeToken) && !request.token_id.empty()) {

@@ -62,6 +62,7 @@ struct RequestTarget {
   std::string resource;  // Users, Groups, Entitlements, token; "" otherwise
   std::string id;
   std::optional<long long> page;
+  bool cursor = false;  // a list request that carries a non-empty cursor
 };
 
 enum class AuthMode { None, Bearer };

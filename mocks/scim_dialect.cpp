@@ -8,6 +8,7 @@
 #include "mocks/scim_discovery.h"
 #include "mocks/scim_filter.h"
 #include "mocks/scim_resources.h"
+#include "mocks/seeded_rng.h"
 
 namespace faultline::mocks {
 namespace {
@@ -35,7 +36,36 @@ bool parseIndexParam(const std::string* text, long long fallback, long long& out
   return ec == std::errc() && ptr == last;
 }
 
+// Cursors (the SCIM cursor-pagination draft) are opaque to clients: an
+// offset with a check value, so a made-up or mangled cursor is invalid.
+constexpr std::uint64_t kCursorSalt = 0x637572736f72ULL;
+
+std::string checkOf(long long offset) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04llx",
+                static_cast<unsigned long long>(
+                    mix64(static_cast<std::uint64_t>(offset) ^ kCursorSalt) & 0xffff));
+  return buf;
+}
+
 }  // namespace
+
+std::string encodeCursor(long long offset) {
+  return "c" + std::to_string(offset) + "." + checkOf(offset);
+}
+
+std::optional<long long> decodeCursor(const std::string& cursor) {
+  if (cursor.empty()) return 0;
+  const auto dot = cursor.find('.');
+  if (cursor[0] != 'c' || dot == std::string::npos) return std::nullopt;
+  long long offset = 0;
+  const char* first = cursor.data() + 1;
+  const char* last = cursor.data() + dot;
+  auto [ptr, ec] = std::from_chars(first, last, offset);
+  if (ec != std::errc() || ptr != last || offset < 0) return std::nullopt;
+  if (cursor.substr(dot + 1) != checkOf(offset)) return std::nullopt;
+  return offset;
+}
 
 MockResponse scimError(int status, const std::string& scim_type, const std::string& detail) {
   std::string body;
@@ -113,6 +143,10 @@ RequestTarget ScimDialect::classify(const MockRequest& request) const {
     long long count = options_.default_page_size;
     // Malformed values are the handler's to reject; here they mean page 1.
     if (!parseIndexParam(request.param("startIndex"), 1, start)) start = 1;
+    if (const std::string* cursor = request.param("cursor"); cursor != nullptr) {
+      target.cursor = !cursor->empty();
+      start = decodeCursor(*cursor).value_or(0) + 1;
+    }
     if (!parseIndexParam(request.param("count"), options_.default_page_size, count))
       count = options_.default_page_size;
     count = std::clamp(count, 1LL, static_cast<long long>(options_.max_page_size));
@@ -145,6 +179,17 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
     return scimError(400, "invalidValue",
                      "count must be an integer, got \"" + *request.param("count") + "\"");
   }
+  const std::string* cursor = request.param("cursor");
+  if (cursor != nullptr) {
+    if (request.param("startIndex") != nullptr) {
+      return scimError(400, "invalidValue", "startIndex and cursor cannot be used together");
+    }
+    const auto offset = decodeCursor(*cursor);
+    if (!offset)
+      return scimError(400, "invalidCursor",
+                       "cursor \"" + cursor->substr(0, 40) + "\" is not valid");
+    start = *offset + 1;
+  }
   // RFC 7644 §3.4.2.4: below 1 is 1, negative count is 0; the server may
   // return fewer than asked, and caps at its maximum page size.
   start = std::max(1LL, start);
@@ -175,8 +220,10 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
     w.beginObject();
     w.key("schemas").beginArray().value(kListResponseSchema).endArray();
     w.field("totalResults", static_cast<std::int64_t>(total));
-    w.field("startIndex", static_cast<std::int64_t>(start));
+    if (cursor == nullptr) w.field("startIndex", static_cast<std::int64_t>(start));
     w.field("itemsPerPage", static_cast<std::int64_t>(last - first));
+    // The draft: nextCursor is absent on the last page.
+    if (cursor != nullptr && last < total) w.field("nextCursor", encodeCursor(last));
     w.key("Resources").beginArray();
     for (long long i = first; i < last; ++i) {
       if (i != first) body.push_back(',');

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,11 @@ class ScimDialect final : public Dialect {
   const std::string schemas_;
   mutable ResourceCache cache_;
 };
+
+// Opaque cursors for cursor pagination: encode an offset; decode checks it
+// ("" is the first page, offset 0); nullopt for an invalid cursor.
+std::string encodeCursor(long long offset);
+std::optional<long long> decodeCursor(const std::string& cursor);
 
 // A SCIM error response (RFC 7644 §3.12); scim_type may be empty.
 MockResponse scimError(int status, const std::string& scim_type, const std::string& detail);

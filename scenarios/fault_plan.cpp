@@ -100,6 +100,16 @@ const std::map<std::string, KindInfo>& kinds() {
         },
         false}},
       {"garbage_body", {FaultKind::GarbageBody, [](ObjectReader&, FaultRule&) {}, false}},
+      {"cursor_error",
+       {FaultKind::CursorError,
+        [](ObjectReader& r, FaultRule& f) {
+          const std::string mode = r.string("mode", std::string("expired"));
+          if (mode != "expired" && mode != "invalid") {
+            r.fail("mode", "must be \"expired\" or \"invalid\", got \"" + mode + "\"");
+          }
+          f.error = mode == "expired" ? "expiredCursor" : "invalidCursor";
+        },
+        true}},
       {"shifted_page",
        {FaultKind::ShiftedPage,
         [](ObjectReader& r, FaultRule& f) {

@@ -39,6 +39,7 @@ enum class FaultKind {
   DropConnection,      // headers sent, then the connection closes before the body
   LostResponse,        // a write applied, then the connection drops before the answer
   ShiftedPage,  // a list page served from startIndex + shift, as if records moved mid-listing
+  CursorError,  // a cursor refused: 400 invalidCursor or expiredCursor
 };
 
 struct Range {

@@ -128,5 +128,23 @@ TEST_F(FaultTransportTest, ShiftedPageServesLaterRecordsUnderTheAskedStartIndex)
   EXPECT_EQ(lastNote(), "fault shift (shifted_page): served startIndex 3 for 1");
 }
 
+TEST_F(FaultTransportTest, CursorErrorRefusesOnlyRequestsThatPresentACursor) {
+  FaultRule r = make("expired", FaultKind::CursorError);
+  r.error = "expiredCursor";
+  r.match.resource = "Users";
+  serve(r);
+  auto first = get("/Users?count=5&cursor=");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(target_->faults().firings().at("expired"), 0);
+  const std::string next = nlohmann::json::parse(first->body)["nextCursor"];
+  auto second = get("/Users?count=5&cursor=" + next);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(second->body)["scimType"], "expiredCursor");
+  EXPECT_EQ(lastNote(), "fault expired (cursor_error): 400");
+  EXPECT_EQ(target_->faults().firings().at("expired"), 1);
+}
+
 }  // namespace
 }  // namespace faultline::mocks

@@ -32,7 +32,8 @@ TEST_F(ScimDialectTest, ServiceProviderConfigAdvertisesPatchEtagAndPageSizes) {
   EXPECT_EQ(r.body["filter"]["supported"], true);
   EXPECT_EQ(r.body["filter"]["maxResults"], 20);
   EXPECT_EQ(r.body["pagination"]["index"], true);
-  EXPECT_EQ(r.body["pagination"]["cursor"], false);
+  EXPECT_EQ(r.body["pagination"]["cursor"], true);
+  EXPECT_EQ(r.body["pagination"]["cursorTimeout"], 3600);
   EXPECT_EQ(r.body["pagination"]["defaultPageSize"], 10);
   EXPECT_EQ(r.body["pagination"]["maxPageSize"], 20);
   ASSERT_EQ(r.body["authenticationSchemes"].size(), 1u);

@@ -172,15 +172,15 @@ TEST(FaultPlanTest, RejectsMoveAttributeTargetThatIsNotAJsonPointer) {
 }
 
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
-  EXPECT_EQ(
-      errorOf(R"([{"id":"x","kind":"jitter"}])"),
-      "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: drop_connection, empty_page, "
-      "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
-      "rate_limit, "
-      "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
-      "shifted_page, "
-      "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
-      "write_delayed, write_not_applied, write_reverted");
+  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"jitter"}])"),
+            "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: cursor_error, "
+            "drop_connection, empty_page, "
+            "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
+            "rate_limit, "
+            "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
+            "shifted_page, "
+            "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
+            "write_delayed, write_not_applied, write_reverted");
 }
 
 TEST(FaultPlanTest, RejectsRuleWithoutId) {
