@@ -104,12 +104,7 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   m.file = file;
   m.dir = dir;
   ObjectReader r(doc, "", issues);
-  const auto version = r.integer("faultline_manifest", 0, 1, 1'000'000, true);
-  if (version > kManifestFormatVersion) {
-    r.fail("faultline_manifest", "unsupported manifest version " + std::to_string(version) +
-                                     "; this faultline reads version " +
-                                     std::to_string(kManifestFormatVersion));
-  }
+  r.formatVersion("faultline_manifest", kManifestFormatVersion, "manifest version");
   m.name = r.string("name", true).value_or("");
   m.version = r.string("version", std::string());
   m.command = r.string("command", true).value_or("");

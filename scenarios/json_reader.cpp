@@ -173,6 +173,16 @@ const json* ObjectReader::child(const std::string& key, json::value_t type, bool
   return value;
 }
 
+std::int64_t ObjectReader::formatVersion(const std::string& key, int supported,
+                                         const std::string& what) {
+  const auto version = integer(key, 0, 1, 1'000'000, true);
+  if (version > supported) {
+    fail(key, "unsupported " + what + " " + std::to_string(version) +
+                  "; this faultline reads version " + std::to_string(supported));
+  }
+  return version;
+}
+
 void ObjectReader::finish() {
   if (!valid_) return;
   for (const auto& [key, value] : object_.items()) {

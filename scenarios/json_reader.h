@@ -43,6 +43,11 @@ class ObjectReader {
   // The raw child for nested readers; records "missing" when required.
   const nlohmann::json* child(const std::string& key, nlohmann::json::value_t type, bool required);
 
+  // Reads a contract's required format version (>= 1) and rejects one newer
+  // than `supported`, e.g. "unsupported manifest version 2; this faultline
+  // reads version 1". `what` names the version in that message.
+  std::int64_t formatVersion(const std::string& key, int supported, const std::string& what);
+
   void finish();
   void fail(const std::string& key, std::string message);
 

@@ -88,12 +88,7 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   Scenario s;
   s.file = file;
   ObjectReader r(doc, "", issues);
-  const auto version = r.integer("faultline_scenario", 0, 1, 1'000'000, true);
-  if (version > kScenarioFormatVersion) {
-    r.fail("faultline_scenario", "unsupported scenario format version " + std::to_string(version) +
-                                     "; this faultline reads version " +
-                                     std::to_string(kScenarioFormatVersion));
-  }
+  r.formatVersion("faultline_scenario", kScenarioFormatVersion, "scenario format version");
   s.name = r.string("name", true).value_or("");
   s.description = r.string("description", std::string());
   s.seed = r.unsignedInteger("seed", false).value_or(s.seed);
