@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "mocks/mock_server.h"
+#include "mocks/scim_resources.h"
 #include "mocks/seeded_rng.h"
 
 namespace faultline::mocks {
@@ -18,14 +20,22 @@ bool isPre(FaultKind k) {
   return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
          k == FaultKind::TokenEndpointError || k == FaultKind::LostScope ||
          k == FaultKind::GarbageBody || k == FaultKind::DropConnection ||
-         k == FaultKind::CursorError;
+         k == FaultKind::CursorError || k == FaultKind::Throttle;
+}
+
+// Kinds that change a resource's shape; with `announce` they change /Schemas too.
+bool isDrift(FaultKind k) {
+  return k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
+         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute ||
+         k == FaultKind::AddAttribute;
 }
 
 bool isRewrite(FaultKind k) {
   return k == FaultKind::ShortPage || k == FaultKind::EmptyPage ||
          k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
          k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
-         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute;
+         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute ||
+         k == FaultKind::AddAttribute;
 }
 
 bool isWrite(FaultKind k) {
@@ -47,21 +57,21 @@ std::string httpDate(std::int64_t seconds_from_now) {
   return buf;
 }
 
-MockResponse rateLimited(const FaultRule& r) {
+MockResponse rateLimited(const FaultRule& r, std::int64_t retry_after_seconds, std::int64_t limit) {
   MockResponse resp;
   resp.status = r.status;
   resp.content_type = "application/json";
   resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")" +
               std::to_string(r.status) + R"(","detail":"Too many requests"})";
   resp.headers.emplace_back("Retry-After", r.retry_after_http_date
-                                               ? httpDate(r.retry_after_seconds)
-                                               : std::to_string(r.retry_after_seconds));
-  resp.headers.emplace_back("X-Rate-Limit-Limit", "600");
+                                               ? httpDate(retry_after_seconds)
+                                               : std::to_string(retry_after_seconds));
+  resp.headers.emplace_back("X-Rate-Limit-Limit", std::to_string(limit));
   resp.headers.emplace_back("X-Rate-Limit-Remaining", "0");
   const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count() +
-                     r.retry_after_seconds;
+                     retry_after_seconds;
   resp.headers.emplace_back("X-Rate-Limit-Reset", std::to_string(reset));
   return resp;
 }
@@ -121,6 +131,108 @@ bool renameIn(nlohmann::ordered_json& resource, const std::string& from, const s
   return true;
 }
 
+constexpr std::string_view kSchemaSchema = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+
+bool isSchemaDocument(const nlohmann::ordered_json& doc) {
+  if (!doc.is_object() || !doc.contains("schemas") || !doc["schemas"].is_array()) return false;
+  for (const auto& s : doc["schemas"]) {
+    if (s == kSchemaSchema) return true;
+  }
+  return false;
+}
+
+// The core schema a drift rule's resource names; every core schema for "".
+bool targetsSchema(const FaultRule& r, const std::string& schema_id) {
+  static const std::map<std::string, std::string_view> kCore = {
+      {"Users", kScimUserSchema},
+      {"Groups", kScimGroupSchema},
+      {"Entitlements", kEntitlementSchema}};
+  if (r.match.resource.empty()) {
+    for (const auto& [resource, id] : kCore) {
+      if (id == schema_id) return true;
+    }
+    return false;
+  }
+  const auto it = kCore.find(r.match.resource);
+  return it != kCore.end() && it->second == schema_id;
+}
+
+std::string scimTypeOf(const nlohmann::ordered_json& v) {
+  if (v.is_boolean()) return "boolean";
+  if (v.is_number_integer()) return "integer";
+  if (v.is_number()) return "decimal";
+  if (v.is_object()) return "complex";
+  return "string";
+}
+
+nlohmann::ordered_json attributeDefinition(const std::string& name, const std::string& type,
+                                           bool multi, bool required) {
+  return {{"name", name},          {"type", type},        {"multiValued", multi},
+          {"required", required},  {"caseExact", false},  {"mutability", "readWrite"},
+          {"returned", "default"}, {"uniqueness", "none"}};
+}
+
+// Applies one announced drift rule to the schema documents of a /Schemas
+// answer (a ListResponse of schemas, or one schema). Returns whether
+// anything changed.
+bool announceDrift(const FaultRule& r, nlohmann::ordered_json& body) {
+  const bool list = body.contains("Resources") && body["Resources"].is_array();
+  auto& docs = list ? body["Resources"] : body;
+  bool changed = false;
+  std::vector<nlohmann::ordered_json> added;  // extension schemas a move creates
+  auto apply = [&](nlohmann::ordered_json& doc) {
+    if (!isSchemaDocument(doc) || !doc.contains("id") || !doc["id"].is_string() ||
+        !targetsSchema(r, doc["id"].get<std::string>()) || !doc["attributes"].is_array())
+      return;
+    auto& attributes = doc["attributes"];
+    if (r.kind == FaultKind::AddAttribute) {
+      const auto value = nlohmann::ordered_json::parse(r.value_json, nullptr, false);
+      attributes.push_back(attributeDefinition(r.to, scimTypeOf(value), value.is_array(), true));
+      changed = true;
+      return;
+    }
+    for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+      if (!it->is_object() || (*it)["name"] != r.from) continue;
+      if (r.kind == FaultKind::RenameAttribute) (*it)["name"] = r.to;
+      if (r.kind == FaultKind::RetypeAttribute) (*it)["type"] = "string";
+      if (r.kind == FaultKind::MoveAttribute) {
+        // "/urn:example:ext:User/login": the attribute now lives in that
+        // extension schema under its last name.
+        const auto slash = r.to.find('/', 1);
+        const std::string owner = r.to.substr(1, slash == std::string::npos ? slash : slash - 1);
+        nlohmann::ordered_json moved = *it;
+        moved["name"] = r.to.substr(r.to.rfind('/') + 1);
+        added.push_back({{"schemas", {kSchemaSchema}},
+                         {"id", owner},
+                         {"name", owner},
+                         {"attributes", {std::move(moved)}}});
+      }
+      if (r.kind == FaultKind::RemoveAttribute || r.kind == FaultKind::MoveAttribute)
+        attributes.erase(it);
+      changed = true;
+      return;
+    }
+  };
+  if (list) {
+    for (auto& doc : docs) apply(doc);
+    for (auto& doc : added) {
+      bool merged = false;
+      for (auto& existing : docs) {
+        if (existing.is_object() && existing["id"] == doc["id"]) {
+          for (auto& a : doc["attributes"]) existing["attributes"].push_back(a);
+          merged = true;
+        }
+      }
+      if (!merged) docs.push_back(doc);
+    }
+    body["totalResults"] = docs.size();
+    body["itemsPerPage"] = docs.size();
+  } else {
+    apply(docs);
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool FaultDecision::firedKind(FaultKind kind) const {
@@ -152,6 +264,18 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
       q.method != "GET") {
     return false;
   }
+  if (rule.kind == FaultKind::AddAttribute && q.method != "GET") {
+    // Writes are refused only when they lack the attribute the schema now requires.
+    if (q.method != "PUT" && q.method != "POST") return false;
+    const auto body = nlohmann::json::parse(q.body, nullptr, false);
+    if (body.is_object() && body.contains(rule.to)) return false;
+  }
+  if (q.resource == "Schemas" && isDrift(rule.kind)) {
+    // Announced drift shows in the schema documents while the rule is active.
+    if (!rule.announce || q.method != "GET") return false;
+    if (m.ordinal && !m.ordinal->contains(static_cast<std::int64_t>(q.ordinal))) return false;
+    return !m.window_ms || m.window_ms->contains(q.t_ms);
+  }
   if (!m.methods.empty() && m.methods.count(q.method) == 0) return false;
   if (!m.resource.empty() && m.resource != q.resource) return false;
   if (!m.id.empty() && m.id != q.id) return false;
@@ -175,21 +299,65 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     ++retry_after_violations_;
     d.note = "retry-after violation: " + std::to_string(it->second - q.t_ms) + " ms early";
   }
+  // A revoked token decides the answer (401) before any other rule: a fault
+  // the connector never saw must not count, nor set a Retry-After deadline.
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const FaultRule& r = rules_[i];
+    if (r.kind != FaultKind::RevokeToken || (r.max_fires >= 0 && fired_[i] >= r.max_fires) ||
+        !matches(r, q, attempt))
+      continue;
+    ++fired_[i];
+    d.fired.push_back(&r);
+    return d;
+  }
   bool pre_taken = false;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const FaultRule& r = rules_[i];
+    if (r.kind == FaultKind::RevokeToken) continue;  // did not match above
     if (r.max_fires >= 0 && fired_[i] >= r.max_fires) continue;
+    // A write refused for lacking an added attribute decides the answer too.
+    const bool decides = isPre(r.kind) || isWrite(r.kind) ||
+                         (r.kind == FaultKind::AddAttribute && q.method != "GET");
     // One rule decides a request's answer: a pre-response or a write fault.
-    if ((isPre(r.kind) || isWrite(r.kind)) && pre_taken) continue;
+    if (decides && pre_taken) continue;
     if (!matches(r, q, attempt)) continue;
-    // Post-response rules count when rewrite() changes something.
-    if (!isRewrite(r.kind)) ++fired_[i];
-    pre_taken = pre_taken || isPre(r.kind) || isWrite(r.kind);
+    if (r.kind == FaultKind::Throttle && !throttle(r, client, q.t_ms, d)) continue;
+    // Post-response rules count when rewrite() changes something; announced
+    // drift on /Schemas is evidence, never a firing.
+    if ((!isRewrite(r.kind) || decides) && q.resource != "Schemas") ++fired_[i];
+    pre_taken = pre_taken || decides;
     d.fired.push_back(&r);
     if (r.kind == FaultKind::RateLimit)
       retry_at_ms_[client] = q.t_ms + r.retry_after_seconds * 1000LL;
   }
   return d;
+}
+
+bool FaultEngine::throttle(const FaultRule& r, const std::string& client, std::int64_t t_ms,
+                           FaultDecision& d) {
+  // A token bucket per client: `capacity` requests, then refusals until the
+  // announced time. The only timing input is whether the client waited as
+  // told, so a client that honours Retry-After replays exactly.
+  auto [it, fresh] = buckets_.try_emplace(r.id + "\n" + client);
+  Bucket& b = it->second;
+  if (fresh) b.tokens = r.capacity;
+  if (b.refill_at_ms >= 0 && t_ms >= b.refill_at_ms) {
+    b.tokens = r.capacity;
+    b.refill_at_ms = -1;
+  }
+  d.headers.emplace_back("X-Rate-Limit-Limit", std::to_string(r.capacity));
+  if (b.tokens > 0) {
+    --b.tokens;
+    d.headers.emplace_back("X-Rate-Limit-Remaining", std::to_string(b.tokens));
+    return false;
+  }
+  d.headers.clear();  // the refusal carries its own X-Rate-Limit-* set
+  if (b.refill_at_ms < 0) {
+    b.refill_at_ms = t_ms + r.retry_after_seconds * 1000LL;
+    retry_at_ms_[client] = b.refill_at_ms;
+  }
+  d.throttle_retry_after_s = (b.refill_at_ms - t_ms + 999) / 1000;
+  return true;
 }
 
 std::int64_t FaultEngine::latencyMs(const FaultDecision& d, const FaultRequest& q) const {
@@ -219,7 +387,17 @@ std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
       resp->body = std::string(1024, ' ');
       resp->drop_before_body = true;
     }
-    if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r);
+    if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r, r->retry_after_seconds, 600);
+    if (r->kind == FaultKind::Throttle)
+      resp = rateLimited(*r, d.throttle_retry_after_s, r->capacity);
+    if (r->kind == FaultKind::AddAttribute && q.method != "GET") {
+      resp.emplace();
+      resp->status = 400;
+      resp->content_type = "application/scim+json";
+      resp->body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400",)"
+                   R"("scimType":"invalidValue","detail":"Required attribute ')" +
+                   r->to + R"(' is missing"})";
+    }
     if (r->kind == FaultKind::ServerError) resp = serverError(*r);
     if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);
     if (r->kind == FaultKind::LostScope) resp = lostScope(*r);
@@ -244,6 +422,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
   if (response.status != 200) return "";
   std::string what;
   std::vector<const FaultRule*> applied;
+  bool touched = false;  // the body changed without a rule counting as fired
   // Ordered, so a rewrite changes only what the fault says, not the key order.
   std::optional<nlohmann::ordered_json> body;
   for (const FaultRule* r : d.fired) {
@@ -252,6 +431,17 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
     if (!body) body = nlohmann::ordered_json::parse(response.body, nullptr, false);
     if (body->is_discarded()) return "";
     const bool list = body->contains("Resources") && (*body)["Resources"].is_array();
+    const bool schemas =
+        isSchemaDocument(*body) ||
+        (list && !(*body)["Resources"].empty() && isSchemaDocument((*body)["Resources"].front()));
+    if (schemas) {
+      // Announced drift: evidence in the journal, not a firing.
+      if (r->announce && announceDrift(*r, *body)) {
+        what += describe(*r) + ": announced in /Schemas; ";
+        touched = true;
+      }
+      continue;
+    }
     nlohmann::ordered_json empty = nlohmann::ordered_json::array();
     auto& items = list ? (*body)["Resources"] : empty;
     // A rule that would change nothing is not applied, so it is not counted.
@@ -310,6 +500,22 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
                                                      : ": moved " + r->from + " to " + r->to) +
               "; ";
       applied.push_back(r);
+    } else if (r->kind == FaultKind::AddAttribute) {
+      const auto value = nlohmann::ordered_json::parse(r->value_json, nullptr, false);
+      bool added = false;
+      auto add = [&](nlohmann::ordered_json& resource) {
+        if (!resource.is_object() || !resource.contains("id") || resource.contains(r->to)) return;
+        resource[r->to] = value;
+        added = true;
+      };
+      if (list) {
+        for (auto& item : items) add(item);
+      } else {
+        add(*body);
+      }
+      if (!added) continue;
+      what += describe(*r) + ": added " + r->to + "; ";
+      applied.push_back(r);
     } else if (r->kind == FaultKind::RetypeAttribute) {
       bool retyped = false;
       auto retype = [&](nlohmann::ordered_json& resource) {
@@ -328,7 +534,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
       applied.push_back(r);
     }
   }
-  if (!applied.empty())  // untouched bodies keep their exact bytes
+  if (!applied.empty() || touched)  // untouched bodies keep their exact bytes
     response.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   for (const FaultRule* r : d.fired) {
     if (r->kind != FaultKind::TruncateBody) continue;

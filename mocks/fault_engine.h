@@ -5,7 +5,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "scenarios/fault_plan.h"
@@ -24,14 +26,18 @@ struct FaultRequest {
   std::optional<long long> page;  // list page (1-based), from startIndex and count
   std::uint64_t ordinal = 0;      // journal sequence number
   std::int64_t t_ms = 0;          // drill clock
-  std::string client;             // token id, or "" when none
+  std::string client;             // OAuth client id, or "" when none
   bool cursor = false;            // carries a non-empty pagination cursor
+  std::string_view body;          // request body (add_attribute checks writes)
 };
 
 // The rules that fired on one request, in plan order, and what to record.
 struct FaultDecision {
   std::vector<const scenarios::FaultRule*> fired;
   std::string note;  // e.g. "retry-after violation: 412 ms early"
+  // Headers every answer to this request carries (X-Rate-Limit-* of a throttle).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::int64_t throttle_retry_after_s = 0;  // seconds a throttle refusal announces
   bool firedKind(scenarios::FaultKind kind) const;
   // The first fired rule of `kind`, or null.
   const scenarios::FaultRule* rule(scenarios::FaultKind kind) const;
@@ -78,7 +84,15 @@ class FaultEngine {
   std::unordered_map<std::string, std::int64_t> attempts_;     // guarded by mutex_
   std::vector<int> fired_;                                     // guarded by mutex_; per rule
   std::unordered_map<std::string, std::int64_t> retry_at_ms_;  // guarded by mutex_; per client
-  std::size_t retry_after_violations_ = 0;                     // guarded by mutex_
+  // A throttle rule's token bucket for one client.
+  struct Bucket {
+    int tokens = 0;
+    std::int64_t refill_at_ms = -1;  // -1: not empty
+  };
+  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mutex_; "rule\nclient"
+  bool throttle(const scenarios::FaultRule& rule, const std::string& client, std::int64_t t_ms,
+                FaultDecision& decision);
+  std::size_t retry_after_violations_ = 0;  // guarded by mutex_
 };
 
 }  // namespace faultline::mocks

@@ -1,5 +1,6 @@
 #include "mocks/mock_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -127,6 +128,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.seq = request.seq;
     entry.t_ms = clock_.nowMs();
     MockResponse response = serve(dialect, route, request);
+    std::size_t entry_bytes_out = 0;  // a streamed body is not in res.body
     res.status = response.status;
     for (const auto& [k, v] : response.headers) res.set_header(k, v);
     if (response.drop_before_body) {
@@ -135,6 +137,19 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
       res.set_content_provider(std::max<std::size_t>(response.body.size(), 1),
                                response.content_type,
                                [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+    } else if (response.slow_chunk_bytes > 0 && !response.body.empty()) {
+      // The fault is the wait: the pool thread trickles the body out.
+      const std::size_t size = response.body.size();
+      res.set_content_provider(
+          size, response.content_type,
+          [body = std::move(response.body), chunk = std::size_t(response.slow_chunk_bytes),
+           delay = std::chrono::milliseconds(response.slow_delay_ms)](
+              std::size_t offset, std::size_t, httplib::DataSink& sink) {
+            if (offset > 0) std::this_thread::sleep_for(delay);
+            const std::size_t n = std::min(chunk, body.size() - offset);
+            return sink.write(body.data() + offset, n);
+          });
+      entry_bytes_out = size;
     } else if (!response.body.empty() || response.status != 204) {
       res.set_content(std::move(response.body), response.content_type);
     }
@@ -144,7 +159,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.query = redactQuery(request.query);
     entry.status = response.status;
     entry.bytes_in = request.body.size();
-    entry.bytes_out = res.body.size();
+    entry.bytes_out = entry_bytes_out != 0 ? entry_bytes_out : res.body.size();
     entry.token_id = request.token_id;
     entry.note = std::move(response.note);
     entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -196,8 +211,12 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   // call a drill conclusive for a fault the connector never saw.
   if (faults_ != nullptr && verdict.check == TokenCheck::Valid) {
     const RequestTarget target = dialect.classify(request);
-    fault_request = {request.method, request.path, request.query,  target.resource,  target.id,
-                     target.page,    request.seq,  clock_.nowMs(), request.token_id, target.cursor};
+    // Rate limits and Retry-After deadlines belong to the client, not the
+    // token: a fresh token does not reset them.
+    fault_request = {request.method,  request.path,   request.query,
+                     target.resource, target.id,      target.page,
+                     request.seq,     clock_.nowMs(), bearer ? issuer_.client().client_id : "",
+                     target.cursor,   request.body};
     decision = faults_->decide(fault_request);
     note = decision.note;
     if (decision.firedKind(scenarios::FaultKind::RevokeToken) && !request.token_id.empty()) {
@@ -209,8 +228,9 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
               request.token_id;
     }
   }
-  auto noted = [&note](MockResponse r) {
+  auto noted = [&note, &decision](MockResponse r) {
     if (!note.empty()) r.note = note + (r.note.empty() ? "" : "; " + r.note);
+    for (const auto& header : decision.headers) r.headers.push_back(header);
     return r;
   };
   if (bearer && verdict.check != TokenCheck::Valid)
@@ -232,6 +252,13 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   const std::string rewritten = faults_->rewrite(decision, response);
   if (!rewritten.empty())
     response.note = rewritten + (response.note.empty() ? "" : "; " + response.note);
+  if (const auto* slow = decision.rule(scenarios::FaultKind::SlowBody)) {
+    response.slow_chunk_bytes = slow->chunk_bytes;
+    response.slow_delay_ms = slow->delay_ms;
+    note += (note.empty() ? "" : "; ") + std::string("fault ") + slow->id +
+            " (slow_body): " + std::to_string(slow->chunk_bytes) + "-byte pieces " +
+            std::to_string(slow->delay_ms) + " ms apart";
+  }
   return noted(std::move(response));
 }
 

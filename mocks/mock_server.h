@@ -55,6 +55,9 @@ struct MockResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string note;               // recorded in the journal, never sent
   bool drop_before_body = false;  // send the headers, then close the connection
+  // Slow body: sent in pieces of this many bytes, `slow_delay_ms` apart (0: at once).
+  int slow_chunk_bytes = 0;
+  int slow_delay_ms = 0;
 };
 
 // Where a request lands, in the terms fault rules match on.

@@ -84,7 +84,11 @@ ScimDialect::ScimDialect(Tenant& tenant, ScimOptions options)
       options_(std::move(options)),
       service_provider_config_(scimServiceProviderConfig(options_)),
       resource_types_(scimResourceTypes(options_)),
-      schemas_(scimSchemas(options_)) {}
+      schemas_(scimSchemas(options_)) {
+  const auto all = nlohmann::json::parse(schemas_);
+  for (const auto& schema : all["Resources"])
+    schema_by_id_[schema["id"].get<std::string>()] = schema.dump();
+}
 
 std::vector<Route> ScimDialect::routes() {
   const std::string b = options_.base_path;
@@ -95,6 +99,12 @@ std::vector<Route> ScimDialect::routes() {
       {"GET", b + "/ServiceProviderConfig", AuthMode::Bearer, fixed(service_provider_config_)},
       {"GET", b + "/ResourceTypes", AuthMode::Bearer, fixed(resource_types_)},
       {"GET", b + "/Schemas", AuthMode::Bearer, fixed(schemas_)},
+      {"GET", b + "/Schemas/([^/]+)", AuthMode::Bearer,
+       [this](const MockRequest& r) {
+         const auto it = schema_by_id_.find(r.captures.at(0));
+         return it == schema_by_id_.end() ? scimError(404, "", "no schema " + r.captures.at(0))
+                                          : scimJson(200, it->second);
+       }},
   };
   // One table row per resource type and verb: the handlers are shared.
   for (const std::string resource : {"Users", "Groups", "Entitlements"}) {

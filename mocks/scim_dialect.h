@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,7 @@ class ScimDialect final : public Dialect {
   const std::string service_provider_config_;
   const std::string resource_types_;
   const std::string schemas_;
+  std::map<std::string, std::string> schema_by_id_;  // /Schemas/{id}
   mutable ResourceCache cache_;
 };
 

@@ -137,7 +137,10 @@ const std::map<std::string, KindInfo>& kinds() {
         false}},
       {"remove_attribute",
        {FaultKind::RemoveAttribute,
-        [](ObjectReader& r, FaultRule& f) { f.from = r.string("from", true).value_or(""); },
+        [](ObjectReader& r, FaultRule& f) {
+          f.from = r.string("from", true).value_or("");
+          f.announce = r.boolean("announce", false);
+        },
         false}},
       {"move_attribute",
        {FaultKind::MoveAttribute,
@@ -154,11 +157,40 @@ const std::map<std::string, KindInfo>& kinds() {
             r.fail("to", "must be a JSON pointer such as \"/urn:example:ext:User/login\", got \"" +
                              f.to + "\"");
           }
+          f.announce = r.boolean("announce", false);
         },
         false}},
       {"retype_attribute",
        {FaultKind::RetypeAttribute,
-        [](ObjectReader& r, FaultRule& f) { f.from = r.string("from", true).value_or(""); },
+        [](ObjectReader& r, FaultRule& f) {
+          f.from = r.string("from", true).value_or("");
+          f.announce = r.boolean("announce", false);
+        },
+        false}},
+      {"add_attribute",
+       {FaultKind::AddAttribute,
+        [](ObjectReader& r, FaultRule& f) {
+          f.to = r.string("to", true).value_or("");
+          if (r.has("to") && (f.to.empty() || f.to.find_first_of("/.[]\"") != std::string::npos))
+            r.fail("to", "must be a plain attribute name, got \"" + f.to + "\"");
+          if (const json* value = r.anyValue("value")) f.value_json = value->dump();
+          f.announce = r.boolean("announce", false);
+        },
+        false}},
+      {"throttle",
+       {FaultKind::Throttle,
+        [](ObjectReader& r, FaultRule& f) {
+          readStatus(r, f, {429, 503}, 429);
+          f.capacity = static_cast<int>(r.integer("capacity", 0, 1, 1'000'000, true));
+          f.retry_after_seconds = static_cast<int>(r.integer("retry_after_seconds", 1, 1, 3600));
+        },
+        false}},
+      {"slow_body",
+       {FaultKind::SlowBody,
+        [](ObjectReader& r, FaultRule& f) {
+          f.chunk_bytes = static_cast<int>(r.integer("chunk_bytes", 1024, 1, 1 << 20));
+          f.delay_ms = static_cast<int>(r.integer("delay_ms", 100, 1, 60'000));
+        },
         false}},
       {"rename_attribute",
        {FaultKind::RenameAttribute,
@@ -167,6 +199,7 @@ const std::map<std::string, KindInfo>& kinds() {
           f.to = r.string("to", true).value_or("");
           if (r.has("from") && r.has("to") && f.from == f.to)
             r.fail("to", "must differ from \"from\"");
+          f.announce = r.boolean("announce", false);
         },
         false}},
   };
@@ -238,7 +271,9 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   if ((info.list_only || f.kind == FaultKind::RevokeToken || f.kind == FaultKind::RenameAttribute ||
        f.kind == FaultKind::RetypeAttribute || f.kind == FaultKind::RemoveAttribute ||
        f.kind == FaultKind::MoveAttribute || f.kind == FaultKind::RateLimit ||
-       f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody) &&
+       f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody ||
+       f.kind == FaultKind::AddAttribute || f.kind == FaultKind::Throttle ||
+       f.kind == FaultKind::SlowBody) &&
       token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});
@@ -266,6 +301,12 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
   if (f.kind == FaultKind::StaleRead && !f.match.methods.empty() &&
       f.match.methods != std::set<std::string>{"GET"}) {
     issues.push_back({pointer + "/match/methods", "stale_read only hits GET"});
+  }
+  if (f.kind == FaultKind::AddAttribute && !f.match.methods.empty() &&
+      f.match.methods.count("GET") + f.match.methods.count("PUT") + f.match.methods.count("POST") ==
+          0) {
+    issues.push_back({pointer + "/match/methods",
+                      "add_attribute only hits GET (adds it) and PUT or POST (requires it)"});
   }
   if (f.max_fires >= 0 && f.min_fires > f.max_fires) {
     issues.push_back({pointer + "/min_fires", "must be <= max_fires (" +

@@ -38,8 +38,11 @@ enum class FaultKind {
   GarbageBody,         // 200 whose body is seeded random bytes labelled as JSON
   DropConnection,      // headers sent, then the connection closes before the body
   LostResponse,        // a write applied, then the connection drops before the answer
-  ShiftedPage,  // a list page served from startIndex + shift, as if records moved mid-listing
-  CursorError,  // a cursor refused: 400 invalidCursor or expiredCursor
+  ShiftedPage,   // a list page served from startIndex + shift, as if records moved mid-listing
+  CursorError,   // a cursor refused: 400 invalidCursor or expiredCursor
+  AddAttribute,  // an unknown attribute added to every resource; PUT/POST without it refused
+  Throttle,      // a per-client token bucket: `capacity` requests, then 429 until Retry-After
+  SlowBody,      // the body sent in `chunk_bytes` pieces, `delay_ms` apart
 };
 
 struct Range {
@@ -81,6 +84,11 @@ struct FaultRule {
   int delay_ms = 0;        // latency
   int jitter_ms = 0;       // latency
   int shift = 0;           // shifted_page: > 0 skips items, < 0 repeats the previous page's last
+  // Schema drift kinds: also change what /Schemas says (announced drift).
+  bool announce = false;
+  std::string value_json = "\"\"";  // add_attribute: the value added, as JSON text
+  int capacity = 0;                 // throttle: requests per refill
+  int chunk_bytes = 0;              // slow_body
 };
 
 const char* faultKindName(FaultKind kind);

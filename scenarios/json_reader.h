@@ -42,6 +42,8 @@ class ObjectReader {
   bool boolean(const std::string& key, bool fallback);
   // The raw child for nested readers; records "missing" when required.
   const nlohmann::json* child(const std::string& key, nlohmann::json::value_t type, bool required);
+  // Any JSON value, unchecked; null when absent.
+  const nlohmann::json* anyValue(const std::string& key) { return take(key, false); }
 
   // Reads a contract's required format version (>= 1) and rejects one newer
   // than `supported`, e.g. "unsupported manifest version 2; this faultline

@@ -72,7 +72,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                                            "server_errors", "silent_write_failures", "stale_reads",
                                            "combined_expiry_under_throttling",
                                            "combined_silent_revoke_stale_reads", "transport_faults",
-                                           "moving_listing", "type_drift"));
+                                           "moving_listing", "type_drift", "announced_drift",
+                                           "throttled"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
@@ -87,6 +88,13 @@ TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   EXPECT_TRUE(quotes_early_request);
   // Everything was still read: only the behaviour scorer can catch this flaw.
   EXPECT_FALSE(hasFinding(r, "silent-loss"));
+}
+
+TEST(FaultDrillTest, IgnoringRetryAfterUnderATokenBucketIsRefusedAndCounted) {
+  const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
+                       "scenarios/throttled.json", 1, "impatient-bucket");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  EXPECT_TRUE(hasFinding(r, "retry-after-violation")) << findingsOf(r);
 }
 
 TEST(FaultDrillTest, TrustingA2xxFalselyConfirmsADroppedRevocation) {
@@ -147,6 +155,13 @@ TEST(FaultDrillTest, ActiveAsAStringMakesAStrictParserReportLeaversActive) {
   ASSERT_FALSE(f->evidence.connector_output.empty());
   EXPECT_NE(f->evidence.connector_output[0].find("active=true"), std::string::npos);
   EXPECT_NE(f->evidence.connector_output[0].find("active=false"), std::string::npos);
+}
+
+TEST(FaultDrillTest, AnnouncedTypeChangeStillCatchesAStrictParser) {
+  const auto r = drill("tests/fixtures/connectors/strict_false.json",
+                       "scenarios/announced_drift.json", 1, "strict-false-announced");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  EXPECT_TRUE(hasFinding(r, "attribute-mismatch")) << findingsOf(r);
 }
 
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {

@@ -171,16 +171,58 @@ TEST(FaultPlanTest, RejectsMoveAttributeTargetThatIsNotAJsonPointer) {
             "got \"/a~2\"");
 }
 
+TEST(FaultPlanTest, ParsesDriftAnnouncementsThrottleAndSlowBody) {
+  const Scenario s = parsePlan(
+      R"([{"id":"a","kind":"add_attribute","to":"costCenter","value":{"code":7},"announce":true},)"
+      R"({"id":"r","kind":"rename_attribute","from":"userName","to":"login","announce":true},)"
+      R"({"id":"t","kind":"throttle","capacity":40,"retry_after_seconds":3,"status":503},)"
+      R"({"id":"s","kind":"slow_body","chunk_bytes":64,"delay_ms":5}])");
+  ASSERT_EQ(s.faults.size(), 4u);
+  EXPECT_EQ(s.faults[0].kind, FaultKind::AddAttribute);
+  EXPECT_EQ(s.faults[0].to, "costCenter");
+  EXPECT_EQ(s.faults[0].value_json, R"({"code":7})");
+  EXPECT_TRUE(s.faults[0].announce);
+  EXPECT_TRUE(s.faults[1].announce);
+  EXPECT_EQ(s.faults[2].capacity, 40);
+  EXPECT_EQ(s.faults[2].retry_after_seconds, 3);
+  EXPECT_EQ(s.faults[2].status, 503);
+  EXPECT_EQ(s.faults[3].chunk_bytes, 64);
+  EXPECT_EQ(s.faults[3].delay_ms, 5);
+  EXPECT_FALSE(
+      parsePlan(R"([{"id":"r","kind":"remove_attribute","from":"x"}])").faults[0].announce);
+}
+
+TEST(FaultPlanTest, RejectsThrottleWithoutCapacityOrOnTheTokenEndpoint) {
+  EXPECT_EQ(errorOf(R"([{"id":"t","kind":"throttle"}])"), "f.json:/faults/0/capacity: is required");
+  EXPECT_EQ(errorOf(R"([{"id":"t","kind":"throttle","capacity":0}])"),
+            "f.json:/faults/0/capacity: must be >= 1, got 0");
+  EXPECT_EQ(errorOf(R"([{"id":"t","kind":"throttle","capacity":5,"match":{"resource":"token"}}])"),
+            "f.json:/faults/0/match/resource: throttle cannot hit the token endpoint");
+}
+
+TEST(FaultPlanTest, RejectsAddAttributeThatIsNotAPlainNameOrCannotHit) {
+  EXPECT_EQ(errorOf(R"([{"id":"a","kind":"add_attribute","to":"name.given"}])"),
+            "f.json:/faults/0/to: must be a plain attribute name, got \"name.given\"");
+  EXPECT_EQ(
+      errorOf(R"([{"id":"a","kind":"add_attribute","to":"x","match":{"methods":["DELETE"]}}])"),
+      "f.json:/faults/0/match/methods: add_attribute only hits GET (adds it) and PUT or POST "
+      "(requires it)");
+  EXPECT_EQ(errorOf(R"([{"id":"a","kind":"empty_page","announce":true}])").substr(0, 40),
+            "f.json:/faults/0/announce: unknown key; ");
+}
+
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
-  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"jitter"}])"),
-            "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: cursor_error, "
-            "drop_connection, empty_page, "
-            "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
-            "rate_limit, "
-            "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
-            "shifted_page, "
-            "short_page, stale_read, token_endpoint_error, total_results_lie, truncate_body, "
-            "write_delayed, write_not_applied, write_reverted");
+  EXPECT_EQ(
+      errorOf(R"([{"id":"x","kind":"jitter"}])"),
+      "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: add_attribute, cursor_error, "
+      "drop_connection, empty_page, "
+      "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
+      "rate_limit, "
+      "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
+      "shifted_page, "
+      "short_page, slow_body, stale_read, throttle, token_endpoint_error, total_results_lie, "
+      "truncate_body, "
+      "write_delayed, write_not_applied, write_reverted");
 }
 
 TEST(FaultPlanTest, RejectsRuleWithoutId) {
