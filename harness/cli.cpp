@@ -6,6 +6,7 @@
 #include <charconv>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -16,6 +17,8 @@
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/json_report.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_report.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
 #include "scenarios/scenario.h"
@@ -26,10 +29,14 @@ namespace {
 constexpr const char* kHelp = R"(faultline: chaos drills for identity connectors
 
 usage:
-  faultline run --connector MANIFEST --scenario FILE [--seed N] [--out DIR] [--quiet]
+  faultline run --connector MANIFEST --scenario FILE [--seed N] [--out DIR]
+                [--format LIST] [--quiet]
       Serve the scenario's mock tenant, run the connector's operations against
       it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
-      faultline-out). The seed defaults to the scenario's.
+      faultline-out). The seed defaults to the scenario's. --format takes a
+      comma-separated list of json, junit and md (default json); each is
+      written under the same name: <scenario>-seed<N>.json, .junit.xml (JUnit
+      XML for CI test views), .md (Markdown for a job summary or PR comment).
   faultline validate FILE...
       Check scenario and connector manifest files; print every problem as
       file:/json/pointer: message.
@@ -100,16 +107,54 @@ struct Options {
   }
 };
 
-std::string reportFileName(const scenarios::Scenario& s, std::uint64_t seed) {
+// The report files' shared name, without extension: <scenario>-seed<N>.
+std::string reportStem(const scenarios::Scenario& s, std::uint64_t seed) {
   std::string name;
   for (char c : s.name)
     name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  return name + "-seed" + std::to_string(seed) + ".json";
+  return name + "-seed" + std::to_string(seed);
+}
+
+struct ReportFormat {
+  const char* name;
+  const char* extension;
+  std::string (*render)(const reports::Report&);
+};
+
+// In the order the files are written and listed; JSON, the source of truth,
+// first.
+constexpr ReportFormat kReportFormats[] = {{"json", ".json", reports::renderJsonReport},
+                                           {"junit", ".junit.xml", reports::renderJunitReport},
+                                           {"md", ".md", reports::renderMarkdownReport}};
+
+// "json,md" -> the chosen formats in kReportFormats order, each once.
+std::vector<const ReportFormat*> parseFormats(const std::string& list) {
+  std::vector<bool> chosen(std::size(kReportFormats), false);
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    const std::string name = list.substr(start, comma - start);
+    const auto* format = std::find_if(std::begin(kReportFormats), std::end(kReportFormats),
+                                      [&](const ReportFormat& f) { return name == f.name; });
+    if (format == std::end(kReportFormats)) {
+      throw UsageError("--format: unknown format \"" + name + "\" (expected json, junit or md)");
+    }
+    chosen[format - std::begin(kReportFormats)] = true;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  std::vector<const ReportFormat*> out;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (chosen[i]) out.push_back(&kReportFormats[i]);
+  }
+  return out;
 }
 
 int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const Options o =
-      Options::parse(args, {"--connector", "--scenario", "--seed", "--out"}, {"--quiet"});
+  const Options o = Options::parse(
+      args, {"--connector", "--scenario", "--seed", "--out", "--format"}, {"--quiet"});
+  const auto format = o.values.find("--format");
+  const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
   const std::string manifest_path = o.required("--connector");
   const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
   const Manifest manifest = loadManifest(manifest_path);
@@ -124,13 +169,14 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   options.connector_path = manifest_path;
   options.progress = o.has("--quiet") ? nullptr : &out;
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
-  const std::string path =
-      (std::filesystem::path(options.out_dir) / reportFileName(scenario, seed)).string();
-  options.journal_path = path.substr(0, path.size() - 5) + ".journal.jsonl";
+  const std::string stem =
+      (std::filesystem::path(options.out_dir) / reportStem(scenario, seed)).string();
+  options.journal_path = stem + ".journal.jsonl";
   const reports::Report report = runDrill(scenario, manifest, options);
-  reports::writeFileAtomically(path, reports::renderJsonReport(report));
+  for (const ReportFormat* f : formats)
+    reports::writeFileAtomically(stem + f->extension, f->render(report));
   out << reports::renderSummary(report);
-  out << "report: " << path << "\n";
+  for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
   out << "journal: " << report.journal_file << "\n";
   return report.verdict == reports::Verdict::Passed ? kExitPassed : kExitFailed;
 }

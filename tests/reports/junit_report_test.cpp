@@ -1,0 +1,267 @@
+#include "reports/junit_report.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "reports/printable_text.h"
+#include "tests/reports/external_checks.h"
+#include "tests/reports/report_fixtures.h"
+
+namespace faultline::reports {
+namespace {
+
+using checks::freshTestDir;
+using checks::validateJunitXml;
+using checks::writeWholeFile;
+
+// Writes the report's JUnit XML to a fresh folder and returns the file.
+std::string writeJunit(const std::string& test, const Report& r) {
+  const std::string path = freshTestDir(test) + "/report.junit.xml";
+  writeWholeFile(path, renderJunitReport(r));
+  return path;
+}
+
+// The value of an XPath string expression over `file`, as a parser reads it.
+std::string xpath(const std::string& file, const std::string& expression) {
+  const auto result = checks::xpathString(file, expression);
+  EXPECT_EQ(result.code, 0) << expression << "\n" << result.output;
+  // xmllint ends the value with a newline of its own.
+  return result.output.empty() ? "" : result.output.substr(0, result.output.size() - 1);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(JunitReportTest, EveryFixtureIsValidAgainstTheXsd) {
+  for (const auto& [name, report] :
+       {std::pair{"passed", fixtures::passedReport()},
+        std::pair{"failed", fixtures::failedReport()},
+        std::pair{"inconclusive", fixtures::inconclusiveReport()}, std::pair{"empty", Report{}}}) {
+    const auto result = validateJunitXml(writeJunit(std::string("junit_valid_") + name, report));
+    EXPECT_EQ(result.code, 0) << name << "\n" << result.output;
+  }
+}
+
+TEST(JunitReportTest, CountsFollowTheVerdict) {
+  const std::string passed = writeJunit("junit_counts_passed", fixtures::passedReport());
+  EXPECT_EQ(xpath(passed, "/testsuites/testsuite/@failures"), "0");
+  EXPECT_EQ(xpath(passed, "/testsuites/testsuite/@skipped"), "0");
+  EXPECT_EQ(xpath(passed, "/testsuites/testsuite/@errors"), "0");
+
+  const std::string failed = writeJunit("junit_counts_failed", fixtures::failedReport());
+  // accounts (loss, phantom), attributes, protocol, act-3, act-10, process, retry, secrets.
+  EXPECT_EQ(xpath(failed, "/testsuites/testsuite/@failures"), "8");
+  EXPECT_EQ(xpath(failed, "count(//testcase[failure])"), "8");
+  EXPECT_EQ(xpath(failed, "/testsuites/@failures"), "8");
+
+  const std::string inconclusive =
+      writeJunit("junit_counts_inconclusive", fixtures::inconclusiveReport());
+  EXPECT_EQ(xpath(inconclusive, "/testsuites/testsuite/@failures"), "0");
+  EXPECT_EQ(xpath(inconclusive, "/testsuites/testsuite/@skipped"), "1");
+  EXPECT_EQ(xpath(inconclusive, "count(//testcase[skipped])"), "1");
+}
+
+TEST(JunitReportTest, NamesTheSuiteAfterConnectorAndScenarioWithOneTestCasePerCheck) {
+  const std::string file = writeJunit("junit_checks", fixtures::passedReport());
+  EXPECT_EQ(xpath(file, "/testsuites/testsuite/@name"), "acme-scim.baseline");
+  // sync: 5 types + attributes, references, honesty + 4 process checks;
+  // revoke: 2 actions + 4 process checks; 1 fault rule.
+  EXPECT_EQ(xpath(file, "/testsuites/testsuite/@tests"), "19");
+  EXPECT_EQ(xpath(file, "count(//testcase)"), "19");
+  const std::string sync = "acme-scim.baseline.initial-sync";
+  for (const std::string name :
+       {"completeness.accounts", "completeness.groups", "completeness.entitlements",
+        "completeness.grants", "completeness.credentials", "completeness.attributes",
+        "completeness.references", "honesty", "process", "protocol", "behaviour.retry_after",
+        "behaviour.secret_hygiene"}) {
+    EXPECT_EQ(xpath(file, "count(//testcase[@classname='" + sync + "'][@name='" + name + "'])"),
+              "1")
+        << name;
+  }
+  EXPECT_EQ(xpath(file, "count(//testcase[@classname='acme-scim.baseline.revoke-1'])"), "6");
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='revocation act-2: deprovision u-9'])"), "1");
+  EXPECT_EQ(xpath(file,
+                  "count(//testcase[@classname='acme-scim.baseline.faults']"
+                  "[@name='fault slow-users fired >= 1'][not(*)])"),
+            "1");
+}
+
+TEST(JunitReportTest, FailureCarriesTheWorstTitleAndDetailAndEvidenceAsText) {
+  const std::string file = writeJunit("junit_failure_text", fixtures::failedReport());
+  const std::string accounts = "//testcase[@name='completeness.accounts']/failure";
+  EXPECT_EQ(xpath(file, accounts + "/@message"), "Declared complete but 3 account(s) are missing");
+  EXPECT_EQ(xpath(file, accounts + "/@type"), "silent-loss");
+  EXPECT_EQ(xpath(file, accounts),
+            "[critical] silent-loss: Declared complete but 3 account(s) are missing\n"
+            "missing account ids: u-3, Zoë Ångström, u-<&>\n"
+            "journal:\n"
+            "  #2 +20ms GET /scim/v2/Users?startIndex=1&count=10 -> 200 900B tok-1\n"
+            "  #3 +41ms GET /scim/v2/Users?startIndex=11&count=10 -> 500 31B tok-1\n"
+            "connector output:\n"
+            "  stdout:39: {\"type\":\"status\",\"status\":\"complete\"}\n"
+            "\n"
+            "[error] phantom-records: 1 account(s) returned that the target never held\n"
+            "phantom ids: u-\"ghost\"\n");
+  // A quoted line stays one line, whatever it held.
+  EXPECT_EQ(xpath(file, "//testcase[@name='protocol']/failure"),
+            "[error] protocol-violation: The connector's output broke the contract\n"
+            "1 line(s) broke connector protocol v1\n"
+            "connector output:\n"
+            "  stdout:17: not JSON | <html>\\r\\n\uFFFD</html>\n");
+}
+
+TEST(JunitReportTest, EveryFindingLandsInExactlyOneTestCase) {
+  const Report r = fixtures::failedReport();
+  const std::string xml = renderJunitReport(r);
+  for (const auto& f : r.findings) {
+    EXPECT_EQ(occurrences(xml, std::string("[") + severityName(f.severity) + "] " + f.id + ": "),
+              1u)
+        << f.id;
+  }
+}
+
+TEST(JunitReportTest, RevocationFindingsFailTheirOwnAction) {
+  const std::string file = writeJunit("junit_revocations", fixtures::failedReport());
+  const std::string act = "//testcase[@name='revocation act-";
+  // act-1 and act-10 are both remove_membership: the id must match whole.
+  EXPECT_EQ(xpath(file, act + "1: remove_membership u-7 g-2']/failure/@type"), "");
+  EXPECT_NE(xpath(file, act + "1: remove_membership u-7 g-2']/system-out").find("false-alarm"),
+            std::string::npos);
+  EXPECT_EQ(xpath(file, act + "10: remove_membership u-12 g-1']/failure/@type"),
+            "revocation-failed");
+  EXPECT_EQ(xpath(file, act + "3: remove_entitlement u-11 e-admin']/failure/@type"),
+            "false-confirmation");
+  EXPECT_EQ(xpath(file, "count(" + act + "2: deprovision u-9']/*)"), "0");
+}
+
+TEST(JunitReportTest, AFindingNoCheckClaimsGetsACheckNamedAfterItsMetric) {
+  Report r = fixtures::failedReport();
+  r.findings.push_back(fixtures::finding("harness-note", Severity::Error, "", "",
+                                         "A drill-level finding", "no operation, no metric"));
+  const std::string file = writeJunit("junit_stray", r);
+  EXPECT_EQ(xpath(file, "//testcase[@name='freshness.lag']/@classname"),
+            "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.initial-sync");
+  EXPECT_NE(xpath(file, "//testcase[@name='freshness.lag']/system-out")
+                .find("[warning] freshness-lag: Data was 2 s stale"),
+            std::string::npos);
+  EXPECT_EQ(xpath(file, "//testcase[@name='findings']/@classname"),
+            "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.drill");
+  EXPECT_EQ(xpath(file, "//testcase[@name='findings']/failure/@message"), "A drill-level finding");
+}
+
+TEST(JunitReportTest, AFaultThatFiredTooRarelyIsSkippedWithTheReason) {
+  const std::string file = writeJunit("junit_skipped", fixtures::inconclusiveReport());
+  EXPECT_EQ(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/skipped/@message"),
+            "fault burst-429 (rate_limit) fired 0 time(s); 2 required, so the drill proves "
+            "nothing about it");
+  EXPECT_EQ(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/@classname"),
+            "acme-scim.rate-limits.faults");
+  EXPECT_NE(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/system-out")
+                .find("[warning] fault-not-fired: Fault burst-429 (rate_limit) fired 0 time(s)"),
+            std::string::npos);
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='fault slow-page fired >= 1']/*)"), "0");
+}
+
+TEST(JunitReportTest, WritesTimesInSecondsAndTheSuiteTimestamp) {
+  const std::string file = writeJunit("junit_times", fixtures::passedReport());
+  EXPECT_EQ(xpath(file, "/testsuites/@time"), "4.321");
+  EXPECT_EQ(xpath(file, "/testsuites/testsuite/@time"), "4.321");
+  EXPECT_EQ(xpath(file, "/testsuites/testsuite/@timestamp"), "2026-03-14T09:26:53Z");
+  EXPECT_EQ(
+      xpath(file, "//testcase[@classname='acme-scim.baseline.revoke-1'][@name='process']/@time"),
+      "0.800");
+  EXPECT_EQ(xpath(file, "//testcase[@name='completeness.accounts']/@time"), "0.000");
+}
+
+TEST(JunitReportTest, RecordsSeedVerdictAndReplayAsProperties) {
+  const std::string file = writeJunit("junit_properties", fixtures::passedReport());
+  const std::string property = "/testsuites/testsuite/properties/property[@name='faultline.";
+  EXPECT_EQ(xpath(file, property + "seed']/@value"), "7");
+  EXPECT_EQ(xpath(file, property + "verdict']/@value"), "passed");
+  EXPECT_EQ(xpath(file, property + "replay_command']/@value"),
+            "faultline run --connector connectors/acme/manifest.json --scenario "
+            "scenarios/baseline.json --seed 7");
+}
+
+// Text must reach a reader as written: escaped markup and quotes, tab and
+// newline kept inside attributes, characters XML cannot carry replaced.
+TEST(JunitReportTest, EscapesMarkupQuotesAndControlCharacters) {
+  Report r = fixtures::passedReport();
+  r.findings[0].severity = Severity::Error;
+  r.findings[0].title = "a \"b\" <c> & 'd'\ttab\r\nline\x01\x1b[0m\x7f bad\xff Zoë Ångström 🚀";
+  const std::string xml = renderJunitReport(r);
+  for (const char control : {'\x01', '\x1b', '\x7f'})
+    EXPECT_EQ(xml.find(control), std::string::npos) << int(control);
+  EXPECT_EQ(printableUtf8(xml), xml) << "not valid, showable UTF-8";
+  const std::string file = freshTestDir("junit_escaping") + "/report.junit.xml";
+  writeWholeFile(file, xml);
+  const auto valid = validateJunitXml(file);
+  EXPECT_EQ(valid.code, 0) << valid.output;
+  EXPECT_EQ(xpath(file, "//testcase[@name='completeness.groups']/failure/@message"),
+            "a \"b\" <c> & 'd'\ttab\r\nline\uFFFD\uFFFD[0m\uFFFD bad\uFFFD Zoë Ångström 🚀");
+}
+
+// Negative controls: the XSD is strict enough to reject broken documents.
+struct BadXml {
+  std::string name;
+  std::string document;
+};
+
+void PrintTo(const BadXml& b, std::ostream* os) {
+  *os << b.name;
+}
+
+const std::string kHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>";
+const std::string kSuite = "<testsuite name=\"s\" tests=\"1\" failures=\"0\" errors=\"0\">";
+const std::string kTail = "</testsuite></testsuites>\n";
+
+TEST(JunitXsdTest, AcceptsAMinimalDocument) {
+  const std::string file = freshTestDir("junit_xsd_minimal") + "/ok.xml";
+  writeWholeFile(file, kHead + kSuite + "<testcase classname=\"c\" name=\"n\"/>" + kTail);
+  const auto result = validateJunitXml(file);
+  EXPECT_EQ(result.code, 0) << result.output;
+}
+
+class JunitXsdRejectsTest : public ::testing::TestWithParam<BadXml> {};
+
+TEST_P(JunitXsdRejectsTest, RejectsInvalidDocument) {
+  const std::string file = freshTestDir("junit_xsd_" + GetParam().name) + "/bad.xml";
+  writeWholeFile(file, GetParam().document);
+  const auto result = validateJunitXml(file);
+  EXPECT_NE(result.code, 0) << result.output;
+  EXPECT_EQ(result.output.find(" validates\n"), std::string::npos) << result.output;
+  // Rejected by the schema or the parser, not because the schema is broken.
+  EXPECT_EQ(result.output.find("WXS schema"), std::string::npos) << result.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Documents, JunitXsdRejectsTest,
+    ::testing::Values(
+        BadXml{"testcase_without_name", kHead + kSuite + "<testcase classname=\"c\"/>" + kTail},
+        BadXml{"negative_count", kHead +
+                                     "<testsuite name=\"s\" tests=\"-1\" failures=\"0\" "
+                                     "errors=\"0\"><testcase classname=\"c\" name=\"n\"/>" +
+                                     kTail},
+        BadXml{"suite_without_counts", kHead + "<testsuite name=\"s\">" + kTail},
+        BadXml{"failure_and_skipped", kHead + kSuite +
+                                          "<testcase classname=\"c\" name=\"n\"><failure/>"
+                                          "<skipped/></testcase>" +
+                                          kTail},
+        BadXml{"unknown_element",
+               kHead + kSuite + "<testcase classname=\"c\" name=\"n\"><oops/></testcase>" + kTail},
+        BadXml{"time_not_a_number",
+               kHead + kSuite + "<testcase classname=\"c\" name=\"n\" time=\"1,5\"/>" + kTail},
+        BadXml{"unescaped_ampersand",
+               kHead + kSuite + "<testcase classname=\"c\" name=\"a & b\"/>" + kTail},
+        BadXml{"wrong_root",
+               "<?xml version=\"1.0\"?>\n<testsuite name=\"s\" tests=\"0\" "
+               "failures=\"0\" errors=\"0\"/>\n"}),
+    [](const ::testing::TestParamInfo<BadXml>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace faultline::reports

@@ -1,0 +1,147 @@
+// reports/report.schema.json against what reportToJson emits, checked by
+// python3-jsonschema through tests/reports/validate_json.py.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "reports/json_report.h"
+#include "tests/reports/external_checks.h"
+#include "tests/reports/report_fixtures.h"
+
+namespace faultline::reports {
+namespace {
+
+using checks::freshTestDir;
+using checks::validateJsonReports;
+using checks::writeWholeFile;
+using nlohmann::json;
+
+std::string writeJson(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name + ".json";
+  writeWholeFile(path, text);
+  return path;
+}
+
+json failedJson() {
+  return json::parse(renderJsonReport(fixtures::failedReport()));
+}
+
+TEST(ReportSchemaTest, AcceptsPassedFailedAndInconclusiveReports) {
+  const std::string dir = freshTestDir("schema_valid");
+  const std::vector<std::string> files = {
+      writeJson(dir, "passed", renderJsonReport(fixtures::passedReport())),
+      writeJson(dir, "failed", renderJsonReport(fixtures::failedReport())),
+      writeJson(dir, "inconclusive", renderJsonReport(fixtures::inconclusiveReport()))};
+  const auto result = validateJsonReports(files);
+  EXPECT_EQ(result.code, 0) << result.output;
+  EXPECT_EQ(result.output, "");
+}
+
+TEST(ReportSchemaTest, AcceptsAProcessKilledBySignalWithNullExitCode) {
+  Report r = fixtures::passedReport();
+  r.operations[0].process.exit_code.reset();
+  r.operations[0].process.signal = 9;
+  r.seed = 18446744073709551615ull;
+  const std::string dir = freshTestDir("schema_signal");
+  const auto result = validateJsonReports({writeJson(dir, "signal", renderJsonReport(r))});
+  EXPECT_EQ(result.code, 0) << result.output;
+}
+
+// Negative controls: each mutation must be rejected, at the right pointer.
+
+struct Mutation {
+  std::string name;
+  std::string pointer;  // where the validator must complain
+  std::string message;  // part of its message
+  void (*apply)(json&);
+};
+
+void PrintTo(const Mutation& m, std::ostream* os) {
+  *os << m.name;
+}
+
+class ReportSchemaRejectsTest : public ::testing::TestWithParam<Mutation> {};
+
+TEST_P(ReportSchemaRejectsTest, RejectsMutatedReport) {
+  const Mutation& m = GetParam();
+  json doc = failedJson();
+  m.apply(doc);
+  const std::string dir = freshTestDir("schema_reject_" + m.name);
+  const std::string file = writeJson(dir, m.name, doc.dump(2));
+  const auto result = validateJsonReports({file});
+  EXPECT_EQ(result.code, 1) << result.output;
+  EXPECT_NE(result.output.find(file + ":" + m.pointer + ": " + m.message), std::string::npos)
+      << result.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mutations, ReportSchemaRejectsTest,
+    ::testing::Values(
+        Mutation{"verdict_maybe", "/verdict",
+                 "'maybe' is not one of ['passed', 'failed', 'inconclusive']",
+                 [](json& j) { j["verdict"] = "maybe"; }},
+        Mutation{"missing_seed", "", "'seed' is a required property",
+                 [](json& j) { j.erase("seed"); }},
+        Mutation{"extra_field", "",
+                 "Additional properties are not allowed ('score' was unexpected)",
+                 [](json& j) { j["score"] = 1; }},
+        Mutation{"severity_fatal", "/findings/0/severity", "'fatal' is not one of",
+                 [](json& j) { j["findings"][0]["severity"] = "fatal"; }},
+        Mutation{"claimed_maybe", "/operations/1/revocations/0/claimed", "'maybe' is not one of",
+                 [](json& j) { j["operations"][1]["revocations"][0]["claimed"] = "maybe"; }},
+        Mutation{"newer_format", "/faultline_report", "1 was expected",
+                 [](json& j) { j["faultline_report"] = 2; }},
+        Mutation{"negative_seed", "/seed", "-1 is less than the minimum of 0",
+                 [](json& j) { j["seed"] = -1; }},
+        Mutation{"recall_above_one", "/operations/0/completeness/0/recall",
+                 "1.5 is greater than the maximum of 1",
+                 [](json& j) { j["operations"][0]["completeness"][0]["recall"] = 1.5; }},
+        Mutation{"exit_code_string", "/operations/0/process/exit_code",
+                 "'0' is not of type 'integer', 'null'",
+                 [](json& j) { j["operations"][0]["process"]["exit_code"] = "0"; }},
+        Mutation{"evidence_not_strings", "/findings/1/evidence/journal/0",
+                 "1 is not of type 'string'",
+                 [](json& j) { j["findings"][1]["evidence"]["journal"][0] = 1; }}),
+    [](const ::testing::TestParamInfo<Mutation>& info) { return info.param.name; });
+
+// Every object the writer emits, at its JSON pointer; arrays contribute their
+// first element. connector.env is a map whose keys are not fields.
+void collectObjects(const json& j, const std::string& pointer, std::vector<std::string>& out) {
+  if (j.is_object()) {
+    if (pointer == "/connector/env") return;
+    out.push_back(pointer);
+    for (const auto& [key, value] : j.items()) collectObjects(value, pointer + "/" + key, out);
+  } else if (j.is_array() && !j.empty()) {
+    collectObjects(j[0], pointer + "/0", out);
+  }
+}
+
+TEST(ReportSchemaTest, RequiresEveryFieldAndRejectsAnyOtherOnEveryObject) {
+  const json doc = failedJson();
+  std::vector<std::string> objects;
+  collectObjects(doc, "", objects);
+  ASSERT_GE(objects.size(), 9u);  // report, scenario, connector, operation, process, ...
+  const std::string dir = freshTestDir("schema_every_field");
+  std::vector<std::string> files;
+  for (const auto& pointer : objects) {
+    const json::json_pointer at(pointer);
+    for (const auto& [key, value] : doc.at(at).items()) {
+      json copy = doc;
+      copy.at(at).erase(key);
+      files.push_back(writeJson(dir, "without" + std::to_string(files.size()), copy.dump()));
+    }
+    json copy = doc;
+    copy.at(at)["unexpected"] = true;
+    files.push_back(writeJson(dir, "extra" + std::to_string(files.size()), copy.dump()));
+  }
+  const auto result = validateJsonReports(files);
+  EXPECT_EQ(result.code, 1) << result.output;
+  for (const auto& f : files) {
+    EXPECT_NE(result.output.find(f + ":"), std::string::npos) << f << " was accepted";
+  }
+}
+
+}  // namespace
+}  // namespace faultline::reports
