@@ -41,4 +41,25 @@ void ResourceCache::append(std::string& out, const TenantState& state, const std
   bodies_.emplace(std::move(key), std::move(body));
 }
 
+bool ResourceCache::findPage(const std::string& key, const TenantState& state, std::string& out) {
+  std::shared_lock lock(mutex_);
+  if (page_generation_ != state.generation) return false;
+  const auto it = pages_.find(key);
+  if (it == pages_.end()) return false;
+  out = it->second;
+  return true;
+}
+
+void ResourceCache::storePage(const std::string& key, const TenantState& state,
+                              const std::string& body) {
+  std::unique_lock lock(mutex_);
+  if (page_generation_ != state.generation) {
+    pages_.clear();
+    page_bytes_ = 0;
+    page_generation_ = state.generation;
+  }
+  if (page_bytes_ + body.size() > kMaxPageBytes) return;
+  if (pages_.emplace(key, body).second) page_bytes_ += body.size();
+}
+
 }  // namespace faultline::mocks

@@ -216,7 +216,15 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
   }
   const std::string base = baseUrl(request);
   std::string body;
+  // An unfiltered page of the live tenant is the same bytes until the next write.
+  const bool cacheable = !filter && !request.view;
+  std::string page_key;
+  if (cacheable) {
+    page_key = resource + '\n' + std::to_string(start) + '\n' + std::to_string(count) + '\n' +
+               (cursor != nullptr ? "c" : "i") + '\n' + base;
+  }
   readFor(request, [&](const TenantState& state) {
+    if (cacheable && cache_.findPage(page_key, state, body)) return;
     // Without a filter every resource matches: index them directly rather
     // than materialise 100,000 positions for every page.
     const std::vector<std::size_t> hits =
@@ -248,6 +256,7 @@ MockResponse ScimDialect::list(const MockRequest& request, const std::string& re
     }
     w.endArray();
     w.endObject();
+    if (cacheable) cache_.storePage(page_key, state, body);
   });
   return scimJson(200, std::move(body));
 }

@@ -2,6 +2,7 @@
 // write, to any resource, invalidates what lists show.
 #include <gtest/gtest.h>
 
+#include "mocks/resource_cache.h"
 #include "tests/mocks/scim_test_fixture.h"
 
 namespace faultline::mocks {
@@ -65,6 +66,41 @@ TEST_F(ScimDialectTest, RepeatedListsReturnIdenticalBytes) {
   const Reply a = get("/Users?startIndex=3&count=7");
   const Reply b = get("/Users?startIndex=3&count=7");
   EXPECT_EQ(a.text, b.text);
+}
+
+TEST(ResourceCacheTest, PagesBelongToOneGenerationAndStayUnderTheBound) {
+  ResourceCache cache;
+  TenantState state;
+  state.generation = 4;
+  std::string out;
+  EXPECT_FALSE(cache.findPage("Users\n1\n10", state, out));
+  cache.storePage("Users\n1\n10", state, "page-one");
+  ASSERT_TRUE(cache.findPage("Users\n1\n10", state, out));
+  EXPECT_EQ(out, "page-one");
+  EXPECT_FALSE(cache.findPage("Users\n11\n10", state, out));
+  // A write makes a new generation: the old page is never served again.
+  state.generation = 5;
+  EXPECT_FALSE(cache.findPage("Users\n1\n10", state, out));
+  cache.storePage("Users\n1\n10", state, "page-one-v5");
+  ASSERT_TRUE(cache.findPage("Users\n1\n10", state, out));
+  EXPECT_EQ(out, "page-one-v5");
+  // Past the bound a generation stores no more pages (and still serves what it has).
+  const std::string big(ResourceCache::kMaxPageBytes, 'x');
+  cache.storePage("huge", state, big);
+  EXPECT_FALSE(cache.findPage("huge", state, out));
+  EXPECT_TRUE(cache.findPage("Users\n1\n10", state, out));
+}
+
+TEST_F(ScimDialectTest, IndexAndCursorPagesOfTheSameRangeAreNotConfused) {
+  const Reply index = get("/Users?startIndex=1&count=5");
+  const Reply cursor = get("/Users?cursor=&count=5");
+  ASSERT_EQ(index.status, 200);
+  ASSERT_EQ(cursor.status, 200) << cursor.text;
+  EXPECT_TRUE(index.body.contains("startIndex"));
+  EXPECT_FALSE(index.body.contains("nextCursor"));
+  EXPECT_TRUE(cursor.body.contains("nextCursor"));
+  EXPECT_EQ(idsOf(index.body), idsOf(cursor.body));
+  EXPECT_EQ(get("/Users?startIndex=1&count=5").text, index.text);
 }
 
 }  // namespace
