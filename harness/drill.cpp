@@ -191,7 +191,9 @@ reports::Report DrillRun::run() {
       std::to_string(seed_) + ", connector " + manifest_.name + ", target " + target_.apiBaseUrl());
   const auto started = clock_.nowMs();
   int revoke_index = 0;
+  int op_index = 0;
   for (const auto& op : scenario_.operations) {
+    target_.setOperation(++op_index);
     OperationReport rep;
     rep.label = op.label;
     rep.kind = scenarios::operationKindName(op.kind);

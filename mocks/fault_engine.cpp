@@ -1,11 +1,13 @@
 #include "mocks/fault_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "mocks/id_format.h"
 #include "mocks/mock_server.h"
 #include "mocks/scim_resources.h"
 #include "mocks/seeded_rng.h"
@@ -35,7 +37,7 @@ bool isRewrite(FaultKind k) {
          k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
          k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
          k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute ||
-         k == FaultKind::AddAttribute;
+         k == FaultKind::AddAttribute || k == FaultKind::ChangeIdFormat;
 }
 
 bool isWrite(FaultKind k) {
@@ -274,6 +276,7 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
     // Announced drift shows in the schema documents while the rule is active.
     if (!rule.announce || q.method != "GET") return false;
     if (m.ordinal && !m.ordinal->contains(static_cast<std::int64_t>(q.ordinal))) return false;
+    if (m.operation && !m.operation->contains(operation_.load())) return false;
     return !m.window_ms || m.window_ms->contains(q.t_ms);
   }
   if (!m.methods.empty() && m.methods.count(q.method) == 0) return false;
@@ -283,6 +286,7 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   if (m.ordinal && !m.ordinal->contains(static_cast<std::int64_t>(q.ordinal))) return false;
   if (m.attempt && !m.attempt->contains(attempt)) return false;
   if (m.window_ms && !m.window_ms->contains(q.t_ms)) return false;
+  if (m.operation && !m.operation->contains(operation_.load())) return false;
   if (m.probability >= 1.0) return true;
   const std::uint64_t key = hashString(q.method + " " + q.path + "?" + q.query) ^
                             mix64(static_cast<std::uint64_t>(attempt));
@@ -500,6 +504,12 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
                                                      : ": moved " + r->from + " to " + r->to) +
               "; ";
       applied.push_back(r);
+    } else if (r->kind == FaultKind::ChangeIdFormat) {
+      const std::size_t changed = reformatIds(*body, r->style);
+      if (changed == 0) continue;
+      what += describe(*r) + ": " + std::to_string(changed) + " id(s) sent " +
+              (r->style == "uppercase" ? "in uppercase" : "as compact ids") + "; ";
+      applied.push_back(r);
     } else if (r->kind == FaultKind::AddAttribute) {
       const auto value = nlohmann::ordered_json::parse(r->value_json, nullptr, false);
       bool added = false;
@@ -553,6 +563,11 @@ std::map<std::string, int> FaultEngine::firings() const {
   std::map<std::string, int> out;
   for (std::size_t i = 0; i < rules_.size(); ++i) out[rules_[i].id] = fired_[i];
   return out;
+}
+
+bool FaultEngine::changesIds() const {
+  return std::any_of(rules_.begin(), rules_.end(),
+                     [](const FaultRule& r) { return r.kind == FaultKind::ChangeIdFormat; });
 }
 
 std::size_t FaultEngine::retryAfterViolations() const {

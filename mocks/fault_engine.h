@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -71,6 +72,12 @@ class FaultEngine {
   // Firings so far, by rule id (every rule listed, zero included).
   std::map<std::string, int> firings() const;
   std::size_t retryAfterViolations() const;
+  // The scenario operation now running (1-based; 0 before the first), for
+  // `match.operation`. Operations run one after another, so this is part of
+  // the request sequence, not of the clock.
+  void setOperation(int index) { operation_.store(index); }
+  // Whether the plan changes id formats: the server then takes either form.
+  bool changesIds() const;
   const std::vector<scenarios::FaultRule>& rules() const { return rules_; }
 
   // The pure part of a decision, exposed for tests and benchmarks.
@@ -80,6 +87,7 @@ class FaultEngine {
  private:
   const std::vector<scenarios::FaultRule> rules_;
   const std::uint64_t seed_;
+  std::atomic<int> operation_{0};
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::int64_t> attempts_;     // guarded by mutex_
   std::vector<int> fired_;                                     // guarded by mutex_; per rule

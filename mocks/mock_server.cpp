@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mocks/fault_engine.h"
+#include "mocks/id_format.h"
 
 namespace faultline::mocks {
 namespace {
@@ -207,6 +208,15 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   FaultRequest fault_request;
   std::string note;
   if (faults_ != nullptr) runDue(request.seq);
+  if (faults_ != nullptr && faults_->changesIds()) {
+    // Ids the mock sent in another format come back in that format: map
+    // them to the tenant's own before anything reads the request.
+    request.path = canonicalIds(request.path);
+    request.query = canonicalIds(request.query);
+    request.body = canonicalIds(request.body);
+    for (auto& [k, v] : request.params) v = canonicalIds(v);
+    for (auto& c : request.captures) c = canonicalIds(c);
+  }
   // A request refused for its token never meets a fault: counting one would
   // call a drill conclusive for a fault the connector never saw.
   if (faults_ != nullptr && verdict.check == TokenCheck::Valid) {

@@ -35,6 +35,8 @@ class MockTarget {
   Journal& journal() { return journal_; }
   TokenIssuer& issuer() { return issuer_; }
   const FaultEngine& faults() const { return faults_; }
+  // The scenario operation now running (1-based), for faults matched by operation.
+  void setOperation(int index) { faults_.setOperation(index); }
   const TokenIssuer& issuer() const { return issuer_; }
 
  private:

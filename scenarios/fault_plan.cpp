@@ -185,6 +185,15 @@ const std::map<std::string, KindInfo>& kinds() {
           f.retry_after_seconds = static_cast<int>(r.integer("retry_after_seconds", 1, 1, 3600));
         },
         false}},
+      {"change_id_format",
+       {FaultKind::ChangeIdFormat,
+        [](ObjectReader& r, FaultRule& f) {
+          f.style = r.string("style", std::string("compact"));
+          if (f.style != "compact" && f.style != "uppercase") {
+            r.fail("style", "must be \"compact\" or \"uppercase\", got \"" + f.style + "\"");
+          }
+        },
+        false}},
       {"slow_body",
        {FaultKind::SlowBody,
         [](ObjectReader& r, FaultRule& f) {
@@ -252,6 +261,7 @@ FaultMatch readMatch(const json& node, const std::string& pointer,
   m.ordinal = readRange(r, "ordinal", 1, issues);
   m.attempt = readRange(r, "attempt", 1, issues);
   m.window_ms = readRange(r, "window_ms", 0, issues);
+  m.operation = readRange(r, "operation", 1, issues);
   m.probability = r.number("probability", 1.0, 0.0, 1.0);
   r.finish();
   return m;
@@ -273,7 +283,7 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
        f.kind == FaultKind::MoveAttribute || f.kind == FaultKind::RateLimit ||
        f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody ||
        f.kind == FaultKind::AddAttribute || f.kind == FaultKind::Throttle ||
-       f.kind == FaultKind::SlowBody) &&
+       f.kind == FaultKind::SlowBody || f.kind == FaultKind::ChangeIdFormat) &&
       token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});

@@ -38,11 +38,12 @@ enum class FaultKind {
   GarbageBody,         // 200 whose body is seeded random bytes labelled as JSON
   DropConnection,      // headers sent, then the connection closes before the body
   LostResponse,        // a write applied, then the connection drops before the answer
-  ShiftedPage,   // a list page served from startIndex + shift, as if records moved mid-listing
-  CursorError,   // a cursor refused: 400 invalidCursor or expiredCursor
-  AddAttribute,  // an unknown attribute added to every resource; PUT/POST without it refused
-  Throttle,      // a per-client token bucket: `capacity` requests, then 429 until Retry-After
-  SlowBody,      // the body sent in `chunk_bytes` pieces, `delay_ms` apart
+  ShiftedPage,     // a list page served from startIndex + shift, as if records moved mid-listing
+  CursorError,     // a cursor refused: 400 invalidCursor or expiredCursor
+  AddAttribute,    // an unknown attribute added to every resource; PUT/POST without it refused
+  Throttle,        // a per-client token bucket: `capacity` requests, then 429 until Retry-After
+  SlowBody,        // the body sent in `chunk_bytes` pieces, `delay_ms` apart
+  ChangeIdFormat,  // resource ids sent in another format (uppercase, or compact vendor ids)
 };
 
 struct Range {
@@ -60,6 +61,7 @@ struct FaultMatch {
   std::optional<Range> ordinal;    // 1-based request ordinal within the drill
   std::optional<Range> attempt;    // 1-based repeat count of the identical request
   std::optional<Range> window_ms;  // drill clock
+  std::optional<Range> operation;  // 1-based index of the scenario operation running
   double probability = 1.0;
 };
 
@@ -89,6 +91,7 @@ struct FaultRule {
   std::string value_json = "\"\"";  // add_attribute: the value added, as JSON text
   int capacity = 0;                 // throttle: requests per refill
   int chunk_bytes = 0;              // slow_body
+  std::string style;                // change_id_format: uppercase, compact
 };
 
 const char* faultKindName(FaultKind kind);

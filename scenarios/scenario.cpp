@@ -108,6 +108,15 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   }
   if (const auto* faults = r.child("faults", json::value_t::array, false)) {
     s.faults = readFaultPlan(*faults, "/faults", issues);
+    for (std::size_t i = 0; i < s.faults.size(); ++i) {
+      const auto& op = s.faults[i].match.operation;
+      if (op && !s.operations.empty() &&
+          op->from > static_cast<std::int64_t>(s.operations.size())) {
+        issues.push_back({"/faults/" + std::to_string(i) + "/match/operation/from",
+                          "the scenario has " + std::to_string(s.operations.size()) +
+                              " operation(s), got " + std::to_string(op->from)});
+      }
+    }
   }
   r.finish();
   if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {

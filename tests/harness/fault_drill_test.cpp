@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                                            "combined_expiry_under_throttling",
                                            "combined_silent_revoke_stale_reads", "transport_faults",
                                            "moving_listing", "type_drift", "announced_drift",
-                                           "throttled"));
+                                           "throttled", "id_format_change"));
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
@@ -162,6 +162,30 @@ TEST(FaultDrillTest, AnnouncedTypeChangeStillCatchesAStrictParser) {
                        "scenarios/announced_drift.json", 1, "strict-false-announced");
   EXPECT_EQ(r.verdict, reports::Verdict::Failed);
   EXPECT_TRUE(hasFinding(r, "attribute-mismatch")) << findingsOf(r);
+}
+
+TEST(FaultDrillTest, CaseSensitiveIdsSplitEveryRecordAndFalselyConfirm) {
+  const auto r = drill("tests/fixtures/connectors/case_sensitive_ids.json",
+                       "scenarios/id_format_change.json", 1, "case-sensitive-ids");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto loss = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return f.id == "silent-loss" && f.metric == "completeness.accounts" &&
+           f.operation == "after-id-change";
+  });
+  ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
+  EXPECT_EQ(loss->severity, reports::Severity::Critical);
+  EXPECT_TRUE(hasFinding(r, "phantom-records"));
+}
+
+TEST(FaultDrillTest, IdMigrationMakesTheReferenceSayPartialNamingTheIdChange) {
+  const auto r = drill(kReference, "scenarios/id_migration.json", 1, "id-migration");
+  ASSERT_EQ(r.operations.size(), 2u);
+  EXPECT_EQ(r.operations[0].declared_status, "complete");
+  EXPECT_EQ(r.operations[1].declared_status, "partial");
+  EXPECT_NE(r.operations[1].declared_reason.find("Users: id format changed"), std::string::npos)
+      << r.operations[1].declared_reason;
+  EXPECT_FALSE(hasFinding(r, "silent-loss")) << findingsOf(r);
+  expectEveryFaultFired(r);
 }
 
 TEST(FaultDrillTest, FirstPageOnlyLosesPagesSilentlyUnderPartialPages) {

@@ -13,6 +13,7 @@
 
 #include "mocks/clock.h"
 #include "mocks/fault_engine.h"
+#include "mocks/id_format.h"
 #include "mocks/mock_target.h"
 #include "mocks/scim_resources.h"
 #include "tests/mocks/scim_test_fixture.h"
@@ -59,6 +60,11 @@ class FaultSchemaTest : public ::testing::Test {
     httplib::Client c(origin_);
     c.set_keep_alive(false);
     return toReply(c.Put("/scim/v2" + path, bearer(), body.dump(), kScimType));
+  }
+  Reply patch(const std::string& path, const json& operations) const {
+    httplib::Client c(origin_);
+    c.set_keep_alive(false);
+    return toReply(c.Patch("/scim/v2" + path, bearer(), patchBody(operations), kScimType));
   }
   std::string lastNote() const { return target_->journal().entries().back().note; }
   int fired(const std::string& id) const { return target_->faults().firings().at(id); }
@@ -247,6 +253,73 @@ TEST_F(FaultSchemaTest, ThrottleCountsDownThenRefusesUntilTheAnnouncedTime) {
   EXPECT_EQ(target_->faults().retryAfterViolations(), 2u);
   // Other resources are not metered by this rule.
   EXPECT_EQ(get("/Groups?count=1").header("X-Rate-Limit-Limit"), "");
+}
+
+// ---- id format ----
+
+TEST_F(FaultSchemaTest, IdsComeInCapitalsAndEitherCaseIsAccepted) {
+  FaultRule r = make("caps", FaultKind::ChangeIdFormat);
+  r.style = "uppercase";
+  serve({r});
+  const Group g = target_->tenant().snapshot().groups.at(0);
+  const Reply page = get("/Groups?count=1");
+  ASSERT_EQ(page.status, 200);
+  const std::string upper = formatId(g.id, "uppercase");
+  EXPECT_EQ(page.body["Resources"][0]["id"], upper);
+  EXPECT_EQ(page.body["Resources"][0]["meta"]["location"].get<std::string>().substr(
+                page.body["Resources"][0]["meta"]["location"].get<std::string>().size() - 36),
+            upper);
+  EXPECT_NE(lastNote().find("fault caps (change_id_format): "), std::string::npos) << lastNote();
+  EXPECT_NE(lastNote().find("id(s) sent in uppercase"), std::string::npos);
+  EXPECT_EQ(get("/Groups/" + upper).status, 200);
+  EXPECT_EQ(get("/Groups/" + g.id).status, 200);
+  const Reply filtered = get("/Groups?filter=" + encode("id eq \"" + upper + "\""));
+  EXPECT_EQ(filtered.body["totalResults"], 1) << filtered.text;
+}
+
+TEST_F(FaultSchemaTest, CompactIdsWorkInWritesAndReferences) {
+  FaultRule r = make("compact", FaultKind::ChangeIdFormat);
+  r.style = "compact";
+  serve({r});
+  const auto state = target_->tenant().snapshot();
+  const Group* group = nullptr;
+  std::string member;
+  for (const auto& g : state.groups) {
+    for (const auto& m : g.members) {
+      if (!m.is_group && group == nullptr) {
+        group = &g;
+        member = m.id;
+      }
+    }
+  }
+  ASSERT_NE(group, nullptr);
+  const std::string gid = formatId(group->id, "compact");
+  const Reply before = get("/Groups/" + gid);
+  ASSERT_EQ(before.status, 200) << before.text;
+  EXPECT_EQ(before.body["id"], gid);
+  const std::string path = "members[value eq \"" + formatId(member, "compact") + "\"]";
+  const Reply removed = patch("/Groups/" + gid, json::array({{{"op", "remove"}, {"path", path}}}));
+  EXPECT_TRUE(removed.status == 200 || removed.status == 204) << removed.text;
+  const auto after = target_->tenant().snapshot();
+  for (const auto& g : after.groups) {
+    if (g.id != group->id) continue;
+    for (const auto& m : g.members) EXPECT_NE(m.id, member) << "the membership should be gone";
+  }
+}
+
+TEST_F(FaultSchemaTest, OperationMatchFollowsTheDrillsOperation) {
+  FaultRule r = make("later", FaultKind::ChangeIdFormat);
+  r.style = "uppercase";
+  r.match.operation = scenarios::Range{2, 2};
+  serve({r});
+  const std::string id = target_->tenant().snapshot().groups.at(0).id;
+  EXPECT_EQ(get("/Groups?count=1").body["Resources"][0]["id"], id);
+  target_->setOperation(1);
+  EXPECT_EQ(get("/Groups?count=1").body["Resources"][0]["id"], id);
+  target_->setOperation(2);
+  EXPECT_EQ(get("/Groups?count=1").body["Resources"][0]["id"], formatId(id, "uppercase"));
+  target_->setOperation(3);
+  EXPECT_EQ(get("/Groups?count=1").body["Resources"][0]["id"], id);
 }
 
 // ---- slow body ----

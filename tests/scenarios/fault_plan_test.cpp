@@ -211,18 +211,38 @@ TEST(FaultPlanTest, RejectsAddAttributeThatIsNotAPlainNameOrCannotHit) {
             "f.json:/faults/0/announce: unknown key; ");
 }
 
+TEST(FaultPlanTest, ParsesIdFormatAndOperationMatch) {
+  const Scenario s = parseScenario(
+      R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync"},{"op":"sync"}],)"
+      R"("faults":[{"id":"i","kind":"change_id_format","style":"uppercase",)"
+      R"("match":{"operation":{"from":2}}}]})",
+      "f.json");
+  EXPECT_EQ(s.faults[0].kind, FaultKind::ChangeIdFormat);
+  EXPECT_EQ(s.faults[0].style, "uppercase");
+  ASSERT_TRUE(s.faults[0].match.operation.has_value());
+  EXPECT_EQ(s.faults[0].match.operation->from, 2);
+  EXPECT_EQ(parsePlan(R"([{"id":"i","kind":"change_id_format"}])").faults[0].style, "compact");
+  EXPECT_EQ(errorOf(R"([{"id":"i","kind":"change_id_format","style":"lower"}])"),
+            "f.json:/faults/0/style: must be \"compact\" or \"uppercase\", got \"lower\"");
+}
+
+TEST(FaultPlanTest, RejectsOperationBeyondTheScenariosOperations) {
+  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"empty_page","match":{"operation":{"from":2}}}])"),
+            "f.json:/faults/0/match/operation/from: the scenario has 1 operation(s), got 2");
+}
+
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
-  EXPECT_EQ(
-      errorOf(R"([{"id":"x","kind":"jitter"}])"),
-      "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: add_attribute, cursor_error, "
-      "drop_connection, empty_page, "
-      "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
-      "rate_limit, "
-      "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
-      "shifted_page, "
-      "short_page, slow_body, stale_read, throttle, token_endpoint_error, total_results_lie, "
-      "truncate_body, "
-      "write_delayed, write_not_applied, write_reverted");
+  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"jitter"}])"),
+            "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: add_attribute, "
+            "change_id_format, cursor_error, "
+            "drop_connection, empty_page, "
+            "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
+            "rate_limit, "
+            "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
+            "shifted_page, "
+            "short_page, slow_body, stale_read, throttle, token_endpoint_error, total_results_lie, "
+            "truncate_body, "
+            "write_delayed, write_not_applied, write_reverted");
 }
 
 TEST(FaultPlanTest, RejectsRuleWithoutId) {
@@ -275,8 +295,8 @@ TEST(FaultPlanTest, RejectsPageBelowOne) {
 
 TEST(FaultPlanTest, RejectsUnknownKeyInMatchListingAllowedOnes) {
   EXPECT_EQ(errorOf(R"([{"id":"x","kind":"empty_page","match":{"pages":1}}])"),
-            "f.json:/faults/0/match/pages: unknown key; allowed: attempt, id, methods, ordinal, "
-            "page, probability, resource, window_ms");
+            "f.json:/faults/0/match/pages: unknown key; allowed: attempt, id, methods, operation, "
+            "ordinal, page, probability, resource, window_ms");
 }
 
 TEST(FaultPlanTest, RejectsUnknownMethodQuotingIt) {

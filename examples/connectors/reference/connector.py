@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import random
+import re
 import sys
 import time
 import urllib.error
@@ -211,6 +212,29 @@ class TokenSource:
         log(f"obtained an access token valid for {lifetime:.0f}s")
 
 
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def canonical_ids(obj):
+    """RFC 4122: UUIDs are case-insensitive on input and lowercase on output.
+    A target that starts sending them in capitals has not changed any record,
+    so every UUID (alone, or ending a $ref or location) is read in lowercase."""
+    if isinstance(obj, dict):
+        return {k: canonical_ids(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [canonical_ids(v) for v in obj]
+    if isinstance(obj, str) and len(obj) >= 36 and UUID.fullmatch(obj[-36:]) and (
+            len(obj) == 36 or obj[-37] == "/"):
+        return obj[:-36] + obj[-36:].lower()
+    return obj
+
+
+def id_shape(ids):
+    """'uuid' when every id is a UUID, else 'opaque': a change between two
+    syncs means the target migrated its ids and no record matches its past."""
+    return "uuid" if ids and all(UUID.fullmatch(i) for i in ids) else "opaque"
+
+
 def values(items):
     """The 'value' of each entry in a SCIM multi-valued attribute."""
     return [item.get("value") for item in (items or []) if isinstance(item, dict) and item.get("value")]
@@ -271,7 +295,7 @@ class ReferenceConnector:
         while True:
             page = self.fetch_page(resource, start)
             total = page["totalResults"]
-            items = [r for r in page.get("Resources") or [] if isinstance(r, dict) and r.get("id")]
+            items = [canonical_ids(r) for r in page.get("Resources") or [] if isinstance(r, dict) and r.get("id")]
             for item in items:
                 seen[item["id"]] = item  # a repeat replaces the older copy
             start += len(items)  # a page may legally be shorter than count
@@ -292,10 +316,12 @@ class ReferenceConnector:
             return True
         return value
 
-    def check_against_last_sync(self, now):
+    def check_against_last_sync(self, now, shapes=None):
         """A directory does not lose half its users between two syncs; a client
-        that lost read permission sees exactly that, often with a 200. Compare
-        with the last complete sync and say partial rather than report the loss."""
+        that lost read permission sees exactly that, often with a 200. Nor do
+        all its ids change form: a target that migrated its id scheme makes
+        every record look new. Compare with the last complete sync and say
+        partial rather than report the loss or the churn."""
         path = os.path.join(self.state_dir, "last_counts.json") if self.state_dir else None
         last = {}
         if path and os.path.exists(path):
@@ -309,6 +335,14 @@ class ReferenceConnector:
             if isinstance(before, int) and before >= 10 and count < before / 2:
                 self.problems.append(f"{resource}: {count} record(s), down from {before} at the last complete "
                                      "sync; the client may have lost read permission")
+        last_shapes = last.get("id_shapes") if isinstance(last.get("id_shapes"), dict) else {}
+        for resource, shape in (shapes or {}).items():
+            before = last_shapes.get(resource)
+            if before and shape != before:
+                self.problems.append(f"{resource}: id format changed since the last complete sync ({before} ids, "
+                                     f"now {shape}); records cannot be matched to the ones reported before")
+        if shapes:
+            now = dict(now, id_shapes=shapes)
         if path and not self.problems:
             with open(path + ".tmp", "w") as f:
                 json.dump(now, f)
@@ -321,7 +355,7 @@ class ReferenceConnector:
             return None
         if status != 200 or not isinstance(body, dict):
             raise RequestFailed(f"GET /{path}: {describe(status, body)}")
-        return body
+        return canonical_ids(body)
 
     # ---- sync --------------------------------------------------------------
 
@@ -330,7 +364,10 @@ class ReferenceConnector:
         groups = self.list_resources("Groups")
         entitlements = self.list_resources("Entitlements")
         self.check_against_last_sync({"Users": len(users), "Groups": len(groups),
-                                      "Entitlements": len(entitlements)})
+                                      "Entitlements": len(entitlements)},
+                                     {name: id_shape([r["id"] for r in records]) for name, records in
+                                      (("Users", users), ("Groups", groups), ("Entitlements", entitlements))
+                                      if records})
         counts = dict.fromkeys(SYNC_TYPES, 0)
 
         def out(obj):
