@@ -16,6 +16,7 @@
 #include "harness/process_runner.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
@@ -34,9 +35,10 @@ usage:
       Serve the scenario's mock tenant, run the connector's operations against
       it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
       faultline-out). The seed defaults to the scenario's. --format takes a
-      comma-separated list of json, junit and md (default json); each is
+      comma-separated list of json, junit, md and html (default json); each is
       written under the same name: <scenario>-seed<N>.json, .junit.xml (JUnit
-      XML for CI test views), .md (Markdown for a job summary or PR comment).
+      XML for CI test views), .md (Markdown for a job summary or PR comment),
+      .html (a self-contained page with a timeline of the journal).
   faultline validate FILE...
       Check scenario and connector manifest files; print every problem as
       file:/json/pointer: message.
@@ -121,11 +123,20 @@ struct ReportFormat {
   std::string (*render)(const reports::Report&);
 };
 
+// The HTML page draws the journal, which the drill has written by the time
+// reports are rendered.
+std::string renderHtmlWithJournal(const reports::Report& report) {
+  return reports::renderHtmlReport(report, report.journal_file.empty()
+                                               ? std::vector<reports::JournalPoint>{}
+                                               : reports::readJournalFile(report.journal_file));
+}
+
 // In the order the files are written and listed; JSON, the source of truth,
 // first.
 constexpr ReportFormat kReportFormats[] = {{"json", ".json", reports::renderJsonReport},
                                            {"junit", ".junit.xml", reports::renderJunitReport},
-                                           {"md", ".md", reports::renderMarkdownReport}};
+                                           {"md", ".md", reports::renderMarkdownReport},
+                                           {"html", ".html", renderHtmlWithJournal}};
 
 // "json,md" -> the chosen formats in kReportFormats order, each once.
 std::vector<const ReportFormat*> parseFormats(const std::string& list) {
@@ -137,7 +148,8 @@ std::vector<const ReportFormat*> parseFormats(const std::string& list) {
     const auto* format = std::find_if(std::begin(kReportFormats), std::end(kReportFormats),
                                       [&](const ReportFormat& f) { return name == f.name; });
     if (format == std::end(kReportFormats)) {
-      throw UsageError("--format: unknown format \"" + name + "\" (expected json, junit or md)");
+      throw UsageError("--format: unknown format \"" + name +
+                       "\" (expected json, junit, md or html)");
     }
     chosen[format - std::begin(kReportFormats)] = true;
     if (comma == std::string::npos) break;

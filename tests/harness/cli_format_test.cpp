@@ -115,14 +115,14 @@ TEST_P(CliBadFormatTest, RejectsTheListNamingTheBadValue) {
   const CliRun r = runReference(dir, {"--format", list});
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_EQ(r.err, "faultline run: --format: unknown format \"" + bad +
-                       "\" (expected json, junit or md); see faultline --help\n");
+                       "\" (expected json, junit, md or html); see faultline --help\n");
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(filesIn(dir).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Lists, CliBadFormatTest,
                          ::testing::Values(std::pair<std::string, std::string>{"xml", "xml"},
-                                           std::pair<std::string, std::string>{"json,html", "html"},
+                                           std::pair<std::string, std::string>{"json,htm", "htm"},
                                            std::pair<std::string, std::string>{"JSON", "JSON"},
                                            std::pair<std::string, std::string>{"json,", ""},
                                            std::pair<std::string, std::string>{"", ""},
@@ -137,7 +137,7 @@ TEST(CliFormatTest, RejectsFormatWithoutValue) {
 TEST(CliFormatTest, HelpDescribesFormat) {
   const CliRun r = cli({"--help"});
   EXPECT_NE(r.out.find("[--format LIST]"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("comma-separated list of json, junit and md (default json)"),
+  EXPECT_NE(r.out.find("comma-separated list of json, junit, md and html (default json)"),
             std::string::npos)
       << r.out;
 }

@@ -1,0 +1,472 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "reports/html_timeline.h"
+#include "reports/printable_text.h"
+
+namespace faultline::reports {
+namespace {
+
+constexpr std::size_t kMaxEvidenceLineBytes = 1000;
+
+std::string esc(std::string_view raw) {
+  return escapeHtml(raw);
+}
+
+std::string format(const char* pattern, double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, pattern, v);
+  return buf;
+}
+
+std::string fixed3(double v) {
+  return format("%.3f", v);
+}
+
+std::string seconds(std::int64_t ms) {
+  return format("%.3f s", static_cast<double>(ms) / 1000.0);
+}
+
+std::string attr(const char* name, std::string_view value) {
+  return std::string(" ") + name + "=\"" + esc(value) + "\"";
+}
+
+const char* verdictTitle(Verdict v) {
+  switch (v) {
+    case Verdict::Passed:
+      return "Passed";
+    case Verdict::Failed:
+      return "Failed";
+    case Verdict::Inconclusive:
+      return "Inconclusive";
+  }
+  return "Unknown";
+}
+
+const char* verdictMeaning(Verdict v) {
+  switch (v) {
+    case Verdict::Passed:
+      return "The connector met every check this drill makes, under every fault it planned.";
+    case Verdict::Failed:
+      return "The connector did something a reviewer should not accept; the findings below say "
+             "what, with evidence.";
+    case Verdict::Inconclusive:
+      return "A planned fault did not fire often enough, so the drill proves nothing about how "
+             "the connector handles it.";
+  }
+  return "";
+}
+
+// What a revocation outcome means, and how bad it is, for a reader who does
+// not know the scoring rules.
+struct OutcomeInfo {
+  const char* name;
+  const char* tone;  // CSS class
+  const char* meaning;
+};
+
+constexpr OutcomeInfo kOutcomes[] = {
+    {"confirmed", "good", "the connector said done, and the access is gone"},
+    {"false-confirmation", "bad", "the connector said done, but the access remains"},
+    {"unreported", "bad", "the connector said nothing about the action"},
+    {"honest-failure", "warn", "the connector said it failed, and the access remains"},
+    {"false-alarm", "warn", "the connector said it failed, but the access is gone"},
+    {"unconfirmed-applied", "warn", "the connector did not confirm, but the access is gone"},
+};
+
+const char* outcomeTone(const std::string& outcome) {
+  for (const auto& o : kOutcomes)
+    if (outcome == o.name) return o.tone;
+  return "warn";
+}
+
+// ---- page sections --------------------------------------------------------
+
+constexpr const char* kStyle = R"(
+:root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa;--good:#1a7f37;--bad:#cf222e;--warn:#9a6700}
+*{box-sizing:border-box}
+body{margin:0;color:var(--ink);background:#fff;font:15px/1.5 system-ui,"Segoe UI","DejaVu Sans",Helvetica,Arial,sans-serif}
+main{max-width:1240px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:22px;margin:0 0 16px;overflow-wrap:anywhere}
+h2{font-size:19px;margin:36px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+h3{font-size:16px;margin:22px 0 6px;overflow-wrap:anywhere}
+p{margin:6px 0}
+code,pre,.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:13px}
+.muted{color:var(--muted)}
+.verdict{border:2px solid;border-left-width:12px;border-radius:6px;padding:14px 18px;margin:0 0 20px}
+.verdict-passed{border-color:var(--good);background:#dafbe1}
+.verdict-failed{border-color:var(--bad);background:#ffebe9}
+.verdict-inconclusive{border-color:var(--warn);background:#fff8c5}
+.verdict-word{font-size:28px;font-weight:700;margin:0;letter-spacing:.02em}
+.verdict-passed .verdict-word{color:#116329}.verdict-failed .verdict-word{color:#a40e26}.verdict-inconclusive .verdict-word{color:#7d4e00}
+#verdict-reason{font-size:17px;font-weight:600;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
+table{border-collapse:collapse;margin:6px 0 10px;font-size:14px}
+th,td{border:1px solid var(--line);padding:4px 9px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:var(--soft);font-weight:600;overflow-wrap:normal}
+td.op{min-width:7em}td.outcome,.nowrap,table.revocations code{white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.good{color:var(--good);font-weight:600}.bad{color:var(--bad);font-weight:700}.warn{color:var(--warn);font-weight:600}
+.ids{font-size:13px;color:var(--muted);overflow-wrap:anywhere}
+.badge{display:inline-block;min-width:64px;text-align:center;border-radius:10px;padding:0 8px;color:#fff;font-size:12px;font-weight:700;text-transform:uppercase}
+.sev-critical{background:#82071e}.sev-error{background:var(--bad)}.sev-warning{background:var(--warn)}.sev-info{background:#59636e}
+ol.findings{padding-left:0;list-style:none}
+li.finding{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin:10px 0}
+li.finding[data-severity=critical]{border-left:6px solid #82071e}li.finding[data-severity=error]{border-left:6px solid var(--bad)}
+li.finding[data-severity=warning]{border-left:6px solid var(--warn)}li.finding[data-severity=info]{border-left:6px solid #59636e}
+.finding-title{font-weight:600;overflow-wrap:anywhere}.finding .detail{overflow-wrap:anywhere}
+pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px 10px;margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere;max-height:360px;overflow:auto}
+.evidence-label{font-size:12px;color:var(--muted);margin:8px 0 0;text-transform:uppercase;letter-spacing:.04em}
+figure{margin:8px 0}figcaption{color:var(--muted);font-size:13px;max-width:1100px}
+svg.timeline{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
+.timeline text{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;font-size:12px;fill:#1f2328}
+.timeline .axis{stroke:#8c959f}.timeline .lane{fill:#f6f8fa}
+.band-sync{fill:#ddf4ff;stroke:#54aeff}.band-revoke{fill:#fff1e5;stroke:#fb8f44}
+.phase{fill:#fb8f44;fill-opacity:.12}
+.s2xx{fill:#2da44e}.s4xx{fill:#bf8700}.s5xx{fill:#cf222e}.sother{fill:#6e7781}.fault{fill:#8250df}
+.legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px;margin:6px 0}
+.legend svg{vertical-align:-2px;margin-right:4px}
+footer{margin-top:40px;font-size:13px;color:var(--muted)}
+)";
+
+void writeVerdict(std::ostringstream& out, const Report& r) {
+  const char* v = verdictName(r.verdict);
+  out << "<section id=\"verdict\" class=\"verdict verdict-" << v << "\" data-verdict=\"" << v
+      << "\">\n<p class=\"verdict-word\">" << verdictTitle(r.verdict) << "</p>\n"
+      << "<p id=\"verdict-reason\">" << esc(r.verdict_reason) << "</p>\n"
+      << "<p>" << verdictMeaning(r.verdict) << "</p>\n</section>\n";
+}
+
+void writeFacts(std::ostringstream& out, const Report& r) {
+  const auto fact = [&out](const char* name, const std::string& html) {
+    out << "<dt>" << name << "</dt><dd>" << html << "</dd>\n";
+  };
+  out << "<p>faultline ran the connector below against a mock SCIM tenant whose true contents it "
+         "knows, injected the faults listed under <a href=\"#faults\">Faults</a>, and compared "
+         "what the connector reported and did with that ground truth.</p>\n<dl class=\"facts\">\n";
+  fact("Scenario",
+       esc(r.scenario.name) + " <span class=\"muted mono\">" + esc(r.scenario.file) + "</span>");
+  if (!r.scenario.description.empty()) fact("Description", esc(r.scenario.description));
+  fact("Tenant", std::to_string(r.scenario.accounts) + " accounts, " +
+                     std::to_string(r.scenario.groups) + " groups, " +
+                     std::to_string(r.scenario.entitlements) + " entitlements; dialect " +
+                     esc(r.scenario.dialect));
+  fact("Connector", esc(r.connector.name) + (r.connector.version.empty() ? "" : " ") +
+                        esc(r.connector.version) + " <span class=\"muted mono\">" +
+                        esc(r.connector.manifest_path) + "</span>");
+  fact("Seed", "<code id=\"seed\">" + std::to_string(r.seed) + "</code>");
+  fact("Drill", "<code>" + esc(r.drill_id) + "</code>, started " + esc(r.started_at) + ", took " +
+                    seconds(r.duration_ms));
+  fact("Requests", "<span id=\"journal-requests\">" + std::to_string(r.journal_requests) +
+                       "</span> served by the mock");
+  out << "</dl>\n";
+}
+
+std::vector<const Finding*> findingsOf(const Report& r, const std::string& operation,
+                                       const std::string& metric) {
+  std::vector<const Finding*> out;
+  for (const auto& f : r.findings)
+    if (f.operation == operation && f.metric == metric) out.push_back(&f);
+  return out;
+}
+
+std::string badge(Severity s) {
+  return std::string("<span class=\"badge sev-") + severityName(s) + "\">" + severityName(s) +
+         "</span>";
+}
+
+void writeCompleteness(std::ostringstream& out, const OperationReport& o) {
+  out << "<table class=\"completeness\">\n<tr><th>type</th><th class=\"num\">expected</th>"
+         "<th class=\"num\">returned</th><th class=\"num\">matched</th><th class=\"num\">recall"
+         "</th><th class=\"num\">precision</th><th class=\"num\">missing</th><th class=\"num\">"
+         "phantom</th><th class=\"num\">duplicates</th><th class=\"num\">attribute mismatches"
+         "</th></tr>\n";
+  const std::string op = attr("data-operation", o.label);
+  for (const auto& t : o.completeness) {
+    const std::string at = op + attr("data-type", t.type);
+    const auto cell = [&](const char* metric, const std::string& value, bool bad) {
+      out << "<td class=\"num" << (bad ? " bad" : "") << "\" data-metric=\"" << metric << "\"" << at
+          << ">" << value << "</td>";
+    };
+    out << "<tr><td>" << esc(t.type) << "</td>";
+    cell("expected", std::to_string(t.expected), false);
+    cell("returned", std::to_string(t.returned), false);
+    cell("matched", std::to_string(t.matched), t.matched < t.expected);
+    cell("recall", fixed3(t.recall), t.recall < 1.0);
+    cell("precision", fixed3(t.precision), t.precision < 1.0);
+    cell("missing", std::to_string(t.missing_total), t.missing_total > 0);
+    cell("phantom", std::to_string(t.phantom_total), t.phantom_total > 0);
+    cell("duplicates", std::to_string(t.duplicates), t.duplicates > 0);
+    cell("attribute-mismatches", std::to_string(t.attribute_mismatches),
+         t.attribute_mismatches > 0);
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+  const auto ids = [&out](const std::string& type, const char* what,
+                          const std::vector<std::string>& list, std::size_t total) {
+    if (list.empty()) return;
+    out << "<p class=\"ids\">" << what << " " << esc(type) << " ids (" << list.size() << " of "
+        << total << "): ";
+    for (std::size_t i = 0; i < list.size(); ++i)
+      out << (i ? ", " : "") << "<code>" << esc(list[i]) << "</code>";
+    out << "</p>\n";
+  };
+  for (const auto& t : o.completeness) {
+    ids(t.type, "Missing", t.missing, t.missing_total);
+    ids(t.type, "Phantom", t.phantom, t.phantom_total);
+  }
+}
+
+void writeOutcomeCounts(std::ostringstream& out, const OperationReport& o) {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& rv : o.revocations) ++counts[rv.outcome];
+  out << "<table class=\"outcomes\">\n<tr><th>revocation outcome</th><th class=\"num\">actions"
+         "</th></tr>\n";
+  for (const auto& [outcome, n] : counts) {
+    out << "<tr><td class=\"" << outcomeTone(outcome) << "\">" << esc(outcome)
+        << "</td><td class=\"num\" data-metric=\"revocation-outcome\""
+        << attr("data-operation", o.label) << attr("data-outcome", outcome) << ">" << n
+        << "</td></tr>\n";
+  }
+  out << "</table>\n";
+}
+
+std::string processText(const ProcessSummary& p) {
+  std::string s;
+  if (!p.started) return "did not start: " + esc(p.start_error);
+  if (p.timed_out) {
+    s = "<span class=\"bad\">timed out</span>";
+  } else if (p.signal) {
+    s = "<span class=\"bad\">killed by signal " + std::to_string(*p.signal) + "</span>";
+  } else if (p.exit_code) {
+    s = *p.exit_code == 0
+            ? std::string("exit code 0")
+            : "<span class=\"bad\">exit code " + std::to_string(*p.exit_code) + "</span>";
+  }
+  if (p.left_processes) s += ", <span class=\"bad\">left processes behind</span>";
+  return s + ", ran " + seconds(p.duration_ms);
+}
+
+void writeOperations(std::ostringstream& out, const Report& r) {
+  out << "<h2 id=\"scorecard\">Scorecard</h2>\n"
+         "<p class=\"muted\">Recall: the share of the tenant's objects the connector returned. "
+         "Precision: the share of what it returned that really exists. 1.000 is perfect.</p>\n";
+  for (const auto& o : r.operations) {
+    out << "<section class=\"operation\"" << attr("data-operation", o.label)
+        << attr("data-kind", o.kind) << ">\n<h3>" << esc(o.label) << " <span class=\"muted\">("
+        << esc(o.kind) << ")</span></h3>\n<p>Declared <b data-metric=\"declared-status\""
+        << attr("data-operation", o.label) << ">" << esc(o.declared_status) << "</b>";
+    if (!o.declared_reason.empty()) out << " (" << esc(o.declared_reason) << ")";
+    out << " · " << processText(o.process) << " · started at " << seconds(o.started_ms) << " · "
+        << o.requests << " requests</p>\n";
+    if (!o.completeness.empty()) writeCompleteness(out, o);
+    if (o.dangling_references > 0) {
+      out << "<p class=\"ids\">" << o.dangling_references << " reference(s) to objects not "
+          << "returned";
+      for (std::size_t i = 0; i < o.dangling.size(); ++i)
+        out << (i ? ", " : ": ") << "<code>" << esc(o.dangling[i]) << "</code>";
+      out << "</p>\n";
+    }
+    if (!o.revocations.empty()) writeOutcomeCounts(out, o);
+    out << "</section>\n";
+  }
+}
+
+// One cell of the behaviour table: "ok", or each finding on that metric.
+void behaviourCell(std::ostringstream& out, const Report& r, const OperationReport& o,
+                   const char* metric, const std::string& lead) {
+  const auto found = findingsOf(r, o.label, metric);
+  out << "<td data-metric=\"" << metric << "\"" << attr("data-operation", o.label)
+      << " data-findings=\"" << found.size() << "\">" << lead;
+  if (found.empty() && lead.empty()) out << "<span class=\"good\">ok</span>";
+  for (std::size_t i = 0; i < found.size(); ++i)
+    out << (i == 0 && lead.empty() ? "" : "<br>") << badge(found[i]->severity) << " "
+        << esc(found[i]->title);
+  out << "</td>";
+}
+
+void writeBehaviour(std::ostringstream& out, const Report& r) {
+  out << "<h3 id=\"behaviour\">Behaviour under faults</h3>\n<table class=\"behaviour\">\n<tr>"
+         "<th>operation</th><th>process</th><th>protocol</th><th>Retry-After</th><th>secret "
+         "hygiene</th></tr>\n";
+  for (const auto& o : r.operations) {
+    out << "<tr><td class=\"op\">" << esc(o.label) << "</td>";
+    behaviourCell(out, r, o, "process", processText(o.process));
+    behaviourCell(out, r, o, "protocol",
+                  std::string(o.protocol_violations > 0 ? "<span class=\"bad\">" : "<span>") +
+                      std::to_string(o.protocol_violations) + " violation(s)</span>");
+    behaviourCell(out, r, o, "behaviour.retry_after", "");
+    behaviourCell(out, r, o, "behaviour.secret_hygiene", "");
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+}
+
+void writeFaults(std::ostringstream& out, const Report& r) {
+  out << "<h3 id=\"faults\">Faults fired vs required</h3>\n";
+  if (r.faults.empty()) {
+    out << "<p>The scenario planned no faults.</p>\n";
+    return;
+  }
+  out << "<table class=\"faults\">\n<tr><th>fault rule</th><th>kind</th><th class=\"num\">fired"
+         "</th><th class=\"num\">required</th><th>result</th></tr>\n";
+  for (const auto& f : r.faults) {
+    const bool met = f.fired >= f.min_fires;
+    out << "<tr" << attr("data-fault", f.id) << " data-fired=\"" << f.fired << "\" data-required=\""
+        << f.min_fires << "\"><td><code>" << esc(f.id) << "</code></td><td>" << esc(f.kind)
+        << "</td><td class=\"num\">" << f.fired << "</td><td class=\"num\">" << f.min_fires
+        << "</td><td>"
+        << (met ? "<span class=\"good\">met</span>"
+                : "<span class=\"warn\">not met: the drill proves nothing about this fault</span>")
+        << "</td></tr>\n";
+  }
+  out << "</table>\n";
+}
+
+void writeRevocations(std::ostringstream& out, const Report& r) {
+  out << "<h2 id=\"revocations\">Revocations</h2>\n";
+  bool any = false;
+  for (const auto& o : r.operations) any = any || !o.revocations.empty();
+  if (!any) {
+    out << "<p>This drill revoked no access.</p>\n";
+    return;
+  }
+  out << "<p class=\"muted\">Each access the scenario asked the connector to take away: what the "
+         "connector claimed, and whether the tenant shows it really gone.</p>\n"
+         "<table class=\"revocations\">\n<tr><th>operation</th><th>action</th><th>account</th>"
+         "<th>target</th><th>privileged</th><th>non-human</th><th>connector claimed</th>"
+         "<th>actually applied</th><th>outcome</th><th>connector's detail</th></tr>\n";
+  for (const auto& o : r.operations) {
+    for (const auto& rv : o.revocations) {
+      out << "<tr" << attr("data-action-id", rv.action_id) << attr("data-outcome", rv.outcome)
+          << "><td class=\"op\">" << esc(o.label) << "</td><td><code>" << esc(rv.action_id)
+          << "</code> <span class=\"nowrap\">" << esc(rv.action) << "</span></td><td><code>"
+          << esc(rv.account) << "</code></td><td><code>" << esc(rv.target) << "</code></td><td>"
+          << (rv.privileged ? "<b>yes</b>" : "no") << "</td><td>" << (rv.non_human ? "yes" : "no")
+          << "</td><td>" << esc(rv.claimed) << "</td><td>" << (rv.applied ? "yes" : "<b>no</b>")
+          << "</td><td class=\"outcome " << outcomeTone(rv.outcome) << "\" data-metric=\"outcome\">"
+          << esc(rv.outcome) << "</td><td>" << esc(rv.detail) << "</td></tr>\n";
+    }
+  }
+  out << "</table>\n<dl class=\"facts\">\n";
+  for (const auto& o : kOutcomes)
+    out << "<dt class=\"" << o.tone << "\">" << o.name << "</dt><dd>" << o.meaning << "</dd>\n";
+  out << "</dl>\n";
+}
+
+void writeEvidence(std::ostringstream& out, const char* label,
+                   const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  out << "<p class=\"evidence-label\">" << label << "</p>\n<pre>";
+  for (const auto& line : lines) {
+    const std::string clean = printableLine(line);
+    const std::string_view kept = cutUtf8(clean, kMaxEvidenceLineBytes);
+    out << esc(kept);
+    if (kept.size() < clean.size())
+      out << " <span class=\"muted\">[… cut at " << kept.size() << " of " << clean.size()
+          << " bytes; the JSON report has the whole line]</span>";
+    out << "\n";
+  }
+  out << "</pre>\n";
+}
+
+void writeFindings(std::ostringstream& out, const Report& r) {
+  out << "<h2 id=\"findings\">Findings (" << r.findings.size() << ", worst first)</h2>\n";
+  if (r.findings.empty()) {
+    out << "<p>None.</p>\n";
+    return;
+  }
+  std::vector<const Finding*> worst_first;
+  for (const auto& f : r.findings) worst_first.push_back(&f);
+  // Stable: findings of one severity keep the order they were found in.
+  std::stable_sort(worst_first.begin(), worst_first.end(),
+                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+  out << "<ol class=\"findings\">\n";
+  for (const Finding* f : worst_first) {
+    out << "<li class=\"finding\"" << attr("data-finding", f->id) << " data-severity=\""
+        << severityName(f->severity) << "\">\n<p>" << badge(f->severity) << " <code>" << esc(f->id)
+        << "</code>";
+    if (!f->operation.empty()) out << " in " << esc(f->operation);
+    out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
+        << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
+    if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
+    writeEvidence(out, "journal", f->evidence.journal);
+    writeEvidence(out, "connector output", f->evidence.connector_output);
+    out << "</li>\n";
+  }
+  out << "</ol>\n";
+}
+
+void writeReplay(std::ostringstream& out, const Report& r) {
+  out << "<h2 id=\"replay\">Replay</h2>\n<p>Seed <code>" << r.seed
+      << "</code>. The same seed gives the same tenant and the same fault decisions; this command "
+         "runs the drill again:</p>\n<pre id=\"replay-command\">"
+      << esc(r.replay_command) << "</pre>\n";
+  if (!r.journal_file.empty())
+    out << "<p>Every request is in the journal <code id=\"journal-file\">" << esc(r.journal_file)
+        << "</code> (JSON Lines).</p>\n";
+}
+
+}  // namespace
+
+std::string escapeHtml(std::string_view raw) {
+  std::string out;
+  for (const char c : printableUtf8(raw)) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& journal) {
+  std::ostringstream out;
+  const std::string heading = std::string("faultline drill ") + verdictName(r.verdict) + ": " +
+                              r.scenario.name + " × " + r.connector.name;
+  // The policy forbids every fetch and every script: the page is complete as
+  // written, and injected markup could run or load nothing even if escaping
+  // failed.
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+      << esc(heading) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n<h1>"
+      << esc(heading) << "</h1>\n";
+  writeVerdict(out, r);
+  writeFacts(out, r);
+  writeOperations(out, r);
+  writeBehaviour(out, r);
+  writeFaults(out, r);
+  out << renderTimeline(r, journal);
+  writeRevocations(out, r);
+  writeFindings(out, r);
+  writeReplay(out, r);
+  out << "<footer>Written by faultline " << esc(r.tool_version) << " (report format "
+      << r.format_version
+      << "). This page is self-contained: it loads nothing and runs no script. The JSON report "
+         "beside it is the source of truth.</footer>\n</main>\n</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,324 @@
+// The HTML report writer: goldens, escaping, the timeline and its size limit.
+
+#include "reports/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/reports/golden_files.h"
+#include "tests/reports/html_fixtures.h"
+#include "tests/reports/report_fixtures.h"
+
+namespace faultline::reports {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t countOf(const std::string& text, const std::regex& pattern) {
+  return static_cast<std::size_t>(std::distance(
+      std::sregex_iterator(text.begin(), text.end(), pattern), std::sregex_iterator()));
+}
+
+// Every value of `attribute` on the page, in order.
+std::vector<std::string> attributeValues(const std::string& html, const std::string& attribute) {
+  std::vector<std::string> out;
+  const std::regex pattern(" " + attribute + "=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), pattern);
+       it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1]);
+  return out;
+}
+
+// The elements and attributes the writer emits. A '<' that does not open
+// one of these, or an attribute outside this list, came from report text
+// that escaping let through.
+const std::set<std::string> kElements = {
+    "!DOCTYPE", "html", "head", "meta", "title",   "style",      "body", "main",
+    "h1",       "h2",   "h3",   "p",    "section", "dl",         "dt",   "dd",
+    "code",     "span", "a",    "b",    "br",      "table",      "tr",   "th",
+    "td",       "ol",   "li",   "pre",  "figure",  "figcaption", "div",  "footer",
+    "svg",      "g",    "rect", "line", "path",    "text"};
+const std::set<std::string> kAttributes = {"lang",
+                                           "charset",
+                                           "http-equiv",
+                                           "content",
+                                           "name",
+                                           "id",
+                                           "class",
+                                           "href",
+                                           "viewBox",
+                                           "role",
+                                           "aria-labelledby",
+                                           "x",
+                                           "y",
+                                           "x1",
+                                           "y1",
+                                           "x2",
+                                           "y2",
+                                           "width",
+                                           "height",
+                                           "rx",
+                                           "d",
+                                           "text-anchor",
+                                           "data-verdict",
+                                           "data-metric",
+                                           "data-operation",
+                                           "data-type",
+                                           "data-outcome",
+                                           "data-kind",
+                                           "data-findings",
+                                           "data-fault",
+                                           "data-fired",
+                                           "data-required",
+                                           "data-action-id",
+                                           "data-finding",
+                                           "data-severity",
+                                           "data-marks"};
+
+// Walks every tag of `html`: the problems found, "" when none.
+std::string unexpectedMarkup(const std::string& html) {
+  std::string problems;
+  const std::regex tag("<(/?)([!A-Za-z][A-Za-z0-9-]*)([^>]*)>");
+  const std::regex attribute("([A-Za-z-]+)=\"([^\"]*)\"");
+  std::size_t tags_chars = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator();
+       ++it) {
+    tags_chars += 1;
+    const std::string name = (*it)[2], rest = (*it)[3];
+    if (!kElements.count(name)) problems += "element <" + name + ">\n";
+    if (name == "!DOCTYPE" || name == "style") continue;
+    for (auto a = std::sregex_iterator(rest.begin(), rest.end(), attribute);
+         a != std::sregex_iterator(); ++a) {
+      const std::string attr = (*a)[1], value = (*a)[2];
+      if (!kAttributes.count(attr)) problems += "attribute " + attr + " on <" + name + ">\n";
+      if (attr == "href" && value.rfind("#", 0) != 0) problems += "href " + value + "\n";
+    }
+  }
+  // Each '<' must open one of the tags walked above.
+  const std::size_t angles = static_cast<std::size_t>(std::count(html.begin(), html.end(), '<'));
+  if (angles != tags_chars) problems += std::to_string(angles - tags_chars) + " stray '<'\n";
+  return problems;
+}
+
+std::string renderFixture(const Report& r, bool hostile = false) {
+  return renderHtmlReport(r, fixtures::syntheticJournal(r, hostile));
+}
+
+// ---- goldens ----------------------------------------------------------------
+
+struct Golden {
+  std::string name;
+  Report (*report)();
+};
+
+void PrintTo(const Golden& g, std::ostream* os) {
+  *os << g.name;
+}
+
+class HtmlGoldenTest : public ::testing::TestWithParam<Golden> {};
+
+// The failed fixture's journal is the hostile one.
+TEST_P(HtmlGoldenTest, MatchesTheGoldenFile) {
+  const Report r = GetParam().report();
+  golden::checkGolden(GetParam().name + ".html", renderFixture(r, GetParam().name == "failed"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, HtmlGoldenTest,
+                         ::testing::Values(Golden{"passed", fixtures::passedReport},
+                                           Golden{"failed", fixtures::failedReport},
+                                           Golden{"inconclusive", fixtures::inconclusiveReport}),
+                         [](const ::testing::TestParamInfo<Golden>& info) {
+                           return info.param.name;
+                         });
+
+// ---- what the page says -----------------------------------------------------
+
+TEST(HtmlReportTest, BannerShowsTheVerdictAndItsReason) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  EXPECT_TRUE(contains(html,
+                       "<section id=\"verdict\" class=\"verdict verdict-failed\" "
+                       "data-verdict=\"failed\">\n<p class=\"verdict-word\">Failed</p>\n"
+                       "<p id=\"verdict-reason\">3 critical and 6 error finding(s)</p>"))
+      << html.substr(0, 6000);
+  EXPECT_TRUE(contains(renderFixture(fixtures::passedReport()),
+                       "data-verdict=\"passed\">\n<p class=\"verdict-word\">Passed</p>"));
+  EXPECT_TRUE(
+      contains(renderFixture(fixtures::inconclusiveReport()),
+               "data-verdict=\"inconclusive\">\n<p class=\"verdict-word\">Inconclusive</p>"));
+}
+
+TEST(HtmlReportTest, ScorecardGivesEveryFigureAStableHandle) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  const std::string account = " data-operation=\"initial-sync\" data-type=\"account\">";
+  EXPECT_TRUE(contains(html, "data-metric=\"recall\"" + account + "0.925</td>"));
+  EXPECT_TRUE(contains(html, "data-metric=\"precision\"" + account + "0.974</td>"));
+  EXPECT_TRUE(contains(html, "data-metric=\"expected\"" + account + "40</td>"));
+  EXPECT_TRUE(contains(html, "data-metric=\"returned\"" + account + "38</td>"));
+  EXPECT_TRUE(contains(html, "data-metric=\"matched\"" + account + "37</td>"));
+  EXPECT_TRUE(contains(html,
+                       "data-metric=\"recall\" data-operation=\"initial-sync\" "
+                       "data-type=\"group\">1.000</td>"));
+  EXPECT_TRUE(contains(html,
+                       "data-metric=\"revocation-outcome\" data-operation=\"revoke-1\" "
+                       "data-outcome=\"false-confirmation\">1</td>"));
+  EXPECT_TRUE(contains(html, "<tr data-fault=\"users-500\" data-fired=\"1\" data-required=\"1\">"));
+  EXPECT_TRUE(contains(html,
+                       "<td data-metric=\"behaviour.retry_after\" data-operation=\"revoke-1\" "
+                       "data-findings=\"1\"><span class=\"badge sev-error\">error</span> 2 "
+                       "request(s) sent before an announced Retry-After elapsed</td>"));
+  EXPECT_TRUE(contains(html,
+                       "<td data-metric=\"behaviour.retry_after\" "
+                       "data-operation=\"initial-sync\" data-findings=\"0\"><span "
+                       "class=\"good\">ok</span></td>"));
+  EXPECT_TRUE(contains(html, "<code id=\"seed\">20261123</code>"));
+  EXPECT_TRUE(contains(html, "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\">"));
+}
+
+TEST(HtmlReportTest, InconclusiveFaultIsShownAsNotMet) {
+  const std::string html = renderFixture(fixtures::inconclusiveReport());
+  EXPECT_TRUE(contains(html,
+                       "<tr data-fault=\"burst-429\" data-fired=\"0\" data-required=\"2\">"
+                       "<td><code>burst-429</code></td><td>rate_limit</td><td "
+                       "class=\"num\">0</td><td class=\"num\">2</td><td><span "
+                       "class=\"warn\">not met: the drill proves nothing about this "
+                       "fault</span></td></tr>"));
+}
+
+TEST(HtmlReportTest, FindingsAreListedWorstFirstInFoundOrderWithinASeverity) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  EXPECT_EQ(
+      attributeValues(html, "data-finding"),
+      (std::vector<std::string>{
+          "silent-loss", "false-confirmation", "secret-leak", "phantom-records",
+          "attribute-mismatch", "protocol-violation", "revocation-failed", "connector-exit-nonzero",
+          "retry-after-violation", "freshness-lag", "false-alarm", "needless-partial"}));
+}
+
+TEST(HtmlReportTest, ReplayCommandIsQuotedWhole) {
+  const Report r = fixtures::passedReport();
+  EXPECT_TRUE(
+      contains(renderFixture(r), "<pre id=\"replay-command\">" + r.replay_command + "</pre>"));
+}
+
+TEST(HtmlReportTest, LongEvidenceLinesAreCutAndSaySo) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  EXPECT_TRUE(contains(html, "[… cut at 1000 of "));
+  EXPECT_FALSE(contains(html, fixtures::evidenceBlob().substr(0, 1200)));
+}
+
+// ---- hostile text -----------------------------------------------------------
+
+TEST(HtmlReportTest, EscapesAScriptInAFindingTitle) {
+  Report r = fixtures::passedReport();
+  r.findings[0].title = "<script>alert(1)</script>";
+  const std::string html = renderFixture(r);
+  EXPECT_FALSE(contains(html, "<script")) << "a script tag got through";
+  EXPECT_FALSE(contains(html, "alert(1)</script>"));
+  EXPECT_TRUE(
+      contains(html, "<p class=\"finding-title\">&lt;script&gt;alert(1)&lt;/script&gt;</p>"));
+}
+
+TEST(HtmlReportTest, EscapesHostileTextInEveryPlaceItLands) {
+  const std::string evil = "x\" onmouseover=\"alert(3)' <b>&amp;</b>\x01";
+  const std::string escaped =
+      "x&quot; onmouseover=&quot;alert(3)&#39; &lt;b&gt;&amp;amp;&lt;/b&gt;\xEF\xBF\xBD";
+  Report r = fixtures::failedReport();
+  r.scenario.name = r.connector.name = r.verdict_reason = r.replay_command = evil;
+  r.operations[0].label = r.operations[1].revocations[0].account = evil;
+  r.operations[0].completeness[0].type = r.faults[0].id = evil;
+  r.findings[0].id = r.findings[0].detail = evil;
+  r.findings[0].evidence.journal = {evil};
+  const std::string html = renderFixture(r, true);
+  EXPECT_EQ(unexpectedMarkup(html), "");
+  EXPECT_FALSE(contains(html, "onmouseover=\""));
+  EXPECT_TRUE(contains(html, "<p id=\"verdict-reason\">" + escaped + "</p>"));
+  EXPECT_TRUE(contains(html, "data-type=\"" + escaped + "\""));
+  EXPECT_TRUE(contains(html, "<pre id=\"replay-command\">" + escaped + "</pre>"));
+  EXPECT_TRUE(contains(html, "&lt;img src=x onerror=alert(1)&gt;"));
+  EXPECT_TRUE(contains(html, "&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
+}
+
+TEST(HtmlReportTest, EveryFixturePageHoldsOnlyTheWritersOwnMarkup) {
+  for (const auto& r :
+       {fixtures::passedReport(), fixtures::failedReport(), fixtures::inconclusiveReport()}) {
+    EXPECT_EQ(unexpectedMarkup(renderFixture(r, true)), "") << r.scenario.name;
+  }
+}
+
+// The page must open offline and leak nothing: no fetch of any kind.
+TEST(HtmlReportTest, LoadsNothingAndRunsNoScript) {
+  const std::string html = renderFixture(fixtures::failedReport(), true);
+  for (const char* needle : {"http://", "https://", "//", "src=\"", "url(", "@import", "<script",
+                             "<link", "<img", "<iframe", "<object"})
+    EXPECT_FALSE(contains(html, needle)) << needle;
+  EXPECT_TRUE(contains(html,
+                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                       "'none'; style-src 'unsafe-inline'\">"));
+}
+
+// ---- the timeline -----------------------------------------------------------
+
+const std::regex kRequestMark("<rect class=\"s(2xx|4xx|5xx|other)\" x=");
+// A fault marker over a request, not the legend's swatch.
+const std::regex kFaultMarker("<path class=\"fault\" d=\"M[0-9.]+ [0-9]+h10l-5 9z\">");
+
+TEST(HtmlReportTest, TimelineMarksEveryRequestAndEveryFiredFault) {
+  const Report r = fixtures::failedReport();
+  const auto journal = fixtures::syntheticJournal(r, true);
+  const std::string html = renderHtmlReport(r, journal);
+  EXPECT_EQ(countOf(html, kRequestMark), journal.size());
+  // users-500 fired once, the dropped connection once; the note that merely
+  // says "default" is no fault.
+  EXPECT_EQ(countOf(html, kFaultMarker), 2u);
+  EXPECT_EQ(countOf(html, std::regex("<rect class=\"s5xx\" x=")), 2u);
+  EXPECT_EQ(countOf(html, std::regex("<rect class=\"sother\" x=")), 1u);
+  EXPECT_TRUE(contains(html,
+                       "<figcaption id=\"timeline-caption\" data-marks=\"per-request\">"
+                       "Each tick is one of the " +
+                           std::to_string(journal.size()) + " requests"));
+  EXPECT_TRUE(contains(html, "<rect class=\"phase\" x="));
+  EXPECT_TRUE(contains(html, ">initial-sync (sync)</text>"));
+}
+
+TEST(HtmlReportTest, TimelineHasNoOtherLaneWhenEveryRequestGotAnHttpStatus) {
+  const std::string html = renderFixture(fixtures::passedReport());
+  EXPECT_FALSE(contains(html, ">other</text>"));
+  EXPECT_TRUE(contains(html, ">5xx</text>"));
+}
+
+TEST(HtmlReportTest, WithoutAJournalOnlyTheOperationsAreDrawn) {
+  const std::string html = renderHtmlReport(fixtures::passedReport(), {});
+  EXPECT_EQ(countOf(html, kRequestMark), 0u);
+  EXPECT_TRUE(contains(html, "No journal was given to this page"));
+  EXPECT_TRUE(contains(html, ">revoke-1 (revoke)</text>"));
+}
+
+TEST(HtmlReportTest, ATenThousandRequestJournalIsDrawnInTimeSlices) {
+  Report r = fixtures::failedReport();
+  r.duration_ms = 60000;
+  const auto journal = fixtures::largeJournal(10000, 60000);
+  const std::string html = renderHtmlReport(r, journal);
+  EXPECT_LT(html.size(), 300u * 1024) << "the page should stay small";
+  EXPECT_LE(countOf(html, kRequestMark), 3u * 360);
+  EXPECT_GT(countOf(html, kRequestMark), 360u);
+  EXPECT_EQ(countOf(html, kFaultMarker), 200u);  // one 429 in every 50, each in its own slice
+  EXPECT_TRUE(contains(html,
+                       "data-marks=\"sliced\">10000 requests, too many to mark one by one: "
+                       "each lane groups them into 360 time slices of 167 ms"));
+  EXPECT_EQ(unexpectedMarkup(html), "");
+}
+
+TEST(HtmlReportTest, JustBelowTheLimitEveryRequestGetsItsOwnMark) {
+  const auto journal = fixtures::largeJournal(2000, 60000);
+  const std::string html = renderHtmlReport(fixtures::passedReport(), journal);
+  EXPECT_EQ(countOf(html, kRequestMark), 2000u);
+}
+
+}  // namespace
+}  // namespace faultline::reports
