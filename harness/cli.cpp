@@ -13,6 +13,7 @@
 
 #include "harness/drill.h"
 #include "harness/manifest.h"
+#include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
@@ -20,6 +21,7 @@
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
+#include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
 #include "scenarios/scenario.h"
@@ -31,7 +33,7 @@ constexpr const char* kHelp = R"(faultline: chaos drills for identity connectors
 
 usage:
   faultline run --connector MANIFEST --scenario FILE [--seed N] [--out DIR]
-                [--format LIST] [--quiet]
+                [--format LIST] [--policy FILE] [--quiet]
       Serve the scenario's mock tenant, run the connector's operations against
       it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
       faultline-out). The seed defaults to the scenario's. --format takes a
@@ -39,6 +41,9 @@ usage:
       written under the same name: <scenario>-seed<N>.json, .junit.xml (JUnit
       XML for CI test views), .md (Markdown for a job summary or PR comment),
       .html (a self-contained page with a timeline of the journal).
+      --policy FILE judges the drill by an acceptance policy (docs/scoring.md)
+      on top of the built-in default and the scenario's own acceptance block.
+      Exit 0 when passed (or inconclusive, if the policy lets it through).
   faultline validate FILE...
       Check scenario and connector manifest files; print every problem as
       file:/json/pointer: message.
@@ -164,12 +169,15 @@ std::vector<const ReportFormat*> parseFormats(const std::string& list) {
 
 int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const Options o = Options::parse(
-      args, {"--connector", "--scenario", "--seed", "--out", "--format"}, {"--quiet"});
+      args, {"--connector", "--scenario", "--seed", "--out", "--format", "--policy"}, {"--quiet"});
   const auto format = o.values.find("--format");
   const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
   const std::string manifest_path = o.required("--connector");
   const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
   const Manifest manifest = loadManifest(manifest_path);
+  std::optional<scenarios::PolicyFile> policy;
+  if (auto it = o.values.find("--policy"); it != o.values.end())
+    policy = scenarios::loadPolicyFile(it->second);
   std::string error;
   if (!resolveConnectorCommand(manifest, &error)) {
     err << manifest_path << ":/command: " << error << "\n";
@@ -179,6 +187,7 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   options.seed = o.seed();
   if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
   options.connector_path = manifest_path;
+  options.policy = policy ? &*policy : nullptr;
   options.progress = o.has("--quiet") ? nullptr : &out;
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string stem =
@@ -190,7 +199,7 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   out << reports::renderSummary(report);
   for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
   out << "journal: " << report.journal_file << "\n";
-  return report.verdict == reports::Verdict::Passed ? kExitPassed : kExitFailed;
+  return acceptedForExit(report) ? kExitPassed : kExitFailed;
 }
 
 int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -203,6 +212,9 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
       if (doc.is_object() && doc.contains("faultline_manifest")) {
         loadManifest(file);
         out << file << ": valid connector manifest\n";
+      } else if (doc.is_object() && doc.contains("faultline_policy")) {
+        scenarios::loadPolicyFile(file);
+        out << file << ": valid acceptance policy\n";
       } else {
         const auto s = scenarios::loadScenario(file);
         out << file << ": valid scenario \"" << s.name << "\" (" << s.operations.size()

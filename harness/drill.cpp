@@ -8,6 +8,7 @@
 #include "harness/completeness.h"
 #include "harness/evidence.h"
 #include "harness/findings.h"
+#include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/revocation.h"
 #include "mocks/clock.h"
@@ -137,9 +138,25 @@ void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
       std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests");
 }
 
+// What the operation's last answers say about its credentials: the last API
+// answer refused for auth, or the last token request failed.
+std::string authTrouble(const std::vector<mocks::JournalEntry>& journal) {
+  const mocks::JournalEntry* api = nullptr;
+  const mocks::JournalEntry* token = nullptr;
+  for (const auto& e : journal) (e.dialect == "oauth" ? token : api) = &e;
+  if (api != nullptr && (api->status == 401 || api->status == 403)) {
+    return "last API answer " + std::to_string(api->status) + " to " + api->method + " " +
+           api->path;
+  }
+  if (token != nullptr && token->status != 200 && (api == nullptr || api->seq < token->seq))
+    return "last token request answered " + std::to_string(token->status);
+  return "";
+}
+
 // What every operation reports alike: how the process ended, whether its
 // output kept the contract, Retry-After behaviour and secret hygiene.
 void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep) {
+  rep.auth_trouble = authTrouble(*ev.journal);
   addProcessFindings(ev, findings_);
   addProtocolFindings(ev, findings_);
   addRetryAfterFindings(ev, findings_);
@@ -232,7 +249,7 @@ reports::Report DrillRun::run() {
   }
   addFaultFindings(report.faults, findings_);
   report.findings = std::move(findings_);
-  report.verdict = decideVerdict(report.findings, report.verdict_reason);
+  applyPolicy(resolvePolicy(scenario_, options_.policy), report);
   const auto state = target_.tenant().snapshot();
   report.scenario = {scenario_.name,          scenario_.file,      scenario_.description,
                      state.accounts.size(),   state.groups.size(), state.entitlements.size(),

@@ -7,6 +7,7 @@
 
 #include "harness/manifest.h"
 #include "reports/report.h"
+#include "scenarios/acceptance.h"
 #include "scenarios/scenario.h"
 
 namespace faultline::harness {
@@ -17,6 +18,9 @@ struct DrillOptions {
   std::string connector_path;        // the manifest path as given, for the replay command
   std::ostream* progress = nullptr;  // human progress lines; null for none
   std::string journal_path;          // where to write the request journal; "" for none
+  // Acceptance policy file (not owned; null: built-in default and the
+  // scenario's own acceptance block only).
+  const scenarios::PolicyFile* policy = nullptr;
 };
 
 // Runs one drill: the scenario's mock target, the connector for each

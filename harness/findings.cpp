@@ -57,20 +57,7 @@ std::string joinIds(const std::vector<std::string>& ids, std::size_t total) {
 // Whether the status line's reason names the resource a type comes from
 // (docs/scoring.md, "Honesty").
 bool reasonNames(const OperationEvidence& op, const std::string& type) {
-  if (!op.output->status) return false;
-  std::string reason = op.output->status->reason;
-  std::transform(reason.begin(), reason.end(), reason.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  static const std::map<std::string, std::vector<std::string>> kWords = {
-      {"account", {"user", "account"}},
-      {"group", {"group"}},
-      {"entitlement", {"entitlement"}},
-      {"credential", {"user", "account", "credential", "key"}},
-      {"grant", {"user", "account", "group", "entitlement", "grant", "member"}}};
-  const auto it = kWords.find(type);
-  if (it == kWords.end()) return false;
-  return std::any_of(it->second.begin(), it->second.end(),
-                     [&](const std::string& w) { return reason.find(w) != std::string::npos; });
+  return op.output->status && reasonNamesType(op.output->status->reason, type);
 }
 
 // The list requests of the resource a type is read from, as evidence that
@@ -286,6 +273,21 @@ void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& ou
     return early(e) || e.status == 429 || e.status == 503;
   });
   out.push_back(std::move(f));
+}
+
+bool reasonNamesType(std::string reason, const std::string& type) {
+  std::transform(reason.begin(), reason.end(), reason.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  static const std::map<std::string, std::vector<std::string>> kWords = {
+      {"account", {"user", "account"}},
+      {"group", {"group"}},
+      {"entitlement", {"entitlement"}},
+      {"credential", {"user", "account", "credential", "key"}},
+      {"grant", {"user", "account", "group", "entitlement", "grant", "member"}}};
+  const auto it = kWords.find(type);
+  if (it == kWords.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& w) { return reason.find(w) != std::string::npos; });
 }
 
 reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string& reason) {

@@ -37,6 +37,10 @@ void addFaultFindings(const std::vector<reports::FaultFiring>& firings,
                       std::vector<reports::Finding>& out);
 void addRetryAfterFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
 
+// Whether a status line's reason names a type (docs/scoring.md, "Honesty"):
+// "account" is named by "user" or "account", and so on.
+bool reasonNamesType(std::string reason, const std::string& type);
+
 // Failed when any finding is error or critical; otherwise inconclusive when a
 // required fault did not fire (the drill proves nothing about it); otherwise
 // passed.

@@ -27,7 +27,8 @@ json toJson(const Finding& f) {
           {"operation", f.operation},
           {"title", f.title},
           {"detail", f.detail},
-          {"evidence", toJson(f.evidence)}};
+          {"evidence", toJson(f.evidence)},
+          {"policy", f.policy}};
 }
 
 json toJson(const TypeScore& t) {
@@ -85,7 +86,8 @@ json toJson(const OperationReport& o) {
           {"dangling_references", o.dangling_references},
           {"dangling", o.dangling},
           {"revocations", revocations},
-          {"protocol_violations", o.protocol_violations}};
+          {"protocol_violations", o.protocol_violations},
+          {"auth_trouble", o.auth_trouble}};
 }
 
 }  // namespace
@@ -124,6 +126,15 @@ json reportToJson(const Report& r) {
             {"env", r.connector.env}}},
           {"verdict", verdictName(r.verdict)},
           {"verdict_reason", r.verdict_reason},
+          {"failure_classes", r.failure_classes},
+          {"policy",
+           {{"sources", r.policy.sources},
+            {"honest_partial", r.policy.accept_honest_partial ? "accept" : "fail"},
+            {"inconclusive", r.policy.pass_inconclusive ? "pass" : "fail"},
+            {"min_recall", r.policy.min_recall},
+            {"min_precision", r.policy.min_precision},
+            {"max_retry_after_violations", r.policy.max_retry_after_violations},
+            {"severity", r.policy.severity}}},
           {"operations", operations},
           {"findings", findings},
           {"faults", faults},
@@ -141,6 +152,11 @@ std::string renderJsonReport(const Report& report) {
 std::string renderSummary(const Report& r) {
   std::ostringstream out;
   out << "verdict: " << verdictName(r.verdict) << " (" << r.verdict_reason << ")\n";
+  if (!r.failure_classes.empty()) {
+    out << "broken:";
+    for (const auto& c : r.failure_classes) out << " " << c;
+    out << "\n";
+  }
   out << "scenario " << r.scenario.name << ", connector " << r.connector.name << ", seed " << r.seed
       << ", " << r.journal_requests << " requests, " << r.duration_ms << " ms\n";
   for (const auto& o : r.operations) {

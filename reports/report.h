@@ -12,7 +12,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 0;
+inline constexpr int kReportFormatMinor = 1;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -32,6 +32,9 @@ struct Finding {
   std::string title;
   std::string detail;
   Evidence evidence;
+  // What the acceptance policy did to this finding ("" when nothing), e.g.
+  // "accepted: the connector declared partial and named the type (error -> info)".
+  std::string policy;
 };
 
 // Recall and precision of one object type in one sync.
@@ -93,6 +96,9 @@ struct OperationReport {
   std::vector<std::string> dangling;  // capped
   std::vector<RevocationOutcome> revocations;
   std::size_t protocol_violations = 0;
+  // The authentication trouble the operation ended in ("" when none): its
+  // last API answer was 401 or 403, or the token endpoint's last answer failed.
+  std::string auth_trouble;
 };
 
 struct ConnectorInfo {
@@ -122,6 +128,18 @@ struct FaultFiring {
   int fired = 0;
 };
 
+// The acceptance policy a drill was judged by, after stacking the built-in
+// default, the scenario's "acceptance" block and a policy file.
+struct PolicySummary {
+  std::vector<std::string> sources;  // "built-in", "scenario", a file, "FILE#/scenarios/NAME"
+  bool accept_honest_partial = false;
+  bool pass_inconclusive = false;
+  double min_recall = 1.0;
+  double min_precision = 1.0;
+  int max_retry_after_violations = 0;
+  std::map<std::string, std::string> severity;  // finding id -> severity name
+};
+
 struct Report {
   int format_version = kReportFormatVersion;
   std::string tool_version;
@@ -133,6 +151,11 @@ struct Report {
   ConnectorInfo connector;
   Verdict verdict = Verdict::Passed;
   std::string verdict_reason;
+  // For a failed drill, which kinds of trust broke: partial-success,
+  // stale-data, write-failure, authentication-failure, unsafe-behaviour,
+  // credential-exposure, connector-fault (docs/scoring.md).
+  std::vector<std::string> failure_classes;
+  PolicySummary policy;
   std::vector<OperationReport> operations;
   std::vector<Finding> findings;
   std::vector<FaultFiring> faults;

@@ -106,6 +106,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
       s.operations.push_back(readOperation(node, ptr, issues, ++counts[is_revoke ? 1 : 0]));
     }
   }
+  if (const auto* a = r.child("acceptance", json::value_t::object, false))
+    s.acceptance = readAcceptance(*a, "/acceptance", issues);
   if (const auto* faults = r.child("faults", json::value_t::array, false)) {
     s.faults = readFaultPlan(*faults, "/faults", issues);
     for (std::size_t i = 0; i < s.faults.size(); ++i) {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scenarios/acceptance.h"
 #include "scenarios/fault_plan.h"
 
 namespace faultline::scenarios {
@@ -62,6 +63,9 @@ struct Scenario {
   TargetSpec target;
   std::vector<Operation> operations;
   std::vector<FaultRule> faults;
+  // What the scenario's author accepts (e.g. an honest partial where no
+  // connector can recover); a policy file can override it.
+  AcceptanceFragment acceptance;
 };
 
 // Loads and validates a scenario file; throws ConfigError listing every issue.

@@ -75,6 +75,43 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                                            "moving_listing", "type_drift", "announced_drift",
                                            "throttled", "id_format_change"));
 
+// Faults no connector can recover from: the reference must say partial and
+// why, and the scenario's acceptance (honest_partial: accept) turns that into
+// a pass with nothing above informational.
+class ReferenceHonestUnderUnrecoverableFaults : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ReferenceHonestUnderUnrecoverableFaults, SaysPartialAndPasses) {
+  for (std::uint64_t seed : {1, 2}) {
+    const auto r =
+        drill(kReference, "scenarios/" + GetParam() + ".json", seed, "honest-" + GetParam());
+    EXPECT_EQ(r.verdict, reports::Verdict::Passed) << GetParam() << " seed " << seed << "\n"
+                                                   << findingsOf(r);
+    for (const auto& f : r.findings)
+      EXPECT_EQ(f.severity, reports::Severity::Info) << f.id << ": " << f.title;
+    expectEveryFaultFired(r);
+    EXPECT_TRUE(std::any_of(r.operations.begin(), r.operations.end(),
+                            [](const auto& op) { return op.declared_status == "partial"; }));
+    EXPECT_TRUE(r.policy.accept_honest_partial);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceHonestUnderUnrecoverableFaults,
+                         ::testing::Values("schema_drift", "lost_scope",
+                                           "combined_drift_and_lost_scope", "id_migration"));
+
+TEST(FaultDrillTest, DroppingReshapedRecordsIsSilentLossEvenWhereHonestyIsAccepted) {
+  const auto r = drill("tests/fixtures/connectors/drops_reshaped.json",
+                       "scenarios/schema_drift.json", 1, "drops-reshaped");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto loss = std::find_if(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return f.id == "silent-loss" && f.metric == "completeness.accounts";
+  });
+  ASSERT_NE(loss, r.findings.end()) << findingsOf(r);
+  EXPECT_EQ(loss->severity, reports::Severity::Critical);
+  EXPECT_EQ(loss->policy, "");
+  EXPECT_EQ(r.failure_classes, std::vector<std::string>{"partial-success"});
+}
+
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
   const auto r = drill("tests/fixtures/connectors/ignores_retry_after.json",
                        "scenarios/rate_limits.json", 1, "impatient");

@@ -1,0 +1,186 @@
+#include "harness/policy.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "harness/findings.h"
+
+namespace faultline::harness {
+namespace {
+
+using reports::Finding;
+using reports::Severity;
+
+void stack(reports::PolicySummary& p, const scenarios::AcceptanceFragment& f,
+           const std::string& source) {
+  const bool sets_anything = f.accept_honest_partial || f.pass_inconclusive || f.min_recall ||
+                             f.min_precision || f.max_retry_after_violations || !f.severity.empty();
+  if (!sets_anything) return;
+  p.sources.push_back(source);
+  if (f.accept_honest_partial) p.accept_honest_partial = *f.accept_honest_partial;
+  if (f.pass_inconclusive) p.pass_inconclusive = *f.pass_inconclusive;
+  if (f.min_recall) p.min_recall = *f.min_recall;
+  if (f.min_precision) p.min_precision = *f.min_precision;
+  if (f.max_retry_after_violations) p.max_retry_after_violations = *f.max_retry_after_violations;
+  for (const auto& [id, level] : f.severity) p.severity[id] = level;
+}
+
+Severity severityOf(const std::string& name) {
+  if (name == "critical") return Severity::Critical;
+  if (name == "error") return Severity::Error;
+  if (name == "warning") return Severity::Warning;
+  return Severity::Info;
+}
+
+// "completeness.accounts" -> "account"; "" for metrics of no single type.
+std::string typeOfMetric(const std::string& metric) {
+  static const std::string kPrefix = "completeness.";
+  if (metric.compare(0, kPrefix.size(), kPrefix) != 0 || metric.back() != 's') return "";
+  const std::string type = metric.substr(kPrefix.size(), metric.size() - kPrefix.size() - 1);
+  static const std::set<std::string> kTypes = {"account", "group", "entitlement", "grant",
+                                               "credential"};
+  return kTypes.count(type) != 0 ? type : "";
+}
+
+const reports::OperationReport* operationOf(const reports::Report& r, const Finding& f) {
+  for (const auto& op : r.operations) {
+    if (op.label == f.operation) return &op;
+  }
+  return nullptr;
+}
+
+const reports::TypeScore* scoreOf(const reports::OperationReport& op, const std::string& type) {
+  for (const auto& t : op.completeness) {
+    if (t.type == type) return &t;
+  }
+  return nullptr;
+}
+
+std::string fixed3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+void change(Finding& f, Severity to, const std::string& why) {
+  if (f.severity == to) return;
+  f.policy =
+      why + " (" + reports::severityName(f.severity) + " -> " + reports::severityName(to) + ")";
+  f.severity = to;
+}
+
+// The leading count of a finding title such as "3 request(s) sent ...".
+long long leadingCount(const std::string& title) {
+  long long n = 0;
+  std::size_t i = 0;
+  for (; i < title.size() && title[i] >= '0' && title[i] <= '9'; ++i) n = n * 10 + (title[i] - '0');
+  return i == 0 ? -1 : n;
+}
+
+void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f) {
+  const reports::OperationReport* op = operationOf(r, f);
+  const std::string type = typeOfMetric(f.metric);
+  static const std::set<std::string> kCompleteness = {"declared-incomplete", "phantom-records",
+                                                      "attribute-mismatch", "dangling-reference",
+                                                      "duplicate-records"};
+  // An honest partial: the connector said partial (or failed) and named what.
+  if (p.accept_honest_partial && op != nullptr && kCompleteness.count(f.id) != 0 &&
+      (op->declared_status == "partial" || op->declared_status == "failed") &&
+      (type.empty() || op->declared_status == "failed" ||
+       reasonNamesType(op->declared_reason, type))) {
+    change(f, Severity::Info,
+           "accepted: the connector declared " + op->declared_status +
+               " and said why (honest_partial: accept)");
+  }
+  // Tolerances: within them a loss is a warning, not a failure.
+  if (op != nullptr && !type.empty() && (f.id == "silent-loss" || f.id == "declared-incomplete") &&
+      p.min_recall < 1.0 && f.severity > Severity::Warning) {
+    if (const auto* t = scoreOf(*op, type); t != nullptr && t->recall >= p.min_recall) {
+      change(f, Severity::Warning,
+             "recall " + fixed3(t->recall) + " within min_recall " + fixed3(p.min_recall));
+    }
+  }
+  if (op != nullptr && !type.empty() && f.id == "phantom-records" && p.min_precision < 1.0 &&
+      f.severity > Severity::Warning) {
+    if (const auto* t = scoreOf(*op, type); t != nullptr && t->precision >= p.min_precision) {
+      change(
+          f, Severity::Warning,
+          "precision " + fixed3(t->precision) + " within min_precision " + fixed3(p.min_precision));
+    }
+  }
+  if (f.id == "retry-after-violation" && p.max_retry_after_violations > 0 &&
+      f.severity > Severity::Warning) {
+    const long long n = leadingCount(f.title);
+    if (n >= 0 && n <= p.max_retry_after_violations) {
+      change(f, Severity::Warning,
+             std::to_string(n) + " within max_retry_after_violations " +
+                 std::to_string(p.max_retry_after_violations));
+    }
+  }
+  // An explicit severity wins over everything above.
+  if (const auto it = p.severity.find(f.id); it != p.severity.end()) {
+    const Severity before = f.severity;
+    const std::string earlier = f.policy;
+    f.policy.clear();
+    f.severity = before;
+    change(f, severityOf(it->second), "severity set by policy");
+    if (f.policy.empty()) f.policy = earlier;
+  }
+}
+
+// Which kind of trust a failing finding broke (docs/scoring.md).
+std::string classOf(const Finding& f) {
+  if (f.id == "secret-leak") return "credential-exposure";
+  if (f.metric.rfind("completeness.", 0) == 0 || f.metric == "honesty") return "partial-success";
+  if (f.metric.rfind("freshness", 0) == 0) return "stale-data";
+  if (f.metric.rfind("revocation", 0) == 0) return "write-failure";
+  if (f.metric.rfind("behaviour", 0) == 0) return "unsafe-behaviour";
+  if (f.metric == "instrument") return "";
+  return "connector-fault";
+}
+
+}  // namespace
+
+reports::PolicySummary resolvePolicy(const scenarios::Scenario& scenario,
+                                     const scenarios::PolicyFile* file) {
+  reports::PolicySummary p;
+  p.sources.push_back("built-in");
+  stack(p, scenario.acceptance, "scenario " + scenario.name);
+  if (file != nullptr) {
+    stack(p, file->global, file->path);
+    if (const auto it = file->scenarios.find(scenario.name); it != file->scenarios.end())
+      stack(p, it->second, file->path + "#/scenarios/" + scenario.name);
+  }
+  return p;
+}
+
+void applyPolicy(const reports::PolicySummary& policy, reports::Report& report) {
+  report.policy = policy;
+  for (auto& f : report.findings) judge(policy, report, f);
+  report.verdict = decideVerdict(report.findings, report.verdict_reason);
+  report.failure_classes.clear();
+  if (report.verdict != reports::Verdict::Failed) return;
+  std::set<std::string> classes;
+  for (const auto& f : report.findings) {
+    if (f.severity < Severity::Error) continue;
+    if (const std::string c = classOf(f); !c.empty()) classes.insert(c);
+    // A failure in an operation that ended refused by the target's auth is
+    // (also) an authentication failure.
+    if (const auto* op = operationOf(report, f); op != nullptr && !op->auth_trouble.empty())
+      classes.insert("authentication-failure");
+  }
+  static const std::vector<std::string> kOrder = {
+      "partial-success",  "stale-data",          "write-failure",  "authentication-failure",
+      "unsafe-behaviour", "credential-exposure", "connector-fault"};
+  for (const auto& c : kOrder) {
+    if (classes.count(c) != 0) report.failure_classes.push_back(c);
+  }
+}
+
+bool acceptedForExit(const reports::Report& report) {
+  return report.verdict == reports::Verdict::Passed ||
+         (report.verdict == reports::Verdict::Inconclusive && report.policy.pass_inconclusive);
+}
+
+}  // namespace faultline::harness

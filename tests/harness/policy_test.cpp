@@ -1,0 +1,210 @@
+// The acceptance policy: how fragments stack, what each key does to a
+// finding, the verdict and failure classes that follow, and policy files.
+#include "harness/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenarios/acceptance.h"
+#include "scenarios/config_error.h"
+
+namespace faultline::harness {
+namespace {
+
+using reports::Finding;
+using reports::Severity;
+using reports::Verdict;
+
+Finding finding(const std::string& id, Severity s, const std::string& metric,
+                const std::string& op = "sync-1", const std::string& title = "") {
+  Finding f;
+  f.id = id;
+  f.severity = s;
+  f.metric = metric;
+  f.operation = op;
+  f.title = title;
+  return f;
+}
+
+// One sync that declared `status` with `reason`; accounts at `recall`.
+reports::Report syncReport(const std::string& status, const std::string& reason,
+                           double recall = 0.5, double precision = 1.0) {
+  reports::Report r;
+  reports::OperationReport op;
+  op.label = "sync-1";
+  op.kind = "sync";
+  op.declared_status = status;
+  op.declared_reason = reason;
+  reports::TypeScore accounts;
+  accounts.type = "account";
+  accounts.recall = recall;
+  accounts.precision = precision;
+  reports::TypeScore groups;
+  groups.type = "group";
+  op.completeness = {accounts, groups};
+  r.operations.push_back(op);
+  return r;
+}
+
+reports::PolicySummary policy(const std::string& json_text) {
+  scenarios::Scenario s;
+  s.name = "drift";
+  const auto file = scenarios::parsePolicyFile(json_text, "p.json");
+  return resolvePolicy(s, &file);
+}
+
+TEST(PolicyTest, BuiltInDefaultFailsAnHonestPartial) {
+  auto r = syncReport("partial", "Users: 3 records without userName");
+  r.findings.push_back(finding("declared-incomplete", Severity::Error, "completeness.accounts"));
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+  EXPECT_EQ(r.findings[0].policy, "");
+  EXPECT_EQ(r.failure_classes, std::vector<std::string>{"partial-success"});
+  EXPECT_EQ(r.policy.sources, std::vector<std::string>{"built-in"});
+}
+
+TEST(PolicyTest, AcceptedHonestPartialIsInformationalAndPasses) {
+  auto r = syncReport("partial", "Users: 3 records without userName");
+  r.findings.push_back(finding("declared-incomplete", Severity::Error, "completeness.accounts"));
+  r.findings.push_back(finding("phantom-records", Severity::Error, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"honest_partial":"accept"})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Passed) << r.verdict_reason;
+  for (const auto& f : r.findings) {
+    EXPECT_EQ(f.severity, Severity::Info) << f.id;
+    EXPECT_EQ(f.policy,
+              "accepted: the connector declared partial and said why (honest_partial: accept) "
+              "(error -> info)");
+  }
+  EXPECT_TRUE(r.failure_classes.empty());
+}
+
+TEST(PolicyTest, HonestPartialAboutAnotherTypeIsNotAccepted) {
+  auto r = syncReport("partial", "Entitlements: 403");
+  r.findings.push_back(finding("phantom-records", Severity::Error, "completeness.groups"));
+  applyPolicy(policy(R"({"faultline_policy":1,"honest_partial":"accept"})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+}
+
+TEST(PolicyTest, SilentLossIsNeverAnHonestPartial) {
+  auto r = syncReport("complete", "");
+  r.findings.push_back(finding("silent-loss", Severity::Critical, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"honest_partial":"accept"})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.findings[0].severity, Severity::Critical);
+}
+
+TEST(PolicyTest, RecallWithinToleranceIsAWarning) {
+  auto within = syncReport("complete", "", 0.995);
+  within.findings.push_back(finding("silent-loss", Severity::Critical, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"min_recall":0.99})"), within);
+  EXPECT_EQ(within.verdict, Verdict::Passed);
+  EXPECT_EQ(within.findings[0].severity, Severity::Warning);
+  EXPECT_EQ(within.findings[0].policy,
+            "recall 0.995 within min_recall 0.990 (critical -> warning)");
+  auto beyond = syncReport("complete", "", 0.98);
+  beyond.findings.push_back(finding("silent-loss", Severity::Critical, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"min_recall":0.99})"), beyond);
+  EXPECT_EQ(beyond.verdict, Verdict::Failed);
+}
+
+TEST(PolicyTest, PrecisionAndRetryAfterTolerances) {
+  auto r = syncReport("complete", "", 1.0, 0.97);
+  r.findings.push_back(finding("phantom-records", Severity::Error, "completeness.accounts"));
+  r.findings.push_back(finding("retry-after-violation", Severity::Error, "behaviour.retry_after",
+                               "sync-1", "3 request(s) sent before an announced Retry-After"));
+  applyPolicy(
+      policy(R"({"faultline_policy":1,"min_precision":0.95,"max_retry_after_violations":3})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Passed);
+  auto strict = syncReport("complete", "", 1.0, 0.97);
+  strict.findings.push_back(finding("retry-after-violation", Severity::Error,
+                                    "behaviour.retry_after", "sync-1",
+                                    "4 request(s) sent before an announced Retry-After"));
+  applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), strict);
+  EXPECT_EQ(strict.verdict, Verdict::Failed);
+  EXPECT_EQ(strict.failure_classes, std::vector<std::string>{"unsafe-behaviour"});
+}
+
+TEST(PolicyTest, ExplicitSeverityWins) {
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(finding("duplicate-records", Severity::Warning, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"severity":{"duplicate-records":"error"}})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.findings[0].policy, "severity set by policy (warning -> error)");
+}
+
+TEST(PolicyTest, InconclusiveCanBeLetThrough) {
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(finding("fault-not-fired", Severity::Warning, "instrument", ""));
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive);
+  EXPECT_FALSE(acceptedForExit(r));
+  applyPolicy(policy(R"({"faultline_policy":1,"inconclusive":"pass"})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive) << "the verdict stays what it is";
+  EXPECT_TRUE(acceptedForExit(r));
+}
+
+TEST(PolicyTest, FailureClassesNameTheKindOfTrustBroken) {
+  auto r = syncReport("complete", "", 1.0);
+  r.operations[0].auth_trouble = "last API answer 401 to GET /scim/v2/Groups";
+  reports::OperationReport revoke;
+  revoke.label = "revoke-1";
+  r.operations.push_back(revoke);
+  r.findings.push_back(finding("silent-loss", Severity::Critical, "completeness.groups"));
+  r.findings.push_back(finding("false-confirmation", Severity::Critical, "revocation", "revoke-1"));
+  r.findings.push_back(finding("secret-leak", Severity::Critical, "behaviour.secret_hygiene"));
+  r.findings.push_back(finding("connector-crashed", Severity::Error, "process"));
+  r.findings.push_back(finding("duplicate-records", Severity::Warning, "completeness.grants"));
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  EXPECT_EQ(r.failure_classes,
+            (std::vector<std::string>{"partial-success", "write-failure", "authentication-failure",
+                                      "credential-exposure", "connector-fault"}));
+}
+
+TEST(PolicyTest, FragmentsStackScenarioThenFileThenFilesScenarioEntry) {
+  scenarios::Scenario s;
+  s.name = "drift";
+  s.acceptance.accept_honest_partial = true;
+  s.acceptance.min_recall = 0.9;
+  const auto file = scenarios::parsePolicyFile(
+      R"({"faultline_policy":1,"min_recall":0.95,"scenarios":{"drift":{"min_recall":0.99},)"
+      R"("other":{"honest_partial":"fail"}}})",
+      "ci.json");
+  const auto p = resolvePolicy(s, &file);
+  EXPECT_TRUE(p.accept_honest_partial);
+  EXPECT_DOUBLE_EQ(p.min_recall, 0.99);
+  EXPECT_EQ(p.sources, (std::vector<std::string>{"built-in", "scenario drift", "ci.json",
+                                                 "ci.json#/scenarios/drift"}));
+}
+
+std::string policyError(const std::string& text) {
+  try {
+    scenarios::parsePolicyFile(text, "p.json");
+  } catch (const scenarios::ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"honest_partial":"maybe"})"),
+            "p.json:/honest_partial: must be \"accept\" or \"fail\", got \"maybe\"");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recall":1.5})"),
+            "p.json:/min_recall: must be in [0,1], got 1.5");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"severity":{"silent-los":"info"}})"),
+            "p.json:/severity/silent-los: unknown finding id; docs/scoring.md lists them");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"severity":{"silent-loss":"fatal"}})"),
+            "p.json:/severity/silent-loss: must be one of info, warning, error, critical, got "
+            "\"fatal\"");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"a/b":{"colour":1}}})").substr(0, 40),
+            "p.json:/scenarios/a~1b/colour: unknown k");
+  EXPECT_EQ(
+      policyError(R"({"faultline_policy":2})"),
+      "p.json:/faultline_policy: unsupported policy version 2; this faultline reads version 1");
+  EXPECT_EQ(policyError(R"({"honest_partial":"accept"})"), "p.json:/faultline_policy: is required");
+}
+
+}  // namespace
+}  // namespace faultline::harness
