@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "harness/behaviour.h"
 #include "harness/completeness.h"
 #include "harness/evidence.h"
 #include "harness/findings.h"
@@ -76,7 +77,8 @@ class DrillRun {
   ProcessResult runConnector(const std::string& operation, const std::string& stdin_data);
   void runSync(const scenarios::Operation& op, OperationReport& rep);
   void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
-  void recordCommon(const OperationEvidence& ev, OperationReport& rep);
+  void recordCommon(const OperationEvidence& ev, OperationReport& rep,
+                    const Amplification* amplification = nullptr);
   std::vector<std::string> secrets() const;
   void say(const std::string& line) const {
     if (options_.progress != nullptr) *options_.progress << line << std::endl;
@@ -130,7 +132,12 @@ void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
   const CompletenessScore score = scoreCompleteness(before, after, output);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
   addCompletenessFindings(ev, score, findings_);
-  recordCommon(ev, rep);
+  const Amplification amplification = measureAmplification(
+      journal, minimumSyncRequests(before.accounts.size(), before.groups.size(),
+                                   before.entitlements.size(), scenario_.target.max_page_size));
+  recordCommon(ev, rep, &amplification);
+  rep.amplification = amplification.ratio;
+  rep.minimum_requests = amplification.minimum;
   rep.completeness = score.types;
   rep.dangling_references = score.dangling_total;
   rep.dangling = score.dangling;
@@ -154,12 +161,15 @@ std::string authTrouble(const std::vector<mocks::JournalEntry>& journal) {
 }
 
 // What every operation reports alike: how the process ended, whether its
-// output kept the contract, Retry-After behaviour and secret hygiene.
-void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep) {
+// output kept the contract, Retry-After and the rest of its behaviour
+// (amplification for syncs only), and secret hygiene.
+void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
+                            const Amplification* amplification) {
   rep.auth_trouble = authTrouble(*ev.journal);
   addProcessFindings(ev, findings_);
   addProtocolFindings(ev, findings_);
   addRetryAfterFindings(ev, findings_);
+  addBehaviourFindings(ev, amplification, findings_);
   addSecretFindings(ev, findings_);
   const ConnectorOutput& output = *ev.output;
   rep.process = summarise(*ev.process, ev.secrets);
@@ -176,10 +186,16 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   const auto mark = target_.journal().lastSeq();
   const ProcessResult process = runConnector("revoke", encodeActions(actions));
   const auto after = target_.tenant().snapshot();
+  // The settle period: writes the target deferred (delayed applies, reverts)
+  // land now, so a confirmation is judged by what stays true.
+  if (const std::size_t landed = target_.settle(); landed > 0)
+    say("  " + op.label + ": settle period: " + std::to_string(landed) +
+        " deferred write(s) landed");
+  const auto settled = target_.tenant().snapshot();
   const auto journal = target_.journal().entriesSince(mark);
   const ConnectorOutput output =
       parseConnectorOutput(process.stdout_data, Operation::Revoke, process.stdout_truncated, ids);
-  rep.revocations = judgeRevocations(actions, output, after);
+  rep.revocations = judgeRevocations(actions, output, after, settled);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
   addRevocationFindings(ev, rep.revocations, findings_);
   recordCommon(ev, rep);

@@ -20,6 +20,7 @@ std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries) 
                                  {"bytes_in", e.bytes_in},
                                  {"bytes_out", e.bytes_out},
                                  {"token_id", e.token_id},
+                                 {"body_hash", e.body_hash},
                                  {"note", e.note}};
     out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }

@@ -197,12 +197,18 @@ void addRevocationFindings(const OperationEvidence& op,
     Finding f;
     if (o.outcome == "false-confirmation") {
       f = make(op, "false-confirmation", Severity::Critical, "revocation",
-               o.action + " " + o.action_id + " confirmed but access remains",
+               o.action + " " + o.action_id + " confirmed but access remains" +
+                   (o.remaining.empty() ? "" : " (" + o.remaining + ")"),
                who + ": " + o.detail);
     } else if (o.outcome == "honest-failure") {
       f = make(op, "revocation-failed", Severity::Error, "revocation",
                o.action + " " + o.action_id + " not applied (the connector said " + o.claimed + ")",
-               who + ": " + o.detail);
+               who + ": " + o.remaining + "; the connector: " + o.detail);
+    } else if (o.outcome == "inherited-remains") {
+      f = make(op, "revocation-inherited", Severity::Info, "revocation",
+               o.action + " " + o.action_id +
+                   ": access remains through a group (the connector said " + o.claimed + ")",
+               who + ": " + o.remaining + "; the connector: " + o.detail);
     } else if (o.outcome == "unreported") {
       f = make(op, "revocation-unreported", Severity::Error, "revocation",
                o.action + " " + o.action_id + " has no result line",

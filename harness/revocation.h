@@ -31,14 +31,26 @@ std::vector<RevokeAction> selectRevokeActions(const mocks::TenantState& state,
 // The stdin lines for the connector, one JSON object per action.
 std::string encodeActions(const std::vector<RevokeAction>& actions);
 
-// Whether the action's effect holds in `state` (docs/scoring.md): the direct
-// membership or grant is gone, or the account is deleted or disabled with no
-// live credential.
+// What access the action meant to remove still remains in `state`, judged by
+// effective access (docs/scoring.md): "held directly", "held through group
+// G", "a direct member", "a member through nested group G", "the account is
+// active", "N API key(s) live"; "" when none remains (or the account is gone).
+std::string remainingAccess(const mocks::TenantState& state, const RevokeAction& action);
 bool isApplied(const mocks::TenantState& state, const RevokeAction& action);
 
 // Pairs each action with what the connector claimed and what is true.
+// `after` is the tenant when the connector exited; `settled` is the tenant
+// after the settle period (delayed applies landed, reverts undone). The
+// settled truth decides the outcome; `after` is kept as applied_at_exit.
 std::vector<reports::RevocationOutcome> judgeRevocations(const std::vector<RevokeAction>& actions,
                                                          const ConnectorOutput& output,
-                                                         const mocks::TenantState& after);
+                                                         const mocks::TenantState& after,
+                                                         const mocks::TenantState& settled);
+// The same with no settle period: both checks see `after`.
+inline std::vector<reports::RevocationOutcome> judgeRevocations(
+    const std::vector<RevokeAction>& actions, const ConnectorOutput& output,
+    const mocks::TenantState& after) {
+  return judgeRevocations(actions, output, after, after);
+}
 
 }  // namespace faultline::harness

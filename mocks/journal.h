@@ -22,7 +22,11 @@ struct JournalEntry {
   std::size_t bytes_in = 0;
   std::size_t bytes_out = 0;
   std::string token_id;  // "" when none or not recognised
-  std::string note;      // e.g. "harness bug: ..." or a fault's id
+  // FNV-1a of the body as sent, 16 hex digits, for writes (POST, PUT, PATCH,
+  // DELETE) to bearer routes; "" otherwise. Recognises a repeated write
+  // without keeping the body, and never covers a token request's secret.
+  std::string body_hash;
+  std::string note;  // e.g. "harness bug: ..." or a fault's id
 };
 
 // Append-only request log. Thread-safe.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include <httplib.h>
@@ -9,6 +11,7 @@
 
 #include "mocks/fault_engine.h"
 #include "mocks/id_format.h"
+#include "mocks/seeded_rng.h"
 
 namespace faultline::mocks {
 namespace {
@@ -42,6 +45,15 @@ std::string bearerToken(const MockRequest& request) {
   if (value.size() <= kScheme.size() || !equalsIgnoreCase(value.substr(0, kScheme.size()), kScheme))
     return "";
   return value.substr(kScheme.size());
+}
+
+// Scorers recognise a repeated write by this; a token request is left out
+// because its body may carry the client secret.
+std::string writeBodyHash(const Route& route, const httplib::Request& req) {
+  if (route.auth != AuthMode::Bearer || req.method == "GET") return "";
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hashString(req.body)));
+  return buf;
 }
 
 // Journals are written out as replay artefacts and must never hold a
@@ -162,6 +174,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.bytes_in = request.body.size();
     entry.bytes_out = entry_bytes_out != 0 ? entry_bytes_out : res.body.size();
     entry.token_id = request.token_id;
+    entry.body_hash = writeBodyHash(route, req);
     entry.note = std::move(response.note);
     entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
@@ -270,6 +283,16 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
             std::to_string(slow->delay_ms) + " ms apart";
   }
   return noted(std::move(response));
+}
+
+std::size_t MockServer::settle() const {
+  std::size_t pending = 0;
+  {
+    std::lock_guard lock(deferred_mutex_);
+    pending = deferred_.size();
+  }
+  runDue(std::numeric_limits<std::uint64_t>::max());
+  return pending;
 }
 
 void MockServer::runDue(std::uint64_t seq) const {

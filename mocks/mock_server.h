@@ -128,6 +128,10 @@ class MockServer {
   // std::runtime_error when the address cannot be bound.
   int start();
   void stop();
+  // Lets every deferred write fault land now (delayed applies, reverts), as
+  // if enough further requests had arrived: the settle period after an
+  // operation. Returns how many ran.
+  std::size_t settle() const;
   int port() const { return port_; }
   std::string url(std::string_view path = "") const;
 

@@ -25,6 +25,8 @@ class MockTarget {
 
   void start();
   void stop();
+  // Lets deferred write faults land now (MockServer::settle); returns how many.
+  std::size_t settle() { return server_.settle(); }
 
   std::string apiBaseUrl() const;
   std::string tokenUrl() const;

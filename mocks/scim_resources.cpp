@@ -1,5 +1,8 @@
 #include "mocks/scim_resources.h"
 
+#include <set>
+#include <vector>
+
 #include "mocks/json_writer.h"
 
 namespace faultline::mocks {
@@ -107,13 +110,33 @@ void writeUser(std::string& out, const TenantState& state, const Account& a,
     w.field("primary", true).endObject().endArray();
   }
   writeEntitlementRefs(w, state, a.entitlements);
+  // RFC 7643 §4.1.2: groups the user belongs to directly, then those reached
+  // through nested groups ("indirect"), so a client can see inherited access.
   w.key("groups").beginArray();
+  std::set<std::string> direct, indirect;
+  std::vector<std::string> frontier;
   if (auto it = state.member_of.find(a.id); it != state.member_of.end()) {
     for (const auto& gid : it->second) {
       const Group* g = state.findGroup(gid);
       w.beginObject().field("value", gid).field("display", g != nullptr ? g->display_name : "");
       w.field("type", "direct").endObject();
+      direct.insert(gid);
+      frontier.push_back(gid);
     }
+  }
+  while (!frontier.empty()) {
+    const std::string current = std::move(frontier.back());
+    frontier.pop_back();
+    const auto parents = state.member_of.find(current);
+    if (parents == state.member_of.end()) continue;
+    for (const auto& parent : parents->second) {
+      if (direct.count(parent) == 0 && indirect.insert(parent).second) frontier.push_back(parent);
+    }
+  }
+  for (const auto& gid : indirect) {
+    const Group* g = state.findGroup(gid);
+    w.beginObject().field("value", gid).field("display", g != nullptr ? g->display_name : "");
+    w.field("type", "indirect").endObject();
   }
   w.endArray();
   writeAccountExtension(w, a);

@@ -63,9 +63,17 @@ json toJson(const ProcessSummary& p) {
 }
 
 json toJson(const RevocationOutcome& r) {
-  return {{"action_id", r.action_id}, {"action", r.action},         {"account", r.account},
-          {"target", r.target},       {"privileged", r.privileged}, {"non_human", r.non_human},
-          {"claimed", r.claimed},     {"applied", r.applied},       {"outcome", r.outcome},
+  return {{"action_id", r.action_id},
+          {"action", r.action},
+          {"account", r.account},
+          {"target", r.target},
+          {"privileged", r.privileged},
+          {"non_human", r.non_human},
+          {"claimed", r.claimed},
+          {"applied", r.applied},
+          {"applied_at_exit", r.applied_at_exit},
+          {"remaining", r.remaining},
+          {"outcome", r.outcome},
           {"detail", r.detail}};
 }
 
@@ -87,7 +95,9 @@ json toJson(const OperationReport& o) {
           {"dangling", o.dangling},
           {"revocations", revocations},
           {"protocol_violations", o.protocol_violations},
-          {"auth_trouble", o.auth_trouble}};
+          {"auth_trouble", o.auth_trouble},
+          {"amplification", o.amplification},
+          {"minimum_requests", o.minimum_requests}};
 }
 
 }  // namespace

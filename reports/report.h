@@ -77,8 +77,13 @@ struct RevocationOutcome {
   bool privileged = false;
   bool non_human = false;
   std::string claimed;   // confirmed, failed, unconfirmed, missing
-  bool applied = false;  // ground truth after the operation
-  std::string outcome;   // confirmed-true, false-confirmation, honest-failure, false-alarm, ...
+  bool applied = false;  // ground truth after the settle period: no effective access remains
+  bool applied_at_exit = false;  // the same, when the connector exited
+  // What access remains, from the tenant's effective access ("" when none):
+  // "held directly", "held through group G", "a member through nested group G",
+  // "the account is active", "2 API key(s) live".
+  std::string remaining;
+  std::string outcome;  // confirmed-true, false-confirmation, honest-failure, false-alarm, ...
   std::string detail;
 };
 
@@ -99,6 +104,10 @@ struct OperationReport {
   // The authentication trouble the operation ended in ("" when none): its
   // last API answer was 401 or 403, or the token endpoint's last answer failed.
   std::string auth_trouble;
+  // Syncs only (0 for revokes): requests sent, less those answered with a
+  // fault, over the fewest that read the tenant (docs/scoring.md).
+  double amplification = 0;
+  std::uint64_t minimum_requests = 0;
 };
 
 struct ConnectorInfo {

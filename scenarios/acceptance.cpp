@@ -33,6 +33,7 @@ const std::vector<std::string>& knownFindingIds() {
                                                 "false-confirmation",
                                                 "revocation-failed",
                                                 "revocation-unreported",
+                                                "revocation-inherited",
                                                 "false-alarm",
                                                 "unconfirmed-applied",
                                                 "protocol-violation",
@@ -45,6 +46,9 @@ const std::vector<std::string>& knownFindingIds() {
                                                 "stderr-flood",
                                                 "operation-unsupported",
                                                 "retry-after-violation",
+                                                "rejected-token-reuse",
+                                                "duplicate-write",
+                                                "request-amplification",
                                                 "fault-not-fired"};
   return kIds;
 }

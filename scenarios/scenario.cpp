@@ -63,8 +63,11 @@ Operation readOperation(const json& node, const std::string& pointer,
     op.revoke.remove_entitlements =
         static_cast<int>(r.integer("remove_entitlements", 0, 0, 10'000));
     op.revoke.deprovision = static_cast<int>(r.integer("deprovision", 0, 0, 10'000));
-    if (r.valid() &&
-        op.revoke.remove_memberships + op.revoke.remove_entitlements + op.revoke.deprovision == 0) {
+    op.revoke.inherited_entitlements =
+        static_cast<int>(r.integer("inherited_entitlements", 0, 0, 10'000));
+    if (r.valid() && op.revoke.remove_memberships + op.revoke.remove_entitlements +
+                             op.revoke.deprovision + op.revoke.inherited_entitlements ==
+                         0) {
       issues.push_back({pointer, "a revoke operation must ask for at least one action"});
     }
   } else if (kind && *kind != "sync") {

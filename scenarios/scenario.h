@@ -43,6 +43,9 @@ struct RevokeSpec {
   int remove_memberships = 0;
   int remove_entitlements = 0;
   int deprovision = 0;
+  // remove_entitlement actions whose entitlement also reaches the account
+  // through a group: the action alone cannot remove the access.
+  int inherited_entitlements = 0;
 };
 
 struct Operation {

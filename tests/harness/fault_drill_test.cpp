@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReferenceUnderFaults,
                                            "combined_expiry_under_throttling",
                                            "combined_silent_revoke_stale_reads", "transport_faults",
                                            "moving_listing", "type_drift", "announced_drift",
-                                           "throttled", "id_format_change"));
+                                           "throttled", "id_format_change", "reverted_writes"));
 
 // Faults no connector can recover from: the reference must say partial and
 // why, and the scenario's acceptance (honest_partial: accept) turns that into
@@ -110,6 +110,37 @@ TEST(FaultDrillTest, DroppingReshapedRecordsIsSilentLossEvenWhereHonestyIsAccept
   EXPECT_EQ(loss->severity, reports::Severity::Critical);
   EXPECT_EQ(loss->policy, "");
   EXPECT_EQ(r.failure_classes, std::vector<std::string>{"partial-success"});
+}
+
+TEST(FaultDrillTest, InheritedAccessIsReportedNotConfirmed) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    const auto r = drill(kReference, "scenarios/nested_grants.json", seed, "nested-ref");
+    EXPECT_EQ(r.verdict, reports::Verdict::Passed) << "seed " << seed << "\n" << findingsOf(r);
+    ASSERT_EQ(r.operations.size(), 3u);
+    std::size_t inherited = 0;
+    for (const auto& rv : r.operations[1].revocations) {
+      if (rv.outcome == "inherited-remains") {
+        ++inherited;
+        EXPECT_EQ(rv.claimed, "failed");
+        EXPECT_NE(rv.remaining.find("held through group "), std::string::npos);
+      } else {
+        EXPECT_EQ(rv.outcome, "confirmed") << rv.action_id << " " << rv.remaining;
+      }
+    }
+    EXPECT_EQ(inherited, 2u) << "seed " << seed;
+    for (const auto& f : r.findings) EXPECT_EQ(f.severity, reports::Severity::Info) << f.title;
+  }
+}
+
+TEST(FaultDrillTest, IgnoringNestedGroupsFalselyConfirms) {
+  const auto r = drill("tests/fixtures/connectors/ignores_nesting.json",
+                       "scenarios/nested_grants.json", 1, "ignores-nesting");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto f = std::find_if(r.findings.begin(), r.findings.end(),
+                              [](const auto& f) { return f.id == "false-confirmation"; });
+  ASSERT_NE(f, r.findings.end()) << findingsOf(r);
+  EXPECT_NE(f->title.find("held through group"), std::string::npos) << f->title;
+  EXPECT_EQ(r.failure_classes, std::vector<std::string>{"write-failure"});
 }
 
 TEST(FaultDrillTest, IgnoringRetryAfterIsAViolation) {
@@ -238,6 +269,47 @@ TEST(FaultDrillTest, UnannouncedRenameMakesTheReferenceSayPartialNotComplete) {
   EXPECT_NE(r.operations[0].declared_reason.find("without userName"), std::string::npos);
   EXPECT_TRUE(hasFinding(r, "declared-incomplete"));
   EXPECT_FALSE(hasFinding(r, "silent-loss")) << findingsOf(r);
+}
+
+TEST(FaultDrillTest, ConfirmingOnTheFirstReadBackMissesARevert) {
+  const auto r = drill("tests/fixtures/connectors/no_final_check.json",
+                       "scenarios/reverted_writes.json", 1, "no-final-check");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto f = std::find_if(r.findings.begin(), r.findings.end(),
+                              [](const auto& f) { return f.id == "false-confirmation"; });
+  ASSERT_NE(f, r.findings.end()) << findingsOf(r);
+  const bool quotes_the_revert =
+      std::any_of(f->evidence.journal.begin(), f->evidence.journal.end(),
+                  [](const auto& l) { return l.find("write_reverted") != std::string::npos; });
+  EXPECT_TRUE(quotes_the_revert) << ::testing::PrintToString(f->evidence.journal);
+}
+
+TEST(FaultDrillTest, ARevertAfterTheConnectorExitsIsCaughtByTheSettleCheck) {
+  // Undone 1,000 requests later: no connector can see it; the drill's own
+  // check after the settle period must.
+  auto s = scenarios::loadScenario(kSource + "/tests/fixtures/sync_once.json");
+  scenarios::Operation revoke;
+  revoke.kind = scenarios::OperationKind::Revoke;
+  revoke.label = "revoke-1";
+  revoke.revoke.deprovision = 1;
+  s.operations = {revoke};
+  scenarios::FaultRule late;
+  late.id = "late-revert";
+  late.kind = scenarios::FaultKind::WriteReverted;
+  late.after_requests = 1000;
+  late.match.methods = {"PATCH"};
+  late.max_fires = 1;
+  s.faults = {late};
+  const auto r = drill(kReference, s, 1, "settle");
+  ASSERT_EQ(r.operations.size(), 1u);
+  ASSERT_EQ(r.operations[0].revocations.size(), 1u);
+  const auto& rv = r.operations[0].revocations[0];
+  EXPECT_EQ(rv.claimed, "confirmed");
+  EXPECT_TRUE(rv.applied_at_exit);
+  EXPECT_FALSE(rv.applied);
+  EXPECT_EQ(rv.outcome, "false-confirmation");
+  EXPECT_NE(rv.remaining.find("came back after the connector finished"), std::string::npos)
+      << rv.remaining;
 }
 
 TEST(FaultDrillTest, RuleThatCannotFireMakesTheDrillInconclusive) {

@@ -252,6 +252,93 @@ TEST(RevocationAppliedTest, EveryKindIsAppliedWhenTheAccountIsDeleted) {
   EXPECT_TRUE(isApplied(s, kRemoveMembership));
 }
 
+// Effective access: u-1 is in g-child, which is nested in g-parent; g-parent
+// grants ent-x, which u-1 also holds directly; u-1 is also a direct member of
+// g-parent.
+mocks::TenantState nestedTenant() {
+  mocks::TenantState s;
+  auto a = makeAccount("u-1", AccountType::Human, false);
+  a.entitlements = {"ent-x"};
+  auto b = makeAccount("u-2", AccountType::Human, false);
+  b.entitlements = {"ent-y"};
+  s.accounts = {a, b};
+  mocks::Group child;
+  child.id = "g-child";
+  child.members = {{"u-1", false}};
+  mocks::Group parent;
+  parent.id = "g-parent";
+  parent.members = {{"g-child", true}, {"u-1", false}};
+  parent.entitlements = {"ent-x"};
+  s.groups = {child, parent};
+  s.reindex();
+  s.rebuildMemberOf();
+  return s;
+}
+
+TEST(RevocationAppliedTest, EntitlementInheritedThroughAGroupRemains) {
+  auto s = nestedTenant();
+  const RevokeAction remove{"act-1", "remove_entitlement", "u-1", "ent-x", false, false};
+  EXPECT_EQ(remainingAccess(s, remove), "held directly");
+  s.accounts[0].entitlements.clear();
+  EXPECT_EQ(remainingAccess(s, remove), "held through group g-parent");
+  EXPECT_FALSE(isApplied(s, remove));
+  s.groups[1].entitlements.clear();
+  EXPECT_EQ(remainingAccess(s, remove), "");
+  EXPECT_TRUE(isApplied(s, remove));
+}
+
+TEST(RevocationAppliedTest, MembershipThroughANestedGroupRemains) {
+  auto s = nestedTenant();
+  const RevokeAction remove{"act-1", "remove_membership", "u-1", "g-parent", false, false};
+  EXPECT_EQ(remainingAccess(s, remove), "a direct member");
+  s.groups[1].members = {{"g-child", true}};
+  s.rebuildMemberOf();
+  EXPECT_EQ(remainingAccess(s, remove), "a member through nested group g-child");
+  s.groups[0].members.clear();
+  s.rebuildMemberOf();
+  EXPECT_EQ(remainingAccess(s, remove), "");
+}
+
+TEST(RevocationAppliedTest, DeprovisionSaysWhatIsStillLive) {
+  auto s = oneAccountTenant();
+  EXPECT_EQ(remainingAccess(s, kDeprovision), "the account is active; 1 API key(s) live");
+  s.accounts[0].active = false;
+  EXPECT_EQ(remainingAccess(s, kDeprovision), "1 API key(s) live");
+}
+
+TEST(RevocationSelectTest, PlainActionsNameTheOnlyPathInheritedOnesDoNot) {
+  const auto s = nestedTenant();
+  scenarios::RevokeSpec plain;
+  plain.remove_entitlements = 2;
+  plain.remove_memberships = 2;
+  const auto actions = selectRevokeActions(s, plain, 7, 1);
+  for (const auto& a : actions) {
+    EXPECT_FALSE(a.account == "u-1" && a.target == "ent-x") << describe(actions);
+    EXPECT_FALSE(a.account == "u-1" && a.target == "g-parent") << describe(actions);
+  }
+  scenarios::RevokeSpec inherited;
+  inherited.inherited_entitlements = 2;
+  const auto picked = selectRevokeActions(s, inherited, 7, 1);
+  ASSERT_EQ(picked.size(), 1u) << describe(picked);
+  EXPECT_EQ(picked[0].target, "ent-x");
+  EXPECT_EQ(picked[0].action, "remove_entitlement");
+}
+
+TEST(RevocationJudgeTest, AccessLeftOnlyThroughAGroupIsInheritedNotAFailure) {
+  auto s = nestedTenant();
+  s.accounts[0].entitlements.clear();
+  const RevokeAction remove{"act-1", "remove_entitlement", "u-1", "ent-x", false, false};
+  ConnectorOutput said_failed;
+  said_failed.results.push_back({"act-1", "failed", "still granted through g-parent", 1});
+  auto out = judgeRevocations({remove}, said_failed, s);
+  EXPECT_EQ(out[0].outcome, "inherited-remains");
+  EXPECT_EQ(out[0].remaining, "held through group g-parent");
+  ConnectorOutput said_confirmed;
+  said_confirmed.results.push_back({"act-1", "confirmed", "read-back shows it gone", 1});
+  out = judgeRevocations({remove}, said_confirmed, s);
+  EXPECT_EQ(out[0].outcome, "false-confirmation");
+}
+
 // What the connector claimed, against what is true.
 
 ConnectorOutput claims(const std::vector<std::pair<std::string, std::string>>& id_outcome) {

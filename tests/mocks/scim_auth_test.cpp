@@ -228,6 +228,25 @@ TEST_F(ScimDialectTest, JournalNamesTheTokenOfAnExpiredRequest) {
   EXPECT_EQ(last.token_id, "tok-1");
 }
 
+TEST_F(ScimDialectTest, JournalFingerprintsTheBodyOfWritesOnly) {
+  const Account a = state().accounts[0];
+  const json rename = json::array({{{"op", "replace"}, {"path", "displayName"}, {"value", "x"}}});
+  patch("/Users/" + a.id, rename);
+  patch("/Users/" + a.id, rename);
+  patch("/Users/" + a.id,
+        json::array({{{"op", "replace"}, {"path", "displayName"}, {"value", "y"}}}));
+  get("/Users/" + a.id);
+
+  const std::vector<JournalEntry> entries = target_.journal().entries();
+  ASSERT_EQ(entries.size(), 5u);
+  EXPECT_EQ(entries[0].body_hash, "") << "the token request's body may hold the client secret";
+  EXPECT_EQ(entries[1].body_hash.size(), 16u);
+  EXPECT_EQ(entries[1].body_hash.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(entries[2].body_hash, entries[1].body_hash);
+  EXPECT_NE(entries[3].body_hash, entries[1].body_hash);
+  EXPECT_EQ(entries[4].body_hash, "");
+}
+
 TEST_F(ScimDialectTest, WritesNameTheJournalEntryThatCausedThem) {
   const Account a = state().accounts[0];
   Reply r =

@@ -2,7 +2,9 @@
 #include "mocks/scim_dialect.h"
 
 #include <gtest/gtest.h>
+
 #include <httplib.h>
+#include <set>
 
 #include <algorithm>
 #include <cctype>
@@ -51,6 +53,36 @@ TEST_F(ScimDialectTest, GetGroupListsItsMembersWithTypes) {
     EXPECT_EQ(r.body["members"][i]["value"], g.members[i].id);
     EXPECT_EQ(r.body["members"][i]["type"], g.members[i].is_group ? "Group" : "User");
   }
+}
+
+TEST_F(ScimDialectTest, UserListsDirectThenIndirectGroups) {
+  // RFC 7643 §4.1.2: groups reached through nesting are listed as "indirect".
+  const TenantState s = state();
+  for (const auto& a : s.accounts) {
+    const EffectiveAccess access = computeEffectiveAccess(s, a.id);
+    const auto direct = s.member_of.count(a.id) != 0 ? s.member_of.at(a.id).size() : 0u;
+    if (access.groups.size() <= direct) continue;
+    const Reply user = get("/Users/" + a.id);
+    ASSERT_EQ(user.status, 200);
+    std::set<std::string> listed;
+    std::size_t directs = 0;
+    bool indirect_seen = false;
+    for (const auto& g : user.body["groups"]) {
+      listed.insert(g["value"].get<std::string>());
+      if (g["type"] == "direct") {
+        EXPECT_FALSE(indirect_seen) << "direct groups come first";
+        ++directs;
+      } else {
+        EXPECT_EQ(g["type"], "indirect");
+        indirect_seen = true;
+      }
+    }
+    EXPECT_EQ(directs, direct);
+    EXPECT_EQ(listed, access.groups) << a.id;
+    EXPECT_TRUE(indirect_seen);
+    return;
+  }
+  FAIL() << "seed " << kSeed << " gave no account in a nested group";
 }
 
 TEST_F(ScimDialectTest, GetUnknownIdIs404WithScimErrorBody) {

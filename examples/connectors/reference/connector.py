@@ -434,6 +434,7 @@ class ReferenceConnector:
 
     def revoke(self, lines):
         answered = {}  # action id -> outcome; a repeated id is answered only once
+        results = []  # (action, outcome, detail), answered after the final check
         auth_failures = 0
         for number, line in enumerate(lines, 1):
             try:
@@ -454,7 +455,24 @@ class ReferenceConnector:
             except RequestFailed as error:
                 outcome, detail = "failed", str(error)
             answered[action_id] = outcome
-            emit({"type": "result", "id": action_id, "outcome": outcome, "detail": detail})
+            results.append((action, outcome, detail))
+        # A target may undo a write some requests after answering it (a revert,
+        # a replica catching up): check every confirmation once more at the end
+        # of the batch, and re-apply what came back, before answering.
+        for index, (action, outcome, detail) in enumerate(results):
+            if outcome != "confirmed":
+                continue
+            try:
+                if not self.http.policy.can_wait() or not self.access_returned(action):
+                    continue
+                log(f"{action['id']}: access came back after confirmation; applying again")
+                again, again_detail = self.perform(action)
+            except (AuthError, RequestFailed) as error:
+                again, again_detail = "unconfirmed", f"access came back after confirmation: {error}"
+            results[index] = (action, again, f"access came back after confirmation; {again_detail}")
+            answered[action["id"]] = again
+        for action, outcome, detail in results:
+            emit({"type": "result", "id": action["id"], "outcome": outcome, "detail": detail})
         counts = {"result": len(answered)}
         not_done = sum(outcome != "confirmed" for outcome in answered.values())
         if auth_failures and "confirmed" not in answered.values():
@@ -464,6 +482,55 @@ class ReferenceConnector:
         return "complete", "", counts
 
     def perform(self, action):
+        """Apply one action; 'confirmed' only when no access of that kind remains,
+        including access inherited through (nested) groups."""
+        outcome, detail = self.apply(action)
+        if outcome != "confirmed":
+            return outcome, detail
+        try:
+            inherited = self.inherited_access(action)
+        except RequestFailed as error:
+            return "unconfirmed", f"{detail}; could not check inherited access: {error}"
+        if inherited:
+            return "failed", (f"{detail}, but {inherited}; removing that would change a group's access "
+                              "for other members, which this action did not ask for")
+        return outcome, detail
+
+    def access_returned(self, action):
+        """Whether the access a confirmed action removed shows again on the target."""
+        kind, account = action.get("action"), action.get("account")
+        if kind == "remove_membership":
+            group = self.read_resource(f"Groups/{quote(action['group'])}")
+            return group is not None and account in values(group.get("members"))
+        user = self.read_resource(f"Users/{quote(account)}")
+        if user is None:
+            return False
+        if kind == "remove_entitlement":
+            return action.get("entitlement") in values(user.get("entitlements"))
+        return still_enabled(user)
+
+    def inherited_access(self, action):
+        """How the account still gets what the action removes, through its groups; None if it does not.
+        A SCIM User lists its groups, direct and indirect (RFC 7643 §4.1.2); a Group lists its grants."""
+        kind, account = action.get("action"), action.get("account")
+        if kind not in ("remove_membership", "remove_entitlement"):
+            return None
+        user = self.read_resource(f"Users/{quote(account)}")
+        if user is None:
+            return None
+        groups = [g for g in user.get("groups") or [] if isinstance(g, dict) and g.get("value")]
+        if kind == "remove_membership":
+            if any(g["value"] == action.get("group") for g in groups):
+                return f"the account is still a member of {action.get('group')} through a nested group"
+            return None
+        for g in groups:
+            group = self.read_resource(f"Groups/{quote(g['value'])}")
+            ext = (group or {}).get(EXT_GROUP_ENTITLEMENTS)
+            if isinstance(ext, dict) and action.get("entitlement") in values(ext.get("entitlements")):
+                return f"the entitlement is still granted through group {g['value']}"
+        return None
+
+    def apply(self, action):
         """Dispatch one action to (resource path, PATCH operation, does-it-still-grant-access)."""
         kind, account = action.get("action"), action.get("account")
         if not isinstance(account, str) or not account:

@@ -1,0 +1,202 @@
+#include "harness/behaviour.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "harness/evidence.h"
+
+namespace faultline::harness {
+namespace {
+
+using mocks::JournalEntry;
+using reports::Finding;
+using reports::Severity;
+
+Finding behaviourFinding(const OperationEvidence& op, std::string id, Severity severity,
+                         std::string metric, std::string title, std::string detail) {
+  Finding f;
+  f.id = std::move(id);
+  f.severity = severity;
+  f.metric = std::move(metric);
+  f.operation = op.label;
+  f.title = std::move(title);
+  f.detail = redactSecrets(std::move(detail), op.secrets);
+  return f;
+}
+
+std::string fixed2(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", value);
+  return buf;
+}
+
+bool isWrite(const JournalEntry& e) {
+  return !e.body_hash.empty() &&
+         (e.method == "POST" || e.method == "PUT" || e.method == "PATCH" || e.method == "DELETE");
+}
+
+// When a 401 reached the client, in whole drill-clock milliseconds: a request
+// that arrived earlier was already on its way and could not have known.
+std::int64_t answeredMs(const JournalEntry& e) {
+  return e.t_ms + e.duration_us / 1000;
+}
+
+void addTokenReuseFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  struct Rejection {
+    const JournalEntry* first;  // the first 401 for this token
+    std::size_t reused = 0;
+  };
+  std::map<std::string, Rejection> rejected;  // by token id
+  std::set<std::uint64_t> quoted;
+  std::size_t reuses = 0;
+  for (const auto& e : *op.journal) {
+    if (e.token_id.empty()) continue;
+    const auto it = rejected.find(e.token_id);
+    if (it == rejected.end()) {
+      if (e.status == 401) rejected.emplace(e.token_id, Rejection{&e});
+      continue;
+    }
+    if (e.t_ms < answeredMs(*it->second.first)) continue;
+    ++it->second.reused;
+    ++reuses;
+    quoted.insert(it->second.first->seq);
+    quoted.insert(e.seq);
+  }
+  if (reuses == 0) return;
+  std::string detail;
+  for (const auto& [token, r] : rejected) {
+    if (r.reused == 0) continue;
+    detail += (detail.empty() ? "" : "; ") + token + " answered 401 at #" +
+              std::to_string(r.first->seq) + ", presented again " + std::to_string(r.reused) +
+              " time(s)";
+  }
+  Finding f = behaviourFinding(
+      op, "rejected-token-reuse", Severity::Error, "behaviour.auth",
+      std::to_string(reuses) + " request(s) presented a bearer token the target had rejected",
+      detail + "; after a 401 a client must fetch a new token before it sends again");
+  f.evidence.journal =
+      journalEvidence(*op.journal, [&](const JournalEntry& e) { return quoted.count(e.seq) != 0; });
+  out.push_back(std::move(f));
+}
+
+void addDuplicateWriteFindings(const OperationEvidence& op, std::vector<Finding>& out) {
+  std::set<std::string> landed;    // writes answered 2xx without a fault
+  std::set<std::string> repeated;  // writes with at least one duplicate
+  std::size_t duplicates = 0;
+  auto keyOf = [](const JournalEntry& e) { return e.method + " " + e.path + " " + e.body_hash; };
+  for (const auto& e : *op.journal) {
+    if (!isWrite(e) || e.status < 200 || e.status >= 300) continue;
+    const std::string key = keyOf(e);
+    if (landed.count(key) != 0) {
+      ++duplicates;
+      repeated.insert(key);
+    }
+    // A 2xx whose answer was lost or was a lie leaves the connector unsure,
+    // so the next identical write is a legitimate retry.
+    if (!answeredWithFault(e)) landed.insert(key);
+  }
+  if (duplicates == 0) return;
+  Finding f = behaviourFinding(
+      op, "duplicate-write", Severity::Warning, "behaviour.writes",
+      std::to_string(duplicates) + " write(s) repeated after the same write had succeeded",
+      std::to_string(repeated.size()) +
+          " distinct write(s) (same method, path and body) answered 2xx more than once; a write "
+          "the target already applied may apply twice");
+  f.evidence.journal = journalEvidence(*op.journal, [&](const JournalEntry& e) {
+    return isWrite(e) && repeated.count(keyOf(e)) != 0;
+  });
+  out.push_back(std::move(f));
+}
+
+// "GET /scim/v2/Users 15, GET /scim/v2/Groups 5, ...": where the requests
+// went, most first, at most five.
+std::string tallyByPath(const std::vector<JournalEntry>& journal) {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& e : journal) {
+    if (!answeredWithFault(e)) ++counts[e.method + " " + e.path];
+  }
+  std::vector<std::pair<std::string, std::size_t>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (std::size_t i = 0; i < sorted.size() && i < 5; ++i)
+    out += (i == 0 ? "" : ", ") + sorted[i].first + " " + std::to_string(sorted[i].second);
+  if (sorted.size() > 5) out += ", ...";
+  return out;
+}
+
+void addAmplificationFindings(const OperationEvidence& op, const Amplification& a,
+                              std::vector<Finding>& out) {
+  if (a.minimum == 0 || a.ratio <= kMaxAmplification) return;
+  Finding f = behaviourFinding(
+      op, "request-amplification", Severity::Warning, "behaviour.amplification",
+      "The sync sent " + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
+          " times the minimum of " + std::to_string(a.minimum),
+      "minimum: 1 token request and one list page per max_page_size records of Users, Groups "
+      "and Entitlements; above " +
+          fixed2(kMaxAmplification) + " times it the connector re-reads or pages too small; " +
+          std::to_string(a.faulted) +
+          " request(s) answered with a fault not counted; by path: " + tallyByPath(*op.journal));
+  f.evidence.journal =
+      journalEvidence(*op.journal, [](const JournalEntry& e) { return !answeredWithFault(e); });
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
+bool answeredWithFault(const JournalEntry& entry) {
+  constexpr std::string_view kFault = "fault ";
+  // Slowed, reshaped or stale: the answer came, and asking again gains nothing.
+  static constexpr std::array<std::string_view, 9> kUsable = {
+      "latency",        "slow_body",     "rename_attribute", "retype_attribute", "remove_attribute",
+      "move_attribute", "add_attribute", "change_id_format", "stale_read"};
+  const std::string_view note = entry.note;
+  for (std::size_t start = 0; start < note.size();) {
+    std::size_t end = note.find("; ", start);
+    if (end == std::string_view::npos) end = note.size();
+    const std::string_view part = note.substr(start, end - start);
+    start = end + 2;
+    if (part.substr(0, kFault.size()) != kFault) continue;
+    // "fault <id> (<kind>)...": only the kind says whether the answer was
+    // still usable. A kind not listed is taken as spoiling it, so a new one
+    // never counts against a connector before it is classified here.
+    const auto open = part.find(" (");
+    const auto close = open == std::string_view::npos ? open : part.find(')', open);
+    if (close == std::string_view::npos) return true;
+    const std::string_view kind = part.substr(open + 2, close - open - 2);
+    if (std::find(kUsable.begin(), kUsable.end(), kind) == kUsable.end()) return true;
+  }
+  return false;
+}
+
+std::uint64_t minimumSyncRequests(std::size_t accounts, std::size_t groups,
+                                  std::size_t entitlements, int max_page_size) {
+  const std::size_t page = static_cast<std::size_t>(std::max(1, max_page_size));
+  auto pages = [page](std::size_t n) { return std::max<std::size_t>(1, (n + page - 1) / page); };
+  return 1 + pages(accounts) + pages(groups) + pages(entitlements);
+}
+
+Amplification measureAmplification(const std::vector<JournalEntry>& journal,
+                                   std::uint64_t minimum) {
+  Amplification a;
+  a.minimum = minimum;
+  a.faulted =
+      static_cast<std::uint64_t>(std::count_if(journal.begin(), journal.end(), &answeredWithFault));
+  a.counted = journal.size() - a.faulted;
+  a.ratio = minimum == 0 ? 0 : static_cast<double>(a.counted) / static_cast<double>(minimum);
+  return a;
+}
+
+void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
+                          std::vector<Finding>& out) {
+  addTokenReuseFindings(op, out);
+  addDuplicateWriteFindings(op, out);
+  if (amplification != nullptr) addAmplificationFindings(op, *amplification, out);
+}
+
+}  // namespace faultline::harness

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "harness/findings.h"
+#include "mocks/journal.h"
+#include "reports/report.h"
+
+namespace faultline::harness {
+
+// A sync that sends more than this many times its minimum raises
+// "request-amplification" (docs/scoring.md, "Request amplification").
+inline constexpr double kMaxAmplification = 4.0;
+
+// How a sync's requests compare with the fewest that read the whole tenant.
+struct Amplification {
+  std::uint64_t minimum = 0;  // 1 token request + list pages of each resource
+  std::uint64_t counted = 0;  // requests sent, less those answered with a fault
+  std::uint64_t faulted = 0;  // requests answered with a fault (not counted)
+  double ratio = 0;           // counted / minimum; 0 when minimum is 0
+};
+
+// The fewest requests a sync can read a tenant of this size with: one token
+// request, and for each of Users, Groups, Entitlements ceil(count /
+// max_page_size) list pages, at least one.
+std::uint64_t minimumSyncRequests(std::size_t accounts, std::size_t groups,
+                                  std::size_t entitlements, int max_page_size);
+
+// Counts a sync's journal against `minimum`.
+Amplification measureAmplification(const std::vector<mocks::JournalEntry>& journal,
+                                   std::uint64_t minimum);
+
+// Whether the mock answered this request with a fault that refused, lost,
+// garbled or falsified the answer or a write's effect, so the connector had
+// cause to send more: any fault kind but those that leave the answer usable
+// (delays, reshaped data, stale reads; docs/scoring.md, "Behaviour").
+bool answeredWithFault(const mocks::JournalEntry& entry);
+
+// Adds "rejected-token-reuse" and "duplicate-write" for the operation, and,
+// when `amplification` is given (a sync), "request-amplification" above
+// kMaxAmplification. docs/scoring.md, "Behaviour", defines each. Pure
+// functions of the evidence; thread-compatible.
+void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
+                          std::vector<reports::Finding>& out);
+
+}  // namespace faultline::harness
