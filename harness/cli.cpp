@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iterator>
@@ -17,6 +18,7 @@
 #include "harness/process_runner.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
+#include "reports/compare.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -50,6 +52,14 @@ usage:
   faultline list-scenarios [DIR]
       One line per scenario in DIR (default: scenarios): name, fault count,
       first sentence of its description.
+  faultline compare BASE HEAD [--tolerance X]
+      Compare two JSON reports of the same drill (or two folders of them,
+      paired by file name): which metric moved, by how much, and the new
+      findings behind it. Exit 1 when HEAD regressed: a worse verdict, a
+      recall or precision lower by more than X (default 0), fewer revocations
+      confirmed and true, more false confirmations, a new error or critical
+      finding, amplification up by more than 25 %, or a drill of BASE
+      missing from HEAD.
   faultline mock --scenario FILE [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
       SCIM base URL, token URL and client credentials, for developing a
@@ -256,6 +266,72 @@ int commandListScenarios(const std::vector<std::string>& args, std::ostream& out
   return status;
 }
 
+// Reports to compare: a file, or every *.json report in a folder by name.
+std::map<std::string, std::string> reportFiles(const std::string& path) {
+  std::map<std::string, std::string> out;
+  if (!std::filesystem::is_directory(path)) {
+    out[std::filesystem::path(path).filename().string()] = path;
+    return out;
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      out[name] = entry.path().string();
+  }
+  return out;
+}
+
+int commandCompare(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+  const Options o = Options::parse(args, {"--tolerance"}, {});
+  if (o.positional.size() != 2) throw UsageError("compare needs BASE and HEAD");
+  reports::CompareOptions options;
+  if (auto it = o.values.find("--tolerance"); it != o.values.end()) {
+    char* end = nullptr;
+    options.tolerance = std::strtod(it->second.c_str(), &end);
+    if (end == it->second.c_str() || *end != '\0' || options.tolerance < 0 || options.tolerance > 1)
+      throw UsageError("--tolerance must be a number in [0,1], got \"" + it->second + "\"");
+  }
+  const bool folders = std::filesystem::is_directory(o.positional[0]);
+  if (folders != std::filesystem::is_directory(o.positional[1]))
+    throw UsageError("compare two files or two folders, not one of each");
+  auto base = reportFiles(o.positional[0]);
+  const auto head = reportFiles(o.positional[1]);
+  reports::Comparison total;
+  auto load = [](const std::string& file) {
+    try {
+      return scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
+    } catch (const scenarios::ConfigError& e) {
+      throw UsageError(e.what());
+    }
+  };
+  bool missing = false;
+  for (const auto& [name, base_file] : base) {
+    const std::string head_file =
+        folders ? (head.count(name) ? head.at(name) : "") : head.begin()->second;
+    if (head_file.empty()) {
+      total.unmatched.push_back(name + ": in BASE, missing from HEAD (not run?)");
+      missing = true;
+      continue;
+    }
+    reports::Comparison c;
+    try {
+      c = reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+    for (auto& change : c.changes) total.changes.push_back(std::move(change));
+    for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
+  }
+  if (folders) {
+    for (const auto& [name, file] : head) {
+      if (base.count(name) == 0) total.unmatched.push_back(name + ": only in HEAD");
+    }
+  }
+  out << reports::renderComparison(total);
+  if (missing) out << "a drill of BASE is missing from HEAD: counted as a regression\n";
+  return total.regressed() || missing ? kExitFailed : kExitPassed;
+}
+
 int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
   const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
@@ -298,6 +374,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   using Command = std::function<int(const std::vector<std::string>&, std::ostream&, std::ostream&)>;
   static const std::map<std::string, Command> kCommands = {
       {"run", commandRun},
+      {"compare", commandCompare},
       {"validate", commandValidate},
       {"mock", commandMock},
       {"list-scenarios", commandListScenarios}};

@@ -1,0 +1,126 @@
+// compare: which metric moved between two reports of one drill, by how
+// much, and why; what counts as a regression.
+#include "reports/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace faultline::reports {
+namespace {
+
+using nlohmann::json;
+
+json report(const std::string& verdict, double account_recall) {
+  return json::parse(R"({"faultline_report":1,"scenario":{"name":"drift"},"seed":7,)"
+                     R"("verdict":")" +
+                     verdict +
+                     R"(","operations":[{"label":"sync-1","declared_status":"complete",)"
+                     R"("amplification":1.0,"completeness":[)"
+                     R"({"type":"account","recall":)" +
+                     std::to_string(account_recall) +
+                     R"(,"precision":1.0},{"type":"group","recall":1.0,"precision":1.0}],)"
+                     R"("revocations":[]}],"findings":[]})");
+}
+
+json withFinding(json r, const std::string& id, const std::string& severity,
+                 const std::string& metric) {
+  r["findings"].push_back({{"id", id},
+                           {"severity", severity},
+                           {"metric", metric},
+                           {"operation", "sync-1"},
+                           {"title", id + " title"},
+                           {"detail", id + " detail"}});
+  return r;
+}
+
+TEST(CompareTest, IdenticalReportsHaveNoChanges) {
+  const auto c = compareReports(report("passed", 1.0), report("passed", 1.0), {});
+  EXPECT_TRUE(c.changes.empty());
+  EXPECT_FALSE(c.regressed());
+  EXPECT_EQ(renderComparison(c), "result: 0 regression(s), 0 improvement(s)\n");
+}
+
+TEST(CompareTest, LowerRecallAndANewFindingAreRegressionsWithTheirCause) {
+  const json head =
+      withFinding(report("failed", 0.9), "silent-loss", "critical", "completeness.accounts");
+  const auto c = compareReports(report("passed", 1.0), head, {});
+  ASSERT_TRUE(c.regressed());
+  ASSERT_EQ(c.changes.size(), 3u);
+  EXPECT_EQ(c.changes[0].metric, "verdict");
+  EXPECT_EQ(c.changes[0].before + " -> " + c.changes[0].after, "passed -> failed");
+  EXPECT_EQ(c.changes[1].metric, "completeness.account.recall");
+  EXPECT_EQ(c.changes[1].operation, "sync-1");
+  EXPECT_EQ(c.changes[1].before + " -> " + c.changes[1].after, "1.000 -> 0.900");
+  EXPECT_EQ(c.changes[1].why, "silent-loss: silent-loss title");
+  EXPECT_EQ(c.changes[2].metric, "finding");
+  EXPECT_EQ(c.changes[2].after, "[critical] silent-loss: silent-loss title");
+  const std::string text = renderComparison(c);
+  EXPECT_NE(text.find("REGRESSED drift seed 7  sync-1  completeness.account.recall: 1.000 -> "
+                      "0.900\n          because: silent-loss: silent-loss title\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("result: 3 regression(s), 0 improvement(s): HEAD is less trustworthy"),
+            std::string::npos);
+}
+
+TEST(CompareTest, ToleranceAbsorbsSmallDropsAndImprovementsAreListed) {
+  Comparison within = compareReports(report("passed", 1.0), report("passed", 0.995), {0.01});
+  EXPECT_FALSE(within.regressed());
+  EXPECT_TRUE(within.changes.empty());
+  const auto better = compareReports(
+      withFinding(report("failed", 0.5), "silent-loss", "critical", "completeness.accounts"),
+      report("passed", 1.0), {});
+  EXPECT_FALSE(better.regressed());
+  EXPECT_EQ(better.changes.size(), 3u);
+  EXPECT_NE(renderComparison(better).find("improved  drift seed 7  -  verdict: failed -> passed"),
+            std::string::npos);
+}
+
+TEST(CompareTest, RevocationOutcomesAndAmplificationCount) {
+  json base = report("passed", 1.0), head = report("passed", 1.0);
+  base["operations"][0]["revocations"] = {{{"outcome", "confirmed"}}, {{"outcome", "confirmed"}}};
+  head["operations"][0]["revocations"] = {{{"outcome", "confirmed"}},
+                                          {{"outcome", "false-confirmation"}}};
+  head["operations"][0]["amplification"] = 2.0;
+  const auto c = compareReports(base, head, {});
+  EXPECT_TRUE(c.regressed());
+  std::string metrics;
+  for (const auto& m : c.changes) metrics += m.metric + (m.regression ? "!" : "") + " ";
+  EXPECT_EQ(metrics,
+            "revocation.confirmed! revocation.false-confirmation! behaviour.amplification! ");
+}
+
+TEST(CompareTest, AWarningAloneIsNotARegression) {
+  const auto c = compareReports(
+      report("passed", 1.0),
+      withFinding(report("passed", 1.0), "duplicate-records", "warning", "completeness.accounts"),
+      {});
+  EXPECT_FALSE(c.regressed());
+}
+
+TEST(CompareTest, RefusesOtherDrillsAndOtherFiles) {
+  json other = report("passed", 1.0);
+  other["seed"] = 8;
+  try {
+    compareReports(report("passed", 1.0), other, {}, "a.json", "b.json");
+    FAIL() << "different seeds must not be compared";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "a.json and b.json are reports of different drills: scenario drift seed 7 vs "
+              "scenario drift seed 8; compare the same scenario and seed");
+  }
+  try {
+    compareReports(json::parse(R"({"faultline_scenario":1})"), other, {}, "s.json", "b.json");
+    FAIL() << "a scenario is not a report";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "s.json:/faultline_report: missing; is this a faultline report?");
+  }
+}
+
+}  // namespace
+}  // namespace faultline::reports
