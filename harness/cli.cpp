@@ -1,12 +1,14 @@
 #include "harness/cli.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -199,6 +201,8 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   options.connector_path = manifest_path;
   options.policy = policy ? &*policy : nullptr;
   options.progress = o.has("--quiet") ? nullptr : &out;
+  // A live status line only on a terminal; CI logs get plain lines.
+  options.live = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string stem =
       (std::filesystem::path(options.out_dir) / reportStem(scenario, seed)).string();
@@ -206,7 +210,17 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   const reports::Report report = runDrill(scenario, manifest, options);
   for (const ReportFormat* f : formats)
     reports::writeFileAtomically(stem + f->extension, f->render(report));
-  out << reports::renderSummary(report);
+  std::string summary = reports::renderSummary(report);
+  // Colour the verdict on a terminal, unless NO_COLOR is set (no-color.org).
+  const char* no_color = std::getenv("NO_COLOR");
+  if (options.live && (no_color == nullptr || *no_color == '\0')) {
+    const char* colour = report.verdict == reports::Verdict::Passed   ? "\033[32m"
+                         : report.verdict == reports::Verdict::Failed ? "\033[31m"
+                                                                      : "\033[33m";
+    if (const auto end = summary.find('\n'); end != std::string::npos)
+      summary = colour + summary.substr(0, end) + "\033[0m" + summary.substr(end);
+  }
+  out << summary;
   for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
   out << "journal: " << report.journal_file << "\n";
   return acceptedForExit(report) ? kExitPassed : kExitFailed;

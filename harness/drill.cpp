@@ -9,6 +9,7 @@
 #include "harness/completeness.h"
 #include "harness/evidence.h"
 #include "harness/findings.h"
+#include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/revocation.h"
@@ -94,6 +95,7 @@ class DrillRun {
   std::string executable_;
   std::string state_dir_;
   std::vector<reports::Finding> findings_;
+  std::string current_label_;  // the operation running, for the live line
 };
 
 std::vector<std::string> DrillRun::secrets() const {
@@ -118,6 +120,14 @@ ProcessResult DrillRun::runConnector(const std::string& operation, const std::st
   spec.working_dir = manifest_.dir;
   spec.stdin_data = stdin_data;
   spec.timeout = std::chrono::seconds(manifest_.timeout_seconds);
+  if (options_.progress == nullptr || !options_.live) return runProcess(spec);
+  const auto started = clock_.nowMs();
+  LiveProgress live(*options_.progress, [&] {
+    int fired = 0;
+    for (const auto& [id, n] : target_.faults().firings()) fired += n;
+    return ProgressSample{current_label_, operation, target_.journal().size(), fired,
+                          clock_.nowMs() - started};
+  });
   return runProcess(spec);
 }
 
@@ -229,6 +239,7 @@ reports::Report DrillRun::run() {
     target_.setOperation(++op_index);
     OperationReport rep;
     rep.label = op.label;
+    current_label_ = op.label;
     rep.kind = scenarios::operationKindName(op.kind);
     rep.started_ms = clock_.nowMs();
     if (op.kind == scenarios::OperationKind::Sync && manifest_.operations.count("sync") != 0) {

@@ -17,7 +17,10 @@ struct DrillOptions {
   std::string out_dir = "faultline-out";
   std::string connector_path;        // the manifest path as given, for the replay command
   std::ostream* progress = nullptr;  // human progress lines; null for none
-  std::string journal_path;          // where to write the request journal; "" for none
+  // Redraw a live status line on `progress` while a connector runs (a
+  // terminal); plain lines only when false.
+  bool live = false;
+  std::string journal_path;  // where to write the request journal; "" for none
   // Acceptance policy file (not owned; null: built-in default and the
   // scenario's own acceptance block only).
   const scenarios::PolicyFile* policy = nullptr;

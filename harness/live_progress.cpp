@@ -1,0 +1,54 @@
+#include "harness/live_progress.h"
+
+#include <cstdio>
+#include <ostream>
+
+namespace faultline::harness {
+
+std::string renderProgressLine(const ProgressSample& s) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(s.elapsed_ms) / 1000.0);
+  return "\r\033[K  " + s.operation + " [" + s.kind + "] running " + seconds +
+         " s: " + std::to_string(s.requests) + " request(s), " + std::to_string(s.faults_fired) +
+         " fault(s) fired";
+}
+
+LiveProgress::LiveProgress(std::ostream& out, std::function<ProgressSample()> sample,
+                           std::chrono::milliseconds period)
+    : out_(out), sample_(std::move(sample)) {
+  thread_ = std::thread([this, period] {
+    std::unique_lock lock(mutex_);
+    // The first line after one period: an operation that ends sooner never
+    // draws, so quick drills print only their plain lines.
+    while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      tick();
+      lock.lock();
+    }
+  });
+}
+
+LiveProgress::~LiveProgress() {
+  stop();
+}
+
+void LiveProgress::tick() {
+  const std::string line = renderProgressLine(sample_());
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  out_ << line << std::flush;
+  drawn_ = true;
+}
+
+void LiveProgress::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    if (drawn_) out_ << "\r\033[K" << std::flush;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace faultline::harness
