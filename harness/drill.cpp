@@ -6,9 +6,11 @@
 #include <ostream>
 
 #include "harness/behaviour.h"
+#include "harness/collateral.h"
 #include "harness/completeness.h"
 #include "harness/evidence.h"
 #include "harness/findings.h"
+#include "harness/freshness.h"
 #include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
@@ -77,6 +79,7 @@ class DrillRun {
  private:
   ProcessResult runConnector(const std::string& operation, const std::string& stdin_data);
   void runSync(const scenarios::Operation& op, OperationReport& rep);
+  reports::RoundReport runRound(const std::string& label, OperationReport& rep);
   void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
   void recordCommon(const OperationEvidence& ev, OperationReport& rep,
                     const Amplification* amplification = nullptr);
@@ -95,6 +98,8 @@ class DrillRun {
   std::string executable_;
   std::string state_dir_;
   std::vector<reports::Finding> findings_;
+  FreshnessScorer freshness_;
+  int drill_rounds_ = 0;       // rounds run so far, across every sync
   std::string current_label_;  // the operation running, for the live line
 };
 
@@ -132,16 +137,45 @@ ProcessResult DrillRun::runConnector(const std::string& operation, const std::st
 }
 
 void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
+  std::uint64_t requests = 0;
+  for (int round = 1; round <= op.rounds; ++round) {
+    // Findings of round N of a multi-round sync name it, so the acceptance
+    // policy judges them by that round's status (docs/scoring.md, "Rounds").
+    const std::string label =
+        op.rounds == 1 ? op.label : op.label + " round " + std::to_string(round);
+    reports::RoundReport r = runRound(label, rep);
+    r.round = round;
+    requests += r.requests;
+    rep.rounds.push_back(std::move(r));
+  }
+  rep.requests = requests;
+}
+
+// One run of the connector's sync, scored for completeness and freshness;
+// `rep` takes this round's process, status and scores.
+reports::RoundReport DrillRun::runRound(const std::string& label, OperationReport& rep) {
+  reports::RoundReport round;
+  round.drill_round = ++drill_rounds_;
+  round.started_ms = clock_.nowMs();
   const auto before = target_.tenant().snapshot();
   const auto mark = target_.journal().lastSeq();
+  const std::size_t changes_before = target_.tenant().changes().size();
   const ProcessResult process = runConnector("sync", "");
   const auto after = target_.tenant().snapshot();
+  const RoundSpan span{mark, target_.journal().lastSeq()};
   const auto journal = target_.journal().entriesSince(mark);
   const ConnectorOutput output =
       parseConnectorOutput(process.stdout_data, Operation::Sync, process.stdout_truncated);
   const CompletenessScore score = scoreCompleteness(before, after, output);
-  const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
+  const OperationEvidence ev{label, &process, &output, &journal, secrets()};
   addCompletenessFindings(ev, score, findings_);
+  // A sync asks for no change: anything its requests changed is collateral.
+  const auto changes = target_.tenant().changes();
+  addCollateralFindings(
+      ev,
+      findCollateral({changes.begin() + static_cast<std::ptrdiff_t>(changes_before), changes.end()},
+                     {}),
+      findings_);
   const Amplification amplification = measureAmplification(
       journal, minimumSyncRequests(before.accounts.size(), before.groups.size(),
                                    before.entitlements.size(), scenario_.target.max_page_size));
@@ -151,8 +185,19 @@ void DrillRun::runSync(const scenarios::Operation& op, OperationReport& rep) {
   rep.completeness = score.types;
   rep.dangling_references = score.dangling_total;
   rep.dangling = score.dangling;
-  say("  " + op.label + ": declared " + rep.declared_status + ", min recall " +
-      std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests");
+  round.duration_ms = clock_.nowMs() - round.started_ms;
+  round.requests = journal.size();
+  round.declared_status = rep.declared_status;
+  round.declared_reason = rep.declared_reason;
+  round.stale_since = output.status ? output.status->stale_since : "";
+  round.recall = score.minRecall();
+  round.stale_records = freshness_.observeRound({round.drill_round, span, round.started_ms, &after},
+                                                target_.timeline().outcomes(), ev, findings_);
+  say("  " + label + ": declared " + rep.declared_status + ", min recall " +
+      std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests" +
+      (round.stale_records > 0 ? ", " + std::to_string(round.stale_records) + " stale records"
+                               : ""));
+  return round;
 }
 
 // What the operation's last answers say about its credentials: the last API
@@ -194,6 +239,7 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   std::set<std::string> ids;
   for (const auto& a : actions) ids.insert(a.id);
   const auto mark = target_.journal().lastSeq();
+  const std::size_t changes_before = target_.tenant().changes().size();
   const ProcessResult process = runConnector("revoke", encodeActions(actions));
   const auto after = target_.tenant().snapshot();
   // The settle period: writes the target deferred (delayed applies, reverts)
@@ -208,6 +254,10 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   rep.revocations = judgeRevocations(actions, output, after, settled);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
   addRevocationFindings(ev, rep.revocations, findings_);
+  const auto changes = target_.tenant().changes();
+  const auto collateral = findCollateral(
+      {changes.begin() + static_cast<std::ptrdiff_t>(changes_before), changes.end()}, actions);
+  addCollateralFindings(ev, collateral, findings_);
   recordCommon(ev, rep);
   std::size_t confirmed = 0;
   for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
@@ -237,6 +287,7 @@ reports::Report DrillRun::run() {
   int op_index = 0;
   for (const auto& op : scenario_.operations) {
     target_.setOperation(++op_index);
+    target_.applyBeforeOperation(op_index);
     OperationReport rep;
     rep.label = op.label;
     current_label_ = op.label;
@@ -275,6 +326,7 @@ reports::Report DrillRun::run() {
         {rule.id, scenarios::faultKindName(rule.kind), rule.min_fires, firings.at(rule.id)});
   }
   addFaultFindings(report.faults, findings_);
+  report.freshness = freshness_.finish(target_.timeline().outcomes(), findings_);
   report.findings = std::move(findings_);
   applyPolicy(resolvePolicy(scenario_, options_.policy), report);
   const auto state = target_.tenant().snapshot();

@@ -297,19 +297,24 @@ bool reasonNamesType(std::string reason, const std::string& type) {
 }
 
 reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string& reason) {
-  std::size_t critical = 0, errors = 0, unfired = 0;
+  std::size_t critical = 0, errors = 0, unfired = 0, unapplied = 0;
   for (const auto& f : findings) {
     critical += f.severity == Severity::Critical;
     errors += f.severity == Severity::Error;
     unfired += f.id == "fault-not-fired";
+    unapplied += f.id == "timeline-event-not-applied";
   }
   if (critical + errors > 0) {
     reason =
         std::to_string(critical) + " critical and " + std::to_string(errors) + " error finding(s)";
     return reports::Verdict::Failed;
   }
-  if (unfired > 0) {
-    reason = std::to_string(unfired) + " required fault(s) did not fire";
+  if (unfired + unapplied > 0) {
+    reason = unfired > 0 ? std::to_string(unfired) + " required fault(s) did not fire" : "";
+    if (unapplied > 0) {
+      reason += (reason.empty() ? "" : "; ") + std::to_string(unapplied) +
+                " timeline event(s) never landed";
+    }
     return reports::Verdict::Inconclusive;
   }
   reason = "no finding at error or critical severity";

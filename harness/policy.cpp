@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "harness/findings.h"
@@ -43,11 +44,28 @@ std::string typeOfMetric(const std::string& metric) {
   return kTypes.count(type) != 0 ? type : "";
 }
 
+// A finding of round N of a multi-round sync names the operation
+// "LABEL round N" (docs/scoring.md, "Rounds"); null for any other finding.
+const reports::RoundReport* roundOf(const reports::Report& r, const Finding& f,
+                                    const reports::OperationReport** owner = nullptr) {
+  for (const auto& op : r.operations) {
+    if (op.rounds.size() < 2 || f.operation.rfind(op.label + " round ", 0) != 0) continue;
+    for (const auto& round : op.rounds) {
+      if (f.operation != op.label + " round " + std::to_string(round.round)) continue;
+      if (owner != nullptr) *owner = &op;
+      return &round;
+    }
+  }
+  return nullptr;
+}
+
 const reports::OperationReport* operationOf(const reports::Report& r, const Finding& f) {
   for (const auto& op : r.operations) {
     if (op.label == f.operation) return &op;
   }
-  return nullptr;
+  const reports::OperationReport* owner = nullptr;
+  roundOf(r, f, &owner);
+  return owner;
 }
 
 const reports::TypeScore* scoreOf(const reports::OperationReport& op, const std::string& type) {
@@ -78,31 +96,47 @@ long long leadingCount(const std::string& title) {
   return i == 0 ? -1 : n;
 }
 
+// What the connector declared in the run a finding belongs to.
+struct Declared {
+  std::string status;
+  std::string reason;
+};
+
 void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f) {
   const reports::OperationReport* op = operationOf(r, f);
+  const reports::RoundReport* round = roundOf(r, f);
   const std::string type = typeOfMetric(f.metric);
+  const Declared declared = round != nullptr
+                                ? Declared{round->declared_status, round->declared_reason}
+                            : op != nullptr ? Declared{op->declared_status, op->declared_reason}
+                                            : Declared{};
   static const std::set<std::string> kCompleteness = {"declared-incomplete", "phantom-records",
                                                       "attribute-mismatch", "dangling-reference",
                                                       "duplicate-records"};
   // An honest partial: the connector said partial (or failed) and named what.
   if (p.accept_honest_partial && op != nullptr && kCompleteness.count(f.id) != 0 &&
-      (op->declared_status == "partial" || op->declared_status == "failed") &&
-      (type.empty() || op->declared_status == "failed" ||
-       reasonNamesType(op->declared_reason, type))) {
+      (declared.status == "partial" || declared.status == "failed") &&
+      (type.empty() || declared.status == "failed" || reasonNamesType(declared.reason, type))) {
     change(f, Severity::Info,
-           "accepted: the connector declared " + op->declared_status +
+           "accepted: the connector declared " + declared.status +
                " and said why (honest_partial: accept)");
   }
   // Tolerances: within them a loss is a warning, not a failure.
   if (op != nullptr && !type.empty() && (f.id == "silent-loss" || f.id == "declared-incomplete") &&
       p.min_recall < 1.0 && f.severity > Severity::Warning) {
-    if (const auto* t = scoreOf(*op, type); t != nullptr && t->recall >= p.min_recall) {
+    // A round reports only its lowest recall: judging by it can only be
+    // stricter than judging by the type's own.
+    const auto* t = round != nullptr ? nullptr : scoreOf(*op, type);
+    const std::optional<double> recall =
+        round != nullptr ? std::optional(round->recall)
+                         : (t != nullptr ? std::optional(t->recall) : std::nullopt);
+    if (recall && *recall >= p.min_recall) {
       change(f, Severity::Warning,
-             "recall " + fixed3(t->recall) + " within min_recall " + fixed3(p.min_recall));
+             "recall " + fixed3(*recall) + " within min_recall " + fixed3(p.min_recall));
     }
   }
-  if (op != nullptr && !type.empty() && f.id == "phantom-records" && p.min_precision < 1.0 &&
-      f.severity > Severity::Warning) {
+  if (op != nullptr && round == nullptr && !type.empty() && f.id == "phantom-records" &&
+      p.min_precision < 1.0 && f.severity > Severity::Warning) {
     if (const auto* t = scoreOf(*op, type); t != nullptr && t->precision >= p.min_precision) {
       change(
           f, Severity::Warning,

@@ -1,5 +1,7 @@
 #include "harness/protocol.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace faultline::harness {
@@ -179,6 +181,14 @@ class Parser {
         if (v.is_number_integer()) r.counts[k] = v.get<long long>();
       }
     }
+    if (auto since = j.find("stale_since"); since != j.end()) {
+      if (since->is_string() && (since->get<std::string>() == "unknown" ||
+                                 isRfc3339DateTime(since->get<std::string>()))) {
+        r.stale_since = since->get<std::string>();
+      } else {
+        violate(n, "status field \"stale_since\" must be an RFC 3339 time or \"unknown\"", text);
+      }
+    }
     out_.status = std::move(r);
   }
 
@@ -188,7 +198,41 @@ class Parser {
   std::set<std::string> seen_results_;
 };
 
+bool digits(const std::string& s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  return std::all_of(s.begin() + at, s.begin() + at + n,
+                     [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+int number(const std::string& s, std::size_t at, std::size_t n) {
+  return std::stoi(s.substr(at, n));
+}
+
 }  // namespace
+
+bool isRfc3339DateTime(const std::string& t) {
+  // full-date "T" time-hour ":" time-minute ":" time-second [time-secfrac] time-offset
+  if (!digits(t, 0, 4) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-' ||
+      !digits(t, 8, 2) || (t[10] != 'T' && t[10] != 't') || !digits(t, 11, 2) || t[13] != ':' ||
+      !digits(t, 14, 2) || t[16] != ':' || !digits(t, 17, 2)) {
+    return false;
+  }
+  const int month = number(t, 5, 2), day = number(t, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || number(t, 11, 2) > 23 ||
+      number(t, 14, 2) > 59 || number(t, 17, 2) > 60) {  // 60: a leap second
+    return false;
+  }
+  std::size_t i = 19;
+  if (i < t.size() && t[i] == '.') {
+    const std::size_t start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i + 1 == t.size() && (t[i] == 'Z' || t[i] == 'z')) return true;
+  return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(t, i + 1, 2) &&
+         t[i + 3] == ':' && digits(t, i + 4, 2) && number(t, i + 1, 2) <= 23 &&
+         number(t, i + 4, 2) <= 59;
+}
 
 ConnectorOutput parseConnectorOutput(const std::string& stdout_data, Operation operation,
                                      bool truncated, const std::set<std::string>& action_ids) {

@@ -49,6 +49,9 @@ struct StatusRecord {
   std::string status;  // complete, partial, failed
   std::string reason;
   std::map<std::string, long long> counts;
+  // "this output includes data not refreshed since then": an RFC 3339 time
+  // or "unknown"; "" when the connector did not say (docs/connector-protocol.md).
+  std::string stale_since;
   std::size_t line = 0;
 };
 
@@ -78,6 +81,10 @@ enum class Operation { Sync, Revoke };
 // Parses a connector's stdout for one operation. `truncated` says the
 // harness cut stdout at its cap. For revoke, `action_ids` are the ids sent,
 // so unknown, duplicate and missing results are violations.
+// Whether `text` is an RFC 3339 date-time (RFC 3339 §5.6), e.g.
+// "2026-01-01T10:00:00Z" or "2026-01-01T11:00:00.25+01:00".
+bool isRfc3339DateTime(const std::string& text);
+
 ConnectorOutput parseConnectorOutput(const std::string& stdout_data, Operation operation,
                                      bool truncated, const std::set<std::string>& action_ids = {});
 

@@ -140,6 +140,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     JournalEntry entry;
     entry.seq = request.seq;
     entry.t_ms = clock_.nowMs();
+    const std::string landed = runScheduled(request.seq);
     MockResponse response = serve(dialect, route, request);
     std::size_t entry_bytes_out = 0;  // a streamed body is not in res.body
     res.status = response.status;
@@ -175,7 +176,8 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.bytes_out = entry_bytes_out != 0 ? entry_bytes_out : res.body.size();
     entry.token_id = request.token_id;
     entry.body_hash = writeBodyHash(route, req);
-    entry.note = std::move(response.note);
+    entry.note = landed.empty() || response.note.empty() ? landed + response.note
+                                                         : landed + "; " + response.note;
     entry.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
@@ -283,6 +285,31 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
             std::to_string(slow->delay_ms) + " ms apart";
   }
   return noted(std::move(response));
+}
+
+void MockServer::scheduleBeforeRequest(std::uint64_t seq,
+                                       std::function<std::string(std::uint64_t)> action) {
+  std::lock_guard lock(scheduled_mutex_);
+  scheduled_.push_back({seq, std::move(action)});
+  scheduled_left_ = scheduled_.size();
+  std::stable_sort(scheduled_.begin(), scheduled_.end(),
+                   [](const Scheduled& a, const Scheduled& b) { return a.due_seq < b.due_seq; });
+}
+
+std::string MockServer::runScheduled(std::uint64_t seq) const {
+  if (scheduled_left_.load() == 0) return "";
+  std::lock_guard lock(scheduled_mutex_);
+  std::string notes;
+  // In due order, then in the order scheduled. Requests overlap: whichever
+  // request numbered `due_seq` or higher gets here first runs the action,
+  // under the lock, before it is served.
+  while (!scheduled_.empty() && scheduled_.front().due_seq <= seq) {
+    const std::string note = scheduled_.front().action(seq - 1);
+    scheduled_.erase(scheduled_.begin());
+    scheduled_left_ = scheduled_.size();
+    if (!note.empty()) notes += (notes.empty() ? "" : "; ") + note;
+  }
+  return notes;
 }
 
 std::size_t MockServer::settle() const {

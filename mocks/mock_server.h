@@ -120,6 +120,12 @@ class MockServer {
   void setFaultEngine(FaultEngine* engine) { faults_ = engine; }
   // The tenant write and stale-read faults act on (not owned). Set before start().
   void setTenant(Tenant* tenant) { tenant_ = tenant; }
+  // Runs `action` just before request `seq` is served (before the first
+  // request numbered `seq` or higher), once; it gets the number of the last
+  // request before it and returns a note for that request's journal entry.
+  // Timeline events land this way: a pure function of the request sequence.
+  // Call before start().
+  void scheduleBeforeRequest(std::uint64_t seq, std::function<std::string(std::uint64_t)> action);
   // Answers every path no dialect serves with `dialect`'s 404, journaled like
   // any other request, so a connector calling a wrong URL leaves evidence.
   // Call after every addDialect.
@@ -161,8 +167,19 @@ class MockServer {
   std::optional<MockResponse> applyWriteFaults(const FaultDecision& decision, const Route& route,
                                                MockRequest& request, std::string& note) const;
 
+  // Runs the scheduled actions due at `seq`; returns their notes.
+  std::string runScheduled(std::uint64_t seq) const;
+
   FaultEngine* faults_ = nullptr;
   Tenant* tenant_ = nullptr;
+  struct Scheduled {
+    std::uint64_t due_seq;
+    std::function<std::string(std::uint64_t)> action;
+  };
+  mutable std::mutex scheduled_mutex_;
+  mutable std::vector<Scheduled> scheduled_;  // guarded by scheduled_mutex_
+  // How many scheduled actions remain, so requests skip the lock when none do.
+  mutable std::atomic<std::size_t> scheduled_left_{0};
   mutable std::mutex deferred_mutex_;
   mutable std::vector<Deferred> deferred_;  // guarded by deferred_mutex_
   std::unique_ptr<httplib::Server> server_;

@@ -11,7 +11,14 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
     : tenant_(generateTenant(scenario.tenant, seed), clock),
       issuer_(seed, clock, scenario.target.token_ttl_seconds),
       faults_(scenario.faults, seed),
+      timeline_(scenario.timeline, seed, tenant_, clock),
       server_(journal_, issuer_, clock, std::move(server_options)) {
+  for (const auto& e : scenario.timeline) {
+    if (e.at_request == 0) continue;
+    server_.scheduleBeforeRequest(e.at_request, [this, index = e.index](std::uint64_t position) {
+      return timeline_.apply(index, position);
+    });
+  }
   if (!scenario.faults.empty()) {
     server_.setFaultEngine(&faults_);
     server_.setTenant(&tenant_);
@@ -38,6 +45,12 @@ void MockTarget::start() {
 }
 void MockTarget::stop() {
   server_.stop();
+}
+
+void MockTarget::applyBeforeOperation(int index) {
+  for (const auto& e : timeline_.events()) {
+    if (e.before_operation == index) timeline_.apply(e.index, journal_.lastSeq());
+  }
 }
 
 std::string MockTarget::apiBaseUrl() const {

@@ -9,6 +9,7 @@
 #include "mocks/journal.h"
 #include "mocks/mock_server.h"
 #include "mocks/tenant.h"
+#include "mocks/timeline.h"
 #include "mocks/token_issuer.h"
 #include "scenarios/scenario.h"
 
@@ -40,12 +41,17 @@ class MockTarget {
   // The scenario operation now running (1-based), for faults matched by operation.
   void setOperation(int index) { faults_.setOperation(index); }
   const TokenIssuer& issuer() const { return issuer_; }
+  // Lands the timeline events placed before operation `index` (1-based);
+  // `at_request` events land by themselves as requests arrive.
+  void applyBeforeOperation(int index);
+  const Timeline& timeline() const { return timeline_; }
 
  private:
   Tenant tenant_;
   Journal journal_;
   TokenIssuer issuer_;
   FaultEngine faults_;
+  Timeline timeline_;
   MockServer server_;
   std::string api_base_path_;
   std::string token_path_;

@@ -77,7 +77,49 @@ json toJson(const RevocationOutcome& r) {
           {"detail", r.detail}};
 }
 
+json toJson(const RoundReport& r) {
+  return {{"round", r.round},
+          {"drill_round", r.drill_round},
+          {"started_ms", r.started_ms},
+          {"duration_ms", r.duration_ms},
+          {"requests", r.requests},
+          {"declared_status", r.declared_status},
+          {"declared_reason", r.declared_reason},
+          {"stale_since", r.stale_since},
+          {"recall", r.recall},
+          {"stale_records", r.stale_records}};
+}
+
+template <typename T>
+json orNull(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json toJson(const FreshnessSummary& s) {
+  json events = json::array();
+  for (const auto& e : s.events) {
+    events.push_back({{"index", e.index},
+                      {"kind", e.kind},
+                      {"applied", e.applied},
+                      {"subjects", e.subjects},
+                      {"detail", e.detail},
+                      {"after_request", e.after_request},
+                      {"applied_ms", orNull(e.applied_ms)},
+                      {"reflected_round", e.reflected_round},
+                      {"lag_rounds", orNull(e.lag_rounds)},
+                      {"lag_ms", orNull(e.lag_ms)}});
+  }
+  return {{"events", events},
+          {"p50_lag_ms", orNull(s.p50_lag_ms)},
+          {"p95_lag_ms", orNull(s.p95_lag_ms)},
+          {"max_lag_ms", orNull(s.max_lag_ms)},
+          {"never_reflected", s.never_reflected},
+          {"stale_records_at_end", s.stale_records_at_end}};
+}
+
 json toJson(const OperationReport& o) {
+  json rounds = json::array();
+  for (const auto& r : o.rounds) rounds.push_back(toJson(r));
   json completeness = json::array();
   for (const auto& t : o.completeness) completeness.push_back(toJson(t));
   json revocations = json::array();
@@ -97,7 +139,8 @@ json toJson(const OperationReport& o) {
           {"protocol_violations", o.protocol_violations},
           {"auth_trouble", o.auth_trouble},
           {"amplification", o.amplification},
-          {"minimum_requests", o.minimum_requests}};
+          {"minimum_requests", o.minimum_requests},
+          {"rounds", rounds}};
 }
 
 }  // namespace
@@ -148,6 +191,7 @@ json reportToJson(const Report& r) {
           {"operations", operations},
           {"findings", findings},
           {"faults", faults},
+          {"freshness", toJson(r.freshness)},
           {"journal_requests", r.journal_requests},
           {"replay_command", r.replay_command},
           {"journal_file", r.journal_file}};

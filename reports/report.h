@@ -87,6 +87,21 @@ struct RevocationOutcome {
   std::string detail;
 };
 
+// One run of a sync's connector; a sync with `rounds` runs it back to back
+// (docs/scoring.md, "Freshness").
+struct RoundReport {
+  int round = 1;        // within the operation, from 1
+  int drill_round = 1;  // across the drill: every sync's rounds in order, from 1
+  std::int64_t started_ms = 0;
+  std::int64_t duration_ms = 0;
+  std::uint64_t requests = 0;
+  std::string declared_status;  // complete, partial, failed, missing
+  std::string declared_reason;
+  std::string stale_since;  // from the status line; "" when not given
+  double recall = 1.0;      // the lowest recall over the five types
+  std::size_t stale_records = 0;
+};
+
 struct OperationReport {
   std::string label;
   std::string kind;  // sync, revoke
@@ -108,6 +123,31 @@ struct OperationReport {
   // fault, over the fewest that read the tenant (docs/scoring.md).
   double amplification = 0;
   std::uint64_t minimum_requests = 0;
+  // Syncs only (empty for revokes): every round; the fields above hold the last.
+  std::vector<RoundReport> rounds;
+};
+
+// How soon the output showed one timeline event (docs/scoring.md, "Freshness").
+struct FreshnessEvent {
+  int index = 0;     // 1-based position in the scenario's timeline
+  std::string kind;  // joiner, leaver, mover, grant, ungrant, rotate_key
+  bool applied = false;
+  std::vector<std::string> subjects;  // account first, then groups, entitlement, keys
+  std::string detail;                 // what changed, or why it did not land
+  std::uint64_t after_request = 0;    // the last journal seq before it landed
+  std::optional<std::int64_t> applied_ms;
+  int reflected_round = 0;  // drill round; 0 = never
+  std::optional<int> lag_rounds;
+  std::optional<std::int64_t> lag_ms;
+};
+
+struct FreshnessSummary {
+  std::vector<FreshnessEvent> events;
+  std::optional<std::int64_t> p50_lag_ms;
+  std::optional<std::int64_t> p95_lag_ms;
+  std::optional<std::int64_t> max_lag_ms;
+  std::size_t never_reflected = 0;
+  std::size_t stale_records_at_end = 0;
 };
 
 struct ConnectorInfo {
@@ -168,6 +208,7 @@ struct Report {
   std::vector<OperationReport> operations;
   std::vector<Finding> findings;
   std::vector<FaultFiring> faults;
+  FreshnessSummary freshness;
   std::uint64_t journal_requests = 0;
   std::string replay_command;
   std::string journal_file;  // JSON Lines, one request each; "" when not written

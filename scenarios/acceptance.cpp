@@ -34,6 +34,7 @@ const std::vector<std::string>& knownFindingIds() {
                                                 "revocation-failed",
                                                 "revocation-unreported",
                                                 "revocation-inherited",
+                                                "collateral-change",
                                                 "false-alarm",
                                                 "unconfirmed-applied",
                                                 "protocol-violation",
@@ -49,7 +50,11 @@ const std::vector<std::string>& knownFindingIds() {
                                                 "rejected-token-reuse",
                                                 "duplicate-write",
                                                 "request-amplification",
-                                                "fault-not-fired"};
+                                                "fault-not-fired",
+                                                "timeline-event-not-applied",
+                                                "stale-unannounced",
+                                                "leaver-shown-active",
+                                                "stale-data"};
   return kIds;
 }
 

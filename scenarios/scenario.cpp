@@ -72,6 +72,8 @@ Operation readOperation(const json& node, const std::string& pointer,
     }
   } else if (kind && *kind != "sync") {
     r.fail("op", "must be one of: sync, revoke, got \"" + *kind + "\"");
+  } else {
+    op.rounds = static_cast<int>(r.integer("rounds", 1, 1, 100));
   }
   op.label =
       r.string("label", std::string(operationKindName(op.kind)) + "-" + std::to_string(ordinal));
@@ -123,6 +125,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
       }
     }
   }
+  if (const auto* events = r.child("timeline", json::value_t::array, false))
+    s.timeline = readTimeline(*events, "/timeline", s.operations.size(), issues);
   r.finish();
   if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {
     issues.push_back({"/name", "must be a single line"});

@@ -7,6 +7,7 @@
 
 #include "scenarios/acceptance.h"
 #include "scenarios/fault_plan.h"
+#include "scenarios/timeline.h"
 
 namespace faultline::scenarios {
 
@@ -52,6 +53,7 @@ struct Operation {
   OperationKind kind = OperationKind::Sync;
   std::string label;  // "sync-1", "revoke-2" unless given
   RevokeSpec revoke;
+  int rounds = 1;  // sync: connector runs back to back, each scored (docs/scoring.md, "Freshness")
 };
 
 // A loaded, validated scenario. Read-only after loading; nothing downstream
@@ -66,6 +68,8 @@ struct Scenario {
   TargetSpec target;
   std::vector<Operation> operations;
   std::vector<FaultRule> faults;
+  // Lifecycle events that change the tenant during the drill.
+  std::vector<TimelineEvent> timeline;
   // What the scenario's author accepts (e.g. an honest partial where no
   // connector can recover); a policy file can override it.
   AcceptanceFragment acceptance;

@@ -111,7 +111,10 @@ class CliBadFormatTest : public ::testing::TestWithParam<std::pair<std::string, 
 
 TEST_P(CliBadFormatTest, RejectsTheListNamingTheBadValue) {
   const auto& [list, bad] = GetParam();
-  const std::string dir = freshTestDir("cli_format_bad");
+  // One folder per parameter: ctest runs the parameters in parallel.
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(name.begin(), name.end(), '/', '_');
+  const std::string dir = freshTestDir("cli_format_bad_" + name);
   const CliRun r = runReference(dir, {"--format", list});
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_EQ(r.err, "faultline run: --format: unknown format \"" + bad +

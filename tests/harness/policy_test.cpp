@@ -188,6 +188,42 @@ std::string policyError(const std::string& text) {
   return "(no error)";
 }
 
+// A multi-round sync: findings of round N name "LABEL round N" and are
+// judged by that round's status, reason and lowest recall.
+TEST(PolicyTest, JudgesARoundsFindingsByThatRound) {
+  auto r = syncReport("complete", "");
+  reports::RoundReport partial;
+  partial.round = 1;
+  partial.declared_status = "partial";
+  partial.declared_reason = "Users: HTTP 503";
+  partial.recall = 0.2;
+  reports::RoundReport complete;
+  complete.round = 2;
+  complete.declared_status = "complete";
+  complete.recall = 0.995;
+  r.operations[0].rounds = {partial, complete};
+  r.findings = {
+      finding("declared-incomplete", Severity::Error, "completeness.accounts", "sync-1 round 1"),
+      finding("silent-loss", Severity::Critical, "completeness.accounts", "sync-1 round 2"),
+      finding("declared-incomplete", Severity::Error, "completeness.accounts", "sync-1 round 3")};
+  applyPolicy(policy(R"({"faultline_policy":1,"honest_partial":"accept","min_recall":0.99})"), r);
+  EXPECT_EQ(r.findings[0].severity, Severity::Info);
+  EXPECT_EQ(r.findings[0].policy,
+            "accepted: the connector declared partial and said why (honest_partial: accept) "
+            "(error -> info)");
+  EXPECT_EQ(r.findings[1].severity, Severity::Warning);
+  EXPECT_EQ(r.findings[1].policy, "recall 0.995 within min_recall 0.990 (critical -> warning)");
+  EXPECT_EQ(r.findings[2].severity, Severity::Error);  // no such round: nothing to judge by
+}
+
+TEST(PolicyTest, FreshnessFindingsAreStaleData) {
+  auto r = syncReport("complete", "");
+  r.findings = {finding("leaver-shown-active", Severity::Critical, "freshness.leavers")};
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.failure_classes, std::vector<std::string>{"stale-data"});
+}
+
 TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"honest_partial":"maybe"})"),
             "p.json:/honest_partial: must be \"accept\" or \"fail\", got \"maybe\"");

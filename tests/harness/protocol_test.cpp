@@ -404,5 +404,47 @@ TEST(ProtocolViolationTest, CountsEveryViolationButKeepsOnlyTheFirstHundred) {
   EXPECT_EQ(out.violations.back().excerpt, "garbage 99");
 }
 
+// stale_since (docs/connector-protocol.md, §4.6): optional, additive.
+
+TEST(ProtocolStaleSinceTest, ReadsATimeOrUnknownAndDefaultsToEmpty) {
+  const auto with = [](const std::string& since) {
+    return sync(R"({"type":"status","protocol":1,"status":"complete","reason":"","stale_since":)" +
+                since + "}\n");
+  };
+  EXPECT_EQ(with(R"("2026-01-01T10:00:00Z")").status->stale_since, "2026-01-01T10:00:00Z");
+  EXPECT_EQ(with(R"("2026-01-01T11:00:00.25+01:00")").status->stale_since,
+            "2026-01-01T11:00:00.25+01:00");
+  EXPECT_EQ(with(R"("unknown")").status->stale_since, "unknown");
+  EXPECT_TRUE(with(R"("unknown")").violations.empty());
+  EXPECT_EQ(sync(std::string(kSyncStatus) + "\n").status->stale_since, "");
+}
+
+TEST(ProtocolStaleSinceTest, FlagsAValueThatIsNeitherATimeNorUnknown) {
+  for (const std::string since :
+       {R"(12)", R"("yesterday")", R"("2026-01-01 10:00:00Z")", R"("2026-13-01T10:00:00Z")",
+        R"("2026-01-01T10:00:00")", "null"}) {
+    const ConnectorOutput out =
+        sync(R"({"type":"status","protocol":1,"status":"complete","reason":"","stale_since":)" +
+             since + "}\n");
+    EXPECT_EQ(violations(out),
+              Lines{"1: status field \"stale_since\" must be an RFC 3339 time or \"unknown\""})
+        << since;
+    EXPECT_EQ(out.status->status, "complete") << since;  // the rest of the line still counts
+    EXPECT_EQ(out.status->stale_since, "") << since;
+  }
+}
+
+TEST(ProtocolStaleSinceTest, Rfc3339DateTimes) {
+  EXPECT_TRUE(isRfc3339DateTime("1985-04-12T23:20:50.52Z"));
+  EXPECT_TRUE(isRfc3339DateTime("1996-12-19T16:39:57-08:00"));
+  EXPECT_TRUE(isRfc3339DateTime("1990-12-31T23:59:60Z"));  // leap second
+  EXPECT_TRUE(isRfc3339DateTime("1985-04-12t23:20:50z"));
+  EXPECT_FALSE(isRfc3339DateTime("1985-04-12T23:20:50.Z"));
+  EXPECT_FALSE(isRfc3339DateTime("1985-04-12T24:20:50Z"));
+  EXPECT_FALSE(isRfc3339DateTime("1985-04-12T23:20:50+0800"));
+  EXPECT_FALSE(isRfc3339DateTime("1985-04-12"));
+  EXPECT_FALSE(isRfc3339DateTime(""));
+}
+
 }  // namespace
 }  // namespace faultline::harness

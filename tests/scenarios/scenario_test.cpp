@@ -67,7 +67,7 @@ TEST(ScenarioLoaderTest, RejectsShareAboveOne) {
 TEST(ScenarioLoaderTest, RejectsUnknownKeysListingAllowedOnes) {
   EXPECT_EQ(
       errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","colour":"red"}]})"),
-      "s.json:/operations/0/colour: unknown key; allowed: label, op");
+      "s.json:/operations/0/colour: unknown key; allowed: label, op, rounds");
 }
 
 TEST(ScenarioLoaderTest, CollectsEveryIssueBeforeFailing) {
@@ -127,7 +127,7 @@ TEST(ScenarioLoaderTest, EscapesPointerTokens) {
   EXPECT_EQ(
       errorOf(R"({"faultline_scenario":1,"name":"n","a/b~c":1,"operations":[{"op":"sync"}]})"),
       "s.json:/a~1b~0c: unknown key; allowed: acceptance, description, faultline_scenario, faults, "
-      "name, operations, seed, target, tenant");
+      "name, operations, seed, target, tenant, timeline");
 }
 
 TEST(ScenarioLoaderTest, NamesTheFileThatCannotBeOpened) {

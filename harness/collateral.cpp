@@ -1,0 +1,82 @@
+#include "harness/collateral.h"
+
+#include <charconv>
+#include <set>
+
+#include "harness/evidence.h"
+
+namespace faultline::harness {
+namespace {
+
+constexpr std::string_view kRequestCause = "request #";
+
+// The seq of the request a change's cause names; 0 when the target itself
+// made the change (a fault, the timeline, the generator).
+std::uint64_t requestOf(const mocks::Change& c) {
+  if (c.cause.compare(0, kRequestCause.size(), kRequestCause) != 0) return 0;
+  std::uint64_t seq = 0;
+  const char* first = c.cause.data() + kRequestCause.size();
+  const char* last = c.cause.data() + c.cause.size();
+  auto [ptr, ec] = std::from_chars(first, last, seq);
+  return ec == std::errc() && ptr == last ? seq : 0;
+}
+
+// Whether `action` asked for `c`. Deprovisioning an account may change
+// anything of that account, and take it out of its groups (a leaver's
+// memberships going is part of removing its access); nothing asks for a grant.
+bool askedFor(const RevokeAction& a, const mocks::Change& c) {
+  const bool removal = c.kind == "account.disabled" || c.kind == "account.deleted" ||
+                       c.kind == "credential.deactivated" || c.kind == "credential.deleted" ||
+                       c.kind == "entitlement.revoked" || c.kind == "member.removed";
+  if (!removal) return false;
+  if (a.action == "deprovision")
+    return c.object == a.account || (c.kind == "member.removed" && c.detail == a.account);
+  if (a.action == "remove_membership")
+    return c.kind == "member.removed" && c.object == a.target && c.detail == a.account;
+  return c.kind == "entitlement.revoked" && c.object == a.account && c.detail == a.target;
+}
+
+}  // namespace
+
+std::string CollateralChange::describe() const {
+  return change.kind + " " + change.object + (change.detail.empty() ? "" : " " + change.detail) +
+         " by request #" + std::to_string(request);
+}
+
+std::vector<CollateralChange> findCollateral(const std::vector<mocks::Change>& changes,
+                                             const std::vector<RevokeAction>& actions) {
+  std::vector<CollateralChange> out;
+  for (const auto& c : changes) {
+    const std::uint64_t request = requestOf(c);
+    if (request == 0) continue;
+    bool asked = false;
+    for (const auto& a : actions) asked = asked || askedFor(a, c);
+    if (!asked) out.push_back({c, request});
+  }
+  return out;
+}
+
+void addCollateralFindings(const OperationEvidence& op,
+                           const std::vector<CollateralChange>& collateral,
+                           std::vector<reports::Finding>& out) {
+  if (collateral.empty()) return;
+  reports::Finding f;
+  f.id = "collateral-change";
+  f.severity = reports::Severity::Critical;
+  f.metric = "revocation.collateral";
+  f.operation = op.label;
+  f.title = std::to_string(collateral.size()) + " change(s) to the target nobody asked for";
+  std::set<std::uint64_t> requests;
+  std::size_t listed = 0;
+  for (const auto& c : collateral) {
+    requests.insert(c.request);
+    if (listed++ < 20) f.detail += (f.detail.empty() ? "" : "; ") + c.describe();
+  }
+  if (collateral.size() > 20)
+    f.detail += "; and " + std::to_string(collateral.size() - 20) + " more";
+  f.evidence.journal = journalEvidence(
+      *op.journal, [&](const mocks::JournalEntry& e) { return requests.count(e.seq) != 0; });
+  out.push_back(std::move(f));
+}
+
+}  // namespace faultline::harness

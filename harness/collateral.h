@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/findings.h"
+#include "harness/revocation.h"
+#include "mocks/tenant.h"
+
+namespace faultline::harness {
+
+// A change to the tenant that a connector request made and nobody asked for
+// (docs/scoring.md, "Collateral changes").
+struct CollateralChange {
+  mocks::Change change;
+  std::uint64_t request = 0;  // the journal seq of the request that made it
+  std::string describe() const;
+};
+
+// The changes among `changes` made by the connector's own requests (cause
+// "request #N") that none of `actions` asked for. A sync asks for nothing,
+// so every change a sync's requests make is collateral. Changes the target
+// made itself (fault reverts, timeline events) are never the connector's.
+std::vector<CollateralChange> findCollateral(const std::vector<mocks::Change>& changes,
+                                             const std::vector<RevokeAction>& actions);
+
+// One critical `collateral-change` finding per operation that made any,
+// naming each principal, the access path and the request.
+void addCollateralFindings(const OperationEvidence& op,
+                           const std::vector<CollateralChange>& collateral,
+                           std::vector<reports::Finding>& out);
+
+}  // namespace faultline::harness
