@@ -342,13 +342,19 @@ std::vector<std::string> journalWithoutTimes(const std::string& path) {
 }
 
 TEST(FaultDrillTest, SameSeedReplaysTheSameJournal) {
-  const auto a = drill(kReference, "scenarios/partial_pages.json", 9, "replay-a");
-  const auto b = drill(kReference, "scenarios/partial_pages.json", 9, "replay-b");
+  // A combined scenario: a silent revocation failure on privileged
+  // non-human access under stale reads, with a sync on either side.
+  const std::string combined = "scenarios/combined_silent_revoke_stale_reads.json";
+  const auto a = drill(kReference, combined, 9, "replay-a");
+  const auto b = drill(kReference, combined, 9, "replay-b");
   const auto ja = journalWithoutTimes(a.journal_file);
   const auto jb = journalWithoutTimes(b.journal_file);
   ASSERT_GT(ja.size(), 5u);
   EXPECT_EQ(ja, jb);
-  const auto c = drill(kReference, "scenarios/partial_pages.json", 10, "replay-c");
+  EXPECT_TRUE(std::any_of(ja.begin(), ja.end(), [](const auto& l) {
+    return l.find("fault ") != std::string::npos;
+  })) << "the replayed journal must include fired faults";
+  const auto c = drill(kReference, combined, 10, "replay-c");
   EXPECT_NE(journalWithoutTimes(c.journal_file), ja) << "another seed must give another tenant";
 }
 
