@@ -252,6 +252,7 @@ class ReferenceConnector:
         self.http = HttpClient(policy, tokens)
         self.state_dir = state_dir  # kept between operations: remembers the last complete counts
         self.problems = []  # why the output is partial; empty means complete
+        self.last_write_version = None  # meta.version the last PATCH answered with
 
     # ---- reading -----------------------------------------------------------
 
@@ -520,7 +521,10 @@ class ReferenceConnector:
             return None
         groups = [g for g in user.get("groups") or [] if isinstance(g, dict) and g.get("value")]
         if kind == "remove_membership":
-            if any(g["value"] == action.get("group") for g in groups):
+            # Only "indirect" counts: the direct membership was just confirmed
+            # gone on the group itself (a user read from a lagging replica may
+            # still list it as direct).
+            if any(g["value"] == action.get("group") and g.get("type") == "indirect" for g in groups):
                 return f"the account is still a member of {action.get('group')} through a nested group"
             return None
         for g in groups:
@@ -587,13 +591,25 @@ class ReferenceConnector:
         return "unconfirmed", "write answered OK twice, but the read-back still shows the access"
 
     def read_back(self, path, has_access):
-        """(gone, current): read the resource, allowing a moment for eventual consistency."""
+        """(gone, current): read the resource, allowing a moment for eventual consistency.
+
+        A read older than the version our write produced comes from a lagging
+        replica: it proves nothing either way, so it is read again rather than
+        taken as "the write did not apply"."""
         current = None
-        for pause in (0.0, 0.5, 1.0):
+        written = version_number(self.last_write_version)
+        for pause in (0.0, 0.2, 0.5, 1.0, 1.0, 1.0):
             time.sleep(pause)
             current = self.read_resource(path)
+            if current is not None and written is not None:
+                seen = version_number((current.get("meta") or {}).get("version"))
+                if seen is not None and seen < written:
+                    log(f"/{path}: read version {seen} is older than written {written}: stale replica")
+                    continue
             if current is None or not has_access(current):
                 return True, current
+            if written is None and pause >= 0.5:
+                break
         return False, current
 
     def write(self, path, operation, current, has_access):
@@ -603,6 +619,7 @@ class ReferenceConnector:
         the version moved on and the retry gets 412 instead of a second write.
         """
         status, body = None, None
+        self.last_write_version = None
         try:
             for _ in range(3):
                 version = (current.get("meta") or {}).get("version") if current else None
@@ -612,6 +629,8 @@ class ReferenceConnector:
                 operations = operation if isinstance(operation, list) else [operation]
                 status, body = self.http.call("PATCH", f"{self.base_url}/{path}", headers=headers,
                                               body={"schemas": [PATCH_OP], "Operations": operations})
+                if status == 200 and isinstance(body, dict):
+                    self.last_write_version = (body.get("meta") or {}).get("version")
                 if status != 412:
                     break
                 # Changed under us, or we read from a lagging replica: re-read
@@ -629,6 +648,14 @@ class ReferenceConnector:
         if status in (200, 204):
             return None
         return f"PATCH /{path} refused: {describe(status, body)}"
+
+
+def version_number(etag):
+    """W/"12" -> 12; None when absent or not a counter."""
+    if not isinstance(etag, str):
+        return None
+    digits = etag.removeprefix("W/").strip('"')
+    return int(digits) if digits.isdigit() else None
 
 
 def as_bool(value):
