@@ -415,29 +415,7 @@ void writeReplay(std::ostringstream& out, const Report& r) {
 }  // namespace
 
 std::string escapeHtml(std::string_view raw) {
-  std::string out;
-  for (const char c : printableUtf8(raw)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escapeMarkup(raw, true);
 }
 
 std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& journal) {

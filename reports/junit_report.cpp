@@ -26,48 +26,11 @@ bool isFailing(const Finding& f) {
   return f.severity == Severity::Error || f.severity == Severity::Critical;
 }
 
-std::string escapeXml(std::string_view text, bool attribute) {
-  std::string out;
-  for (const char c : printableUtf8(text)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      // A parser turns a raw CR into LF, and tab and LF in an attribute into
-      // spaces; references keep them.
-      case '\r':
-        out += "&#13;";
-        break;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string attr(std::string_view s) {
-  return escapeXml(s, true);
+  return escapeMarkup(s, true);
 }
 std::string text(std::string_view s) {
-  return escapeXml(s, false);
+  return escapeMarkup(s, false);
 }
 
 std::string seconds(std::int64_t ms) {

@@ -86,4 +86,41 @@ std::string_view cutUtf8(std::string_view text, std::size_t max_bytes) {
   return text.substr(0, end);
 }
 
+std::string escapeMarkup(std::string_view text, bool attribute) {
+  std::string out;
+  for (const char c : printableUtf8(text)) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      // A parser turns a raw CR into LF, and tab and LF in an attribute into
+      // spaces; references keep them.
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace faultline::reports

@@ -27,4 +27,9 @@ std::string printableLine(std::string_view text);
 // that does not split a character.
 std::string_view cutUtf8(std::string_view text, std::size_t max_bytes);
 
+// printableUtf8, escaped for XML and HTML: & < > " ' as references; in an
+// attribute, tab and line feed as references too (a parser would turn them
+// into spaces), and carriage return always (a parser would turn it into LF).
+std::string escapeMarkup(std::string_view text, bool attribute);
+
 }  // namespace faultline::reports

@@ -227,7 +227,7 @@ TEST(HtmlReportTest, EscapesAScriptInAFindingTitle) {
 TEST(HtmlReportTest, EscapesHostileTextInEveryPlaceItLands) {
   const std::string evil = "x\" onmouseover=\"alert(3)' <b>&amp;</b>\x01";
   const std::string escaped =
-      "x&quot; onmouseover=&quot;alert(3)&#39; &lt;b&gt;&amp;amp;&lt;/b&gt;\xEF\xBF\xBD";
+      "x&quot; onmouseover=&quot;alert(3)&apos; &lt;b&gt;&amp;amp;&lt;/b&gt;\xEF\xBF\xBD";
   Report r = fixtures::failedReport();
   r.scenario.name = r.connector.name = r.verdict_reason = r.replay_command = evil;
   r.operations[0].label = r.operations[1].revocations[0].account = evil;
