@@ -17,18 +17,6 @@ using mocks::JournalEntry;
 using reports::Finding;
 using reports::Severity;
 
-Finding behaviourFinding(const OperationEvidence& op, std::string id, Severity severity,
-                         std::string metric, std::string title, std::string detail) {
-  Finding f;
-  f.id = std::move(id);
-  f.severity = severity;
-  f.metric = std::move(metric);
-  f.operation = op.label;
-  f.title = std::move(title);
-  f.detail = redactSecrets(std::move(detail), op.secrets);
-  return f;
-}
-
 std::string fixed2(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", value);
@@ -75,7 +63,7 @@ void addTokenReuseFindings(const OperationEvidence& op, std::vector<Finding>& ou
               std::to_string(r.first->seq) + ", presented again " + std::to_string(r.reused) +
               " time(s)";
   }
-  Finding f = behaviourFinding(
+  Finding f = makeFinding(
       op, "rejected-token-reuse", Severity::Error, "behaviour.auth",
       std::to_string(reuses) + " request(s) presented a bearer token the target had rejected",
       detail + "; after a 401 a client must fetch a new token before it sends again");
@@ -101,7 +89,7 @@ void addDuplicateWriteFindings(const OperationEvidence& op, std::vector<Finding>
     if (!answeredWithFault(e)) landed.insert(key);
   }
   if (duplicates == 0) return;
-  Finding f = behaviourFinding(
+  Finding f = makeFinding(
       op, "duplicate-write", Severity::Warning, "behaviour.writes",
       std::to_string(duplicates) + " write(s) repeated after the same write had succeeded",
       std::to_string(repeated.size()) +
@@ -133,7 +121,7 @@ std::string tallyByPath(const std::vector<JournalEntry>& journal) {
 void addAmplificationFindings(const OperationEvidence& op, const Amplification& a,
                               std::vector<Finding>& out) {
   if (a.minimum == 0 || a.ratio <= kMaxAmplification) return;
-  Finding f = behaviourFinding(
+  Finding f = makeFinding(
       op, "request-amplification", Severity::Warning, "behaviour.amplification",
       "The sync sent " + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
           " times the minimum of " + std::to_string(a.minimum),

@@ -60,20 +60,17 @@ void addCollateralFindings(const OperationEvidence& op,
                            const std::vector<CollateralChange>& collateral,
                            std::vector<reports::Finding>& out) {
   if (collateral.empty()) return;
-  reports::Finding f;
-  f.id = "collateral-change";
-  f.severity = reports::Severity::Critical;
-  f.metric = "revocation.collateral";
-  f.operation = op.label;
-  f.title = std::to_string(collateral.size()) + " change(s) to the target nobody asked for";
   std::set<std::uint64_t> requests;
+  std::string detail;
   std::size_t listed = 0;
   for (const auto& c : collateral) {
     requests.insert(c.request);
-    if (listed++ < 20) f.detail += (f.detail.empty() ? "" : "; ") + c.describe();
+    if (listed++ < 20) detail += (detail.empty() ? "" : "; ") + c.describe();
   }
-  if (collateral.size() > 20)
-    f.detail += "; and " + std::to_string(collateral.size() - 20) + " more";
+  if (collateral.size() > 20) detail += "; and " + std::to_string(collateral.size() - 20) + " more";
+  reports::Finding f = makeFinding(
+      op, "collateral-change", reports::Severity::Critical, "revocation.collateral",
+      std::to_string(collateral.size()) + " change(s) to the target nobody asked for", detail);
   f.evidence.journal = journalEvidence(
       *op.journal, [&](const mocks::JournalEntry& e) { return requests.count(e.seq) != 0; });
   out.push_back(std::move(f));

@@ -23,14 +23,8 @@ std::string statusLine(const OperationEvidence& op) {
 
 Finding make(const OperationEvidence& op, std::string id, Severity severity, std::string metric,
              std::string title, std::string detail) {
-  Finding f;
-  f.id = std::move(id);
-  f.severity = severity;
-  f.metric = std::move(metric);
-  f.operation = op.label;
-  f.title = std::move(title);
-  f.detail = redactSecrets(std::move(detail), op.secrets);
-  return f;
+  return makeFinding(op, std::move(id), severity, std::move(metric), std::move(title),
+                     std::move(detail));
 }
 
 // Why the connector says records are missing. A killed or broken connector may
@@ -279,6 +273,18 @@ void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& ou
     return early(e) || e.status == 429 || e.status == 503;
   });
   out.push_back(std::move(f));
+}
+
+Finding makeFinding(const OperationEvidence& op, std::string id, Severity severity,
+                    std::string metric, std::string title, std::string detail) {
+  Finding f;
+  f.id = std::move(id);
+  f.severity = severity;
+  f.metric = std::move(metric);
+  f.operation = op.label;
+  f.title = std::move(title);
+  f.detail = redactSecrets(std::move(detail), op.secrets);
+  return f;
 }
 
 bool reasonNamesType(std::string reason, const std::string& type) {

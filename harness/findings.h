@@ -20,6 +20,12 @@ struct OperationEvidence {
   std::vector<std::string> secrets;                           // never quoted
 };
 
+// A finding of `op` with evidence to be filled in; `detail` has the drill's
+// secrets redacted. Every scorer builds its findings with this.
+reports::Finding makeFinding(const OperationEvidence& op, std::string id,
+                             reports::Severity severity, std::string metric, std::string title,
+                             std::string detail);
+
 // Each adds the findings its rule yields (docs/scoring.md names every id).
 void addProcessFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
 void addProtocolFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);

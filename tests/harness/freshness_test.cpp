@@ -410,7 +410,9 @@ TEST(CachedRoundsFreshness, ServingACachedAnswerAsCompleteFails) {
   EXPECT_TRUE(has(r, "leaver-shown-active")) << findingsOf(r);
   EXPECT_EQ(r.failure_classes, (std::vector<std::string>{"stale-data"}));
   for (const auto& f : r.findings) {
-    if (f.severity >= reports::Severity::Error) EXPECT_EQ(f.operation, "sync round 3") << f.id;
+    if (f.severity >= reports::Severity::Error) {
+      EXPECT_EQ(f.operation, "sync round 3") << f.id;
+    }
   }
   EXPECT_EQ(r.operations[0].rounds[2].declared_status, "complete");
   EXPECT_GT(r.operations[0].rounds[2].stale_records, 0u);
