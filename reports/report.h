@@ -85,6 +85,12 @@ struct RevocationOutcome {
   std::string remaining;
   std::string outcome;  // confirmed-true, false-confirmation, honest-failure, false-alarm, ...
   std::string detail;
+  // Time to confirmation: ms from the revoke operation's start until the
+  // connector printed its result line for this action; empty when it printed none.
+  std::optional<std::int64_t> result_ms;
+  // The journal shows the connector read the subject back (a GET answered 2xx)
+  // after its last write to it and before printing its result.
+  bool read_back = false;
 };
 
 // One run of a sync's connector; a sync with `rounds` runs it back to back
