@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -369,6 +370,62 @@ TEST(CompletenessTest, AcceptsAttributesFromEitherEndOfTheWindow) {
   saw_end.accounts[0].active = false;
   EXPECT_TRUE(scoreCompleteness(smallTenant(), end, saw_start).exact());
   EXPECT_TRUE(scoreCompleteness(smallTenant(), end, saw_end).exact());
+}
+
+// The scorer keys grants without building their text (issue #4); these pin
+// that it still behaves as if it did.
+
+TEST(CompletenessTest, GrantKeyIsTheJoinedText) {
+  mocks::TenantState tenant = smallTenant();
+  tenant.accounts[0].entitlements = {"x|ent-read"};  // entitlement|account|u-alice|x|ent-read
+  tenant.reindex();
+  ConnectorOutput out = perfectOutput();
+  out.grants[5].principal = "u-alice|x";  // the same text, split elsewhere
+  const auto grants = scoreOf(scoreCompleteness(tenant, tenant, out), "grant");
+  EXPECT_EQ(grants.matched, 6u);
+  EXPECT_EQ(grants.phantom_total, 0u);
+  EXPECT_EQ(grants.missing_total, 0u);
+}
+
+TEST(CompletenessTest, ListsMissingKeysInTextOrder) {
+  mocks::TenantState tenant;
+  mocks::Group g;
+  g.id = "g";
+  for (int i = 59; i >= 0; --i) {
+    const std::string id = "u-" + std::to_string(i);
+    tenant.accounts.push_back(makeAccount(id, id, id, AccountType::Human, false));
+  }
+  // '|' sorts after letters: "u-1x|g" comes before "u-1|g".
+  tenant.accounts.push_back(makeAccount("u-1x", "u-1x", "u-1x", AccountType::Human, false));
+  g.members = {{"u-1", false}, {"u-1x", false}};
+  tenant.groups = {g};
+  tenant.reindex();
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, ConnectorOutput{});
+  const auto accounts = scoreOf(s, "account");
+  EXPECT_EQ(accounts.missing_total, 61u);
+  ASSERT_EQ(accounts.missing.size(), kMaxListedIds);
+  EXPECT_TRUE(std::is_sorted(accounts.missing.begin(), accounts.missing.end()));
+  EXPECT_EQ(accounts.missing.front(), "u-0");
+  EXPECT_EQ(accounts.missing.back(), "u-52");  // u-0, u-1, u-10..u-19, u-1x, u-2, ...
+  EXPECT_EQ(scoreOf(s, "grant").missing,
+            (std::vector<std::string>{"membership|account|u-1x|g", "membership|account|u-1|g"}));
+}
+
+TEST(CompletenessTest, CountsManyPhantomAndRepeatedGrants) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5000; ++i)
+      addGrant(out, "membership", "account", "u-alice", "g-" + std::to_string(i));
+  }
+  const auto grants = scoreOf(scoreCompleteness(tenant, tenant, out), "grant");
+  EXPECT_EQ(grants.phantom_total, 5000u);
+  EXPECT_EQ(grants.duplicates, 5000u);
+  EXPECT_EQ(grants.returned, 5006u);
+  EXPECT_EQ(grants.matched, 6u);
+  ASSERT_EQ(grants.phantom.size(), kMaxListedIds);
+  EXPECT_EQ(grants.phantom.front(), "membership|account|u-alice|g-0");
+  EXPECT_EQ(grants.phantom.back(), "membership|account|u-alice|g-49");
 }
 
 }  // namespace
