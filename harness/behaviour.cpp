@@ -118,16 +118,19 @@ std::string tallyByPath(const std::vector<JournalEntry>& journal) {
   return out;
 }
 
+constexpr std::string_view kSent = "The sync sent ";
+constexpr std::string_view kMinimumOf = " times the minimum of ";
+
 void addAmplificationFindings(const OperationEvidence& op, const Amplification& a,
                               std::vector<Finding>& out) {
-  if (a.minimum == 0 || a.ratio <= kMaxAmplification) return;
+  // Any excess is a candidate: which excess is too much is the policy's call.
+  if (a.minimum == 0 || a.counted <= a.minimum) return;
   Finding f = makeFinding(
       op, "request-amplification", Severity::Warning, "behaviour.amplification",
-      "The sync sent " + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
-          " times the minimum of " + std::to_string(a.minimum),
+      std::string(kSent) + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
+          std::string(kMinimumOf) + std::to_string(a.minimum),
       "minimum: 1 token request and one list page per max_page_size records of Users, Groups "
-      "and Entitlements; above " +
-          fixed2(kMaxAmplification) + " times it the connector re-reads or pages too small; " +
+      "and Entitlements; far above it the connector re-reads or pages too small; " +
           std::to_string(a.faulted) +
           " request(s) answered with a fault not counted; by path: " + tallyByPath(*op.journal));
   f.evidence.journal =
@@ -160,6 +163,24 @@ bool answeredWithFault(const JournalEntry& entry) {
     if (std::find(kUsable.begin(), kUsable.end(), kind) == kUsable.end()) return true;
   }
   return false;
+}
+
+std::optional<double> amplificationOfTitle(const std::string& title) {
+  // "The sync sent 9 requests, 4.50 times the minimum of 2": the two counts
+  // are exact, the printed ratio is rounded.
+  if (title.rfind(kSent, 0) != 0) return std::nullopt;
+  const auto at = title.rfind(kMinimumOf);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string counted =
+      title.substr(kSent.size(), title.find(' ', kSent.size()) - kSent.size());
+  const std::string minimum = title.substr(at + kMinimumOf.size());
+  auto digitsOnly = [](const std::string& s) {
+    return !s.empty() && s.size() < 19 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digitsOnly(counted) || !digitsOnly(minimum) || std::stoull(minimum) == 0)
+    return std::nullopt;
+  return static_cast<double>(std::stoull(counted)) / static_cast<double>(std::stoull(minimum));
 }
 
 std::uint64_t minimumSyncRequests(std::size_t accounts, std::size_t groups,

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "harness/findings.h"
@@ -10,9 +12,10 @@
 
 namespace faultline::harness {
 
-// A sync that sends more than this many times its minimum raises
-// "request-amplification" (docs/scoring.md, "Request amplification").
-inline constexpr double kMaxAmplification = 4.0;
+// A sync that sends more than max_amplification times its minimum raises
+// "request-amplification" (docs/scoring.md, "Request amplification"); this is
+// the acceptance policy's default for it (reports::PolicySummary).
+inline constexpr double kDefaultMaxAmplification = 4.0;
 
 // How a sync's requests compare with the fewest that read the whole tenant.
 struct Amplification {
@@ -38,9 +41,16 @@ Amplification measureAmplification(const std::vector<mocks::JournalEntry>& journ
 // (delays, reshaped data, stale reads; docs/scoring.md, "Behaviour").
 bool answeredWithFault(const mocks::JournalEntry& entry);
 
+// The counted requests over the minimum that a "request-amplification"
+// finding's title states; nullopt for any other title.
+std::optional<double> amplificationOfTitle(const std::string& title);
+
 // Adds "rejected-token-reuse" and "duplicate-write" for the operation, and,
-// when `amplification` is given (a sync), "request-amplification" above
-// kMaxAmplification. docs/scoring.md, "Behaviour", defines each. Pure
+// when `amplification` is given (a sync), "request-amplification" whenever
+// the sync sent more than its minimum. The policy's max_amplification is
+// applied later, by applyPolicy (harness/policy.h), which drops the finding
+// at or below it: the scorer cannot know the policy, and a stricter one still
+// needs the evidence. docs/scoring.md, "Behaviour", defines each. Pure
 // functions of the evidence; thread-compatible.
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
                           std::vector<reports::Finding>& out);

@@ -1,7 +1,10 @@
 #include "harness/collateral.h"
 
 #include <charconv>
+#include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "harness/evidence.h"
 
@@ -36,22 +39,49 @@ bool askedFor(const RevokeAction& a, const mocks::Change& c) {
   return c.kind == "entitlement.revoked" && c.object == a.account && c.detail == a.target;
 }
 
+// The change kind that reverses `kind`, or "" when none does.
+std::string_view inverseKind(std::string_view kind) {
+  static constexpr std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"account.enabled", "account.disabled"},
+      {"member.added", "member.removed"},
+      {"entitlement.granted", "entitlement.revoked"},
+      {"credential.activated", "credential.deactivated"}};
+  for (const auto& [a, b] : kPairs) {
+    if (kind == a) return b;
+    if (kind == b) return a;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string CollateralChange::describe() const {
   return change.kind + " " + change.object + (change.detail.empty() ? "" : " " + change.detail) +
-         " by request #" + std::to_string(request);
+         " by request #" + std::to_string(request) +
+         (undoes != 0 ? " (undoing request #" + std::to_string(undoes) + ": state flipped)" : "");
 }
 
 std::vector<CollateralChange> findCollateral(const std::vector<mocks::Change>& changes,
                                              const std::vector<RevokeAction>& actions) {
   std::vector<CollateralChange> out;
+  // The last request that made each change, by "kind object detail": a later
+  // change of the inverse kind on the same pair undoes it.
+  std::map<std::string, std::uint64_t> made;
+  const auto key = [](std::string_view kind, const mocks::Change& c) {
+    return std::string(kind) + " " + c.object + " " + c.detail;
+  };
   for (const auto& c : changes) {
     const std::uint64_t request = requestOf(c);
     if (request == 0) continue;
+    made[key(c.kind, c)] = request;
     bool asked = false;
     for (const auto& a : actions) asked = asked || askedFor(a, c);
-    if (!asked) out.push_back({c, request});
+    if (asked) continue;
+    std::uint64_t undoes = 0;
+    if (const auto inverse = inverseKind(c.kind); !inverse.empty()) {
+      if (const auto it = made.find(key(inverse, c)); it != made.end()) undoes = it->second;
+    }
+    out.push_back({c, request, undoes});
   }
   return out;
 }
@@ -63,14 +93,19 @@ void addCollateralFindings(const OperationEvidence& op,
   std::set<std::uint64_t> requests;
   std::string detail;
   std::size_t listed = 0;
+  std::size_t flips = 0;
   for (const auto& c : collateral) {
     requests.insert(c.request);
+    if (c.undoes != 0) requests.insert(c.undoes);
+    flips += c.undoes != 0;
     if (listed++ < 20) detail += (detail.empty() ? "" : "; ") + c.describe();
   }
   if (collateral.size() > 20) detail += "; and " + std::to_string(collateral.size() - 20) + " more";
   reports::Finding f = makeFinding(
       op, "collateral-change", reports::Severity::Critical, "revocation.collateral",
-      std::to_string(collateral.size()) + " change(s) to the target nobody asked for", detail);
+      std::to_string(collateral.size()) + " change(s) to the target nobody asked for" +
+          (flips > 0 ? ", " + std::to_string(flips) + " of them undoing the connector's own" : ""),
+      detail);
   f.evidence.journal = journalEvidence(
       *op.journal, [&](const mocks::JournalEntry& e) { return requests.count(e.seq) != 0; });
   out.push_back(std::move(f));

@@ -14,6 +14,9 @@ namespace faultline::harness {
 struct CollateralChange {
   mocks::Change change;
   std::uint64_t request = 0;  // the journal seq of the request that made it
+  // The request whose change this one reverses in the same operation (a
+  // membership re-added after its removal): state flipped; 0 when none.
+  std::uint64_t undoes = 0;
   std::string describe() const;
 };
 

@@ -1,8 +1,11 @@
 #include "harness/drill.h"
 
+#include <signal.h>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <ostream>
 
 #include "harness/behaviour.h"
@@ -63,6 +66,16 @@ reports::ProcessSummary summarise(const ProcessResult& p, const std::vector<std:
   return s;
 }
 
+// Every run of the connector for one operation: the runs a kill_connector
+// fault ended, then the last one, whose output is scored.
+struct ConnectorRuns {
+  std::vector<ProcessResult> killed;
+  ProcessResult last;
+};
+
+// At most this many restarts per operation, whatever the plan says.
+constexpr int kMaxRestarts = 8;
+
 // Holds what every operation of one drill shares.
 class DrillRun {
  public:
@@ -77,7 +90,10 @@ class DrillRun {
   reports::Report run();
 
  private:
-  ProcessResult runConnector(const std::string& operation, const std::string& stdin_data);
+  ConnectorRuns runConnector(const std::string& operation, const std::string& stdin_data);
+  ProcessResult runOnce(const std::string& operation, const std::string& stdin_data);
+  std::string killConnector();
+  void recordRestarts(const ConnectorRuns& runs, const OperationEvidence& ev, OperationReport& rep);
   void runSync(const scenarios::Operation& op, OperationReport& rep);
   reports::RoundReport runRound(const std::string& label, OperationReport& rep);
   void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
@@ -101,6 +117,10 @@ class DrillRun {
   FreshnessScorer freshness_;
   int drill_rounds_ = 0;       // rounds run so far, across every sync
   std::string current_label_;  // the operation running, for the live line
+  std::mutex kill_mutex_;
+  int connector_pgid_ = 0;  // guarded by kill_mutex_; 0 when no connector runs
+  int kills_ = 0;           // guarded by kill_mutex_
+  int op_index_ = 0;        // the operation running, 1-based
 };
 
 std::vector<std::string> DrillRun::secrets() const {
@@ -109,7 +129,45 @@ std::vector<std::string> DrillRun::secrets() const {
   return out;
 }
 
-ProcessResult DrillRun::runConnector(const std::string& operation, const std::string& stdin_data) {
+// Called by a kill_connector fault on a handler thread, while the connector
+// waits for that request's answer.
+std::string DrillRun::killConnector() {
+  std::lock_guard lock(kill_mutex_);
+  if (connector_pgid_ <= 0) return "";
+  ::killpg(connector_pgid_, SIGKILL);
+  connector_pgid_ = 0;  // one kill per run
+  ++kills_;
+  return "connector killed (SIGKILL) before the answer; it restarts with the same state directory";
+}
+
+// Runs the connector; a run a kill_connector fault ended is started again with
+// the same state directory and input, as a scheduler would.
+ConnectorRuns DrillRun::runConnector(const std::string& operation, const std::string& stdin_data) {
+  ConnectorRuns runs;
+  for (;;) {
+    int kills_before = 0;
+    {
+      std::lock_guard lock(kill_mutex_);
+      kills_before = kills_;
+    }
+    ProcessResult result = runOnce(operation, stdin_data);
+    bool killed = false;
+    {
+      std::lock_guard lock(kill_mutex_);
+      connector_pgid_ = 0;
+      killed = kills_ > kills_before;
+    }
+    if (!killed || static_cast<int>(runs.killed.size()) >= kMaxRestarts) {
+      runs.last = std::move(result);
+      return runs;
+    }
+    say("  " + current_label_ + ": connector killed by a fault; restarting it (restart " +
+        std::to_string(runs.killed.size() + 1) + ")");
+    runs.killed.push_back(std::move(result));
+  }
+}
+
+ProcessResult DrillRun::runOnce(const std::string& operation, const std::string& stdin_data) {
   PlaceholderValues values{operation,
                            target_.apiBaseUrl(),
                            target_.tokenUrl(),
@@ -125,6 +183,10 @@ ProcessResult DrillRun::runConnector(const std::string& operation, const std::st
   spec.working_dir = manifest_.dir;
   spec.stdin_data = stdin_data;
   spec.timeout = std::chrono::seconds(manifest_.timeout_seconds);
+  spec.on_started = [this](int pgid) {
+    std::lock_guard lock(kill_mutex_);
+    connector_pgid_ = pgid;
+  };
   if (options_.progress == nullptr || !options_.live) return runProcess(spec);
   const auto started = clock_.nowMs();
   LiveProgress live(*options_.progress, [&] {
@@ -160,7 +222,8 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
   const auto before = target_.tenant().snapshot();
   const auto mark = target_.journal().lastSeq();
   const std::size_t changes_before = target_.tenant().changes().size();
-  const ProcessResult process = runConnector("sync", "");
+  const ConnectorRuns runs = runConnector("sync", "");
+  const ProcessResult& process = runs.last;
   const auto after = target_.tenant().snapshot();
   const RoundSpan span{mark, target_.journal().lastSeq()};
   const auto journal = target_.journal().entriesSince(mark);
@@ -180,6 +243,7 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
       journal, minimumSyncRequests(before.accounts.size(), before.groups.size(),
                                    before.entitlements.size(), scenario_.target.max_page_size));
   recordCommon(ev, rep, &amplification);
+  recordRestarts(runs, ev, rep);
   rep.amplification = amplification.ratio;
   rep.minimum_requests = amplification.minimum;
   rep.completeness = score.types;
@@ -234,13 +298,42 @@ void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
   rep.protocol_violations = output.violation_count;
 }
 
+// The runs a fault killed: their output is not scored (the restart's is),
+// but a credential they printed is still a leak.
+void DrillRun::recordRestarts(const ConnectorRuns& runs, const OperationEvidence& ev,
+                              OperationReport& rep) {
+  if (runs.killed.empty()) return;
+  rep.restarts += static_cast<int>(runs.killed.size());
+  for (const auto& killed : runs.killed) {
+    OperationEvidence run = ev;
+    run.process = &killed;
+    addSecretFindings(run, findings_);
+  }
+  reports::Finding f = makeFinding(
+      ev, "connector-restarted", reports::Severity::Info, "process",
+      "The connector was killed " + std::to_string(runs.killed.size()) +
+          " time(s) and restarted with the same state directory",
+      "only the last run's output is scored; the journal lines below are where it died");
+  f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
+    return e.note.find("(kill_connector)") != std::string::npos;
+  });
+  findings_.push_back(std::move(f));
+}
+
 void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationReport& rep) {
   const auto actions = selectRevokeActions(target_.tenant().snapshot(), op.revoke, seed_, index);
   std::set<std::string> ids;
-  for (const auto& a : actions) ids.insert(a.id);
+  std::set<std::string> groups;  // a race_operation joiner waits for a read of one
+  for (const auto& a : actions) {
+    ids.insert(a.id);
+    if (a.action == "remove_membership") groups.insert(a.target);
+  }
+  target_.setRaceGroups(op_index_, std::move(groups));
   const auto mark = target_.journal().lastSeq();
   const std::size_t changes_before = target_.tenant().changes().size();
-  const ProcessResult process = runConnector("revoke", encodeActions(actions));
+  const ConnectorRuns runs = runConnector("revoke", encodeActions(actions));
+  const ProcessResult& process = runs.last;
+  const std::int64_t connector_started_ms = clock_.nowMs() - process.duration.count();
   const auto after = target_.tenant().snapshot();
   // The settle period: writes the target deferred (delayed applies, reverts)
   // land now, so a confirmation is judged by what stays true.
@@ -252,13 +345,18 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   const ConnectorOutput output =
       parseConnectorOutput(process.stdout_data, Operation::Revoke, process.stdout_truncated, ids);
   rep.revocations = judgeRevocations(actions, output, after, settled);
+  traceRevocations(output,
+                   {&process.stdout_line_ms, rep.started_ms, connector_started_ms, &journal},
+                   rep.revocations);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
   addRevocationFindings(ev, rep.revocations, findings_);
+  addReadBackFindings(ev, rep.revocations, findings_);
   const auto changes = target_.tenant().changes();
   const auto collateral = findCollateral(
       {changes.begin() + static_cast<std::ptrdiff_t>(changes_before), changes.end()}, actions);
   addCollateralFindings(ev, collateral, findings_);
   recordCommon(ev, rep);
+  recordRestarts(runs, ev, rep);
   std::size_t confirmed = 0;
   for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
   say("  " + op.label + ": " + std::to_string(confirmed) + "/" + std::to_string(actions.size()) +
@@ -279,15 +377,15 @@ reports::Report DrillRun::run() {
   state_dir_ = (fs::absolute(options_.out_dir) / "state" / drill_id_).string();
   fs::remove_all(state_dir_);
   fs::create_directories(state_dir_);
+  target_.setConnectorKiller([this] { return killConnector(); });
   target_.start();
   say("faultline: drill " + drill_id_ + ", scenario " + scenario_.name + ", seed " +
       std::to_string(seed_) + ", connector " + manifest_.name + ", target " + target_.apiBaseUrl());
   const auto started = clock_.nowMs();
   int revoke_index = 0;
-  int op_index = 0;
   for (const auto& op : scenario_.operations) {
-    target_.setOperation(++op_index);
-    target_.applyBeforeOperation(op_index);
+    target_.setOperation(++op_index_);
+    target_.applyBeforeOperation(op_index_);
     OperationReport rep;
     rep.label = op.label;
     current_label_ = op.label;

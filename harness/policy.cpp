@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "harness/behaviour.h"
 #include "harness/findings.h"
 
 namespace faultline::harness {
@@ -16,7 +17,8 @@ using reports::Severity;
 void stack(reports::PolicySummary& p, const scenarios::AcceptanceFragment& f,
            const std::string& source) {
   const bool sets_anything = f.accept_honest_partial || f.pass_inconclusive || f.min_recall ||
-                             f.min_precision || f.max_retry_after_violations || !f.severity.empty();
+                             f.min_precision || f.max_retry_after_violations ||
+                             f.max_amplification || !f.severity.empty();
   if (!sets_anything) return;
   p.sources.push_back(source);
   if (f.accept_honest_partial) p.accept_honest_partial = *f.accept_honest_partial;
@@ -24,6 +26,7 @@ void stack(reports::PolicySummary& p, const scenarios::AcceptanceFragment& f,
   if (f.min_recall) p.min_recall = *f.min_recall;
   if (f.min_precision) p.min_precision = *f.min_precision;
   if (f.max_retry_after_violations) p.max_retry_after_violations = *f.max_retry_after_violations;
+  if (f.max_amplification) p.max_amplification = *f.max_amplification;
   for (const auto& [id, level] : f.severity) p.severity[id] = level;
 }
 
@@ -78,6 +81,12 @@ const reports::TypeScore* scoreOf(const reports::OperationReport& op, const std:
 std::string fixed3(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+std::string fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
 }
 
@@ -152,6 +161,12 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
                  std::to_string(p.max_retry_after_violations));
     }
   }
+  // A finding that stands only because the policy is stricter than the
+  // default, or despite a looser one, says by which limit.
+  if (f.id == "request-amplification" && p.max_amplification != kDefaultMaxAmplification) {
+    if (const auto ratio = amplificationOfTitle(f.title))
+      f.policy = fixed2(*ratio) + " above max_amplification " + fixed2(p.max_amplification);
+  }
   // An explicit severity wins over everything above.
   if (const auto it = p.severity.find(f.id); it != p.severity.end()) {
     const Severity before = f.severity;
@@ -161,6 +176,15 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
     change(f, severityOf(it->second), "severity set by policy");
     if (f.policy.empty()) f.policy = earlier;
   }
+}
+
+// The behaviour scorer raises request-amplification for any sync above its
+// minimum, since it cannot know the policy; the policy's max_amplification
+// decides which of them stand. A title the scorer did not write stands.
+bool amplificationWithin(const reports::PolicySummary& p, const Finding& f) {
+  if (f.id != "request-amplification") return false;
+  const std::optional<double> ratio = amplificationOfTitle(f.title);
+  return ratio && *ratio <= p.max_amplification;
 }
 
 // Which kind of trust a failing finding broke (docs/scoring.md).
@@ -191,6 +215,7 @@ reports::PolicySummary resolvePolicy(const scenarios::Scenario& scenario,
 
 void applyPolicy(const reports::PolicySummary& policy, reports::Report& report) {
   report.policy = policy;
+  std::erase_if(report.findings, [&](const Finding& f) { return amplificationWithin(policy, f); });
   for (auto& f : report.findings) judge(policy, report, f);
   report.verdict = decideVerdict(report.findings, report.verdict_reason);
   report.failure_classes.clear();

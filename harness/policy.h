@@ -15,8 +15,9 @@ namespace faultline::harness {
 reports::PolicySummary resolvePolicy(const scenarios::Scenario& scenario,
                                      const scenarios::PolicyFile* file);
 
-// Judges a drill by `policy`: adjusts finding severities (each change noted
-// on the finding), then sets the verdict, its reason and the failure classes.
+// Judges a drill by `policy`: drops the request-amplification findings at or
+// below max_amplification, adjusts finding severities (each change noted on
+// the finding), then sets the verdict, its reason and the failure classes.
 void applyPolicy(const reports::PolicySummary& policy, reports::Report& report);
 
 // Whether `faultline run` should exit 0 for this report.

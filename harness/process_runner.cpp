@@ -45,6 +45,10 @@ constexpr int kChildSetupFailed = 127;         // exit status of a child that co
 constexpr std::string_view kNotFound = "not found";
 constexpr std::string_view kNotExecutable = "not executable";
 
+std::int64_t msSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
 std::string errnoText(int err) {
   return std::error_code(err, std::system_category()).message();
 }
@@ -210,6 +214,23 @@ struct Output {
     const std::size_t kept = std::min(room, n);
     data.append(buffer.data(), kept);
     if (kept < n) truncated = true;
+    if (line_ms != nullptr && kept > 0) stampLines(data.size() - kept);
+  }
+
+  // Times every line that the bytes kept from `from` on complete. One clock
+  // reading per read: lines that arrived together arrived at the same time.
+  void stampLines(std::size_t from) {
+    last_kept_ms = msSince(started);
+    for (std::size_t at = data.find('\n', from);
+         at != std::string::npos && line_ms->size() < line_times_cap; at = data.find('\n', at + 1))
+      line_ms->push_back(last_kept_ms);
+  }
+
+  // At the end of the stream an uncut last line without '\n' is a line too
+  // (the protocol parser reads it as one): it was printed when its last byte came.
+  void stampLastLine() {
+    if (line_ms == nullptr || truncated || data.empty() || data.back() == '\n') return;
+    if (line_ms->size() < line_times_cap) line_ms->push_back(last_kept_ms);
   }
 
   std::optional<bp::async_pipe> pipe;
@@ -219,13 +240,19 @@ struct Output {
   bool& truncated;
   std::size_t cap;
   bool open = false;
+  // Line arrival times, for stdout only (nullptr for stderr).
+  std::vector<std::int64_t>* line_ms = nullptr;
+  std::size_t line_times_cap = 0;
+  Clock::time_point started{};
+  std::int64_t last_kept_ms = 0;
 };
 
 // One run: spawn, event loop, teardown. Everything runs on the calling thread except the
 // waiter, which only waits for the leader to exit and posts that into the loop.
 class Session {
  public:
-  Session(const ProcessSpec& spec, ProcessResult& result);
+  // `started_at` is the origin of the stdout line times.
+  Session(const ProcessSpec& spec, ProcessResult& result, Clock::time_point started_at);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -272,12 +299,16 @@ class Session {
   bool finished_ = false;
 };
 
-Session::Session(const ProcessSpec& spec, ProcessResult& result)
+Session::Session(const ProcessSpec& spec, ProcessResult& result, Clock::time_point started_at)
     : spec_(spec),
       result_(result),
       stdout_(result.stdout_data, result.stdout_bytes, result.stdout_truncated, spec.stdout_cap),
       stderr_(result.stderr_data, result.stderr_bytes, result.stderr_truncated, spec.stderr_cap),
-      leader_work_(io_.get_executor()) {}
+      leader_work_(io_.get_executor()) {
+  stdout_.line_ms = &result.stdout_line_ms;
+  stdout_.line_times_cap = spec.stdout_line_times_cap;
+  stdout_.started = started_at;
+}
 
 Session::~Session() {
   if (!result_.started) return;
@@ -331,6 +362,7 @@ bool Session::spawn() {
     return false;
   }
   pgid_ = child_.id();
+  if (spec_.on_started) spec_.on_started(pgid_);
   result_.started = true;
   stdin_open_ = stdout_.open = stderr_.open = true;
   return true;
@@ -373,6 +405,7 @@ void Session::onRead(Output& out, const boost::system::error_code& ec, std::size
   }
   // EOF, or closePipes() gave up on a pipe held open elsewhere.
   out.open = false;
+  out.stampLastLine();
   boost::system::error_code ignored;
   out.pipe->close(ignored);
   maybeFinish();
@@ -547,7 +580,7 @@ ProcessResult runProcess(const ProcessSpec& spec) {
     result.start_error = "cannot start '" + spec.executable + "': " + problem;
   } else {
     SigpipeBlock sigpipe_block;  // declared first: covers every write the session makes
-    Session session(spec, result);
+    Session session(spec, result, started_at);
     if (session.spawn()) session.run();
   }
   result.duration =

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,13 @@ struct ProcessSpec {
   std::chrono::milliseconds kill_grace{2000};  // between SIGTERM and SIGKILL
   std::size_t stdout_cap = 64u << 20;          // bytes kept; the rest is read and discarded
   std::size_t stderr_cap = 1u << 20;
+  // Arrival times kept for at most this many stdout lines (8 bytes each); a
+  // flood of empty lines must not cost eight times stdout_cap.
+  std::size_t stdout_line_times_cap = 1u << 20;
+  // Called once the child runs, with its process group id (its pid), so a
+  // caller can signal the group (a drill's kill_connector fault). The group is
+  // reaped before runProcess returns; stop using the id by then.
+  std::function<void(int)> on_started;
 };
 
 // How a run ended. Everything the child did is reported here, never thrown.
@@ -40,6 +48,11 @@ struct ProcessResult {
   bool stdin_closed_early = false;  // the child stopped reading before all of stdin_data
   std::uint64_t stdin_bytes = 0;    // bytes of stdin_data the child accepted
   std::string stdout_data, stderr_data;
+  // For each line of stdout_data, in order: ms since the process started at
+  // which the line was complete: its '\n' was read, or, for a last line
+  // without one in a stream that ended uncut, its last byte. Shorter than the
+  // line count only when stdout was cut or passed stdout_line_times_cap.
+  std::vector<std::int64_t> stdout_line_ms;
   std::uint64_t stdout_bytes = 0, stderr_bytes = 0;  // total bytes seen, including discarded
   bool stdout_truncated = false, stderr_truncated = false;
   std::chrono::milliseconds duration{0};

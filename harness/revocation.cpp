@@ -1,11 +1,16 @@
 #include "harness/revocation.h"
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "harness/behaviour.h"
+#include "harness/evidence.h"
+#include "mocks/oauth_dialect.h"
 #include "mocks/seeded_rng.h"
 
 namespace faultline::harness {
@@ -88,6 +93,92 @@ void take(std::vector<Candidate> candidates, int count, std::set<std::string>& u
     out.push_back(std::move(c.action));
     --count;
   }
+}
+
+// ---- time to confirmation and read-back ------------------------------------
+
+using mocks::JournalEntry;
+
+// The harness reads a result line a moment after the connector printed it,
+// and both clocks count whole milliseconds: a request that arrived within
+// this of the line's time is taken as before it. In doubt, the connector
+// gets the benefit: read-back-missing must not be raised on a clock tie.
+constexpr std::int64_t kOrderSlackMs = 1;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A resource an action changes: its reads and writes are the read-back's.
+struct Subject {
+  std::string collection;  // "users", "groups"
+  std::string id;          // lower case: UUIDs compare case-insensitively
+};
+
+// The account's User for every kind; for a membership also the Group (either
+// side shows the membership: the Group's members, the User's groups).
+std::vector<Subject> subjectsOf(const reports::RevocationOutcome& o) {
+  std::vector<Subject> out = {{"users", lower(o.account)}};
+  if (o.action == "remove_membership" && !o.target.empty())
+    out.push_back({"groups", lower(o.target)});
+  return out;
+}
+
+// ".../Users/<id>" of a subject.
+bool isItemOf(const JournalEntry& e, const std::vector<Subject>& subjects) {
+  const std::string path = lower(e.path);
+  return std::any_of(subjects.begin(), subjects.end(), [&](const Subject& s) {
+    return !s.id.empty() && endsWith(path, "/" + s.collection + "/" + s.id);
+  });
+}
+
+// ".../Users?filter=..." or ".../Groups?filter=..." whose query names a subject.
+bool isListNaming(const JournalEntry& e, const std::vector<Subject>& subjects) {
+  if (e.query.empty()) return false;
+  const std::string path = lower(e.path);
+  if (!endsWith(path, "/users") && !endsWith(path, "/groups")) return false;
+  const std::string query = lower(mocks::percentDecode(e.query, true));
+  return std::any_of(subjects.begin(), subjects.end(), [&](const Subject& s) {
+    return !s.id.empty() && query.find(s.id) != std::string::npos;
+  });
+}
+
+bool isWriteTo(const JournalEntry& e, const std::vector<Subject>& subjects) {
+  return (e.method == "PATCH" || e.method == "PUT" || e.method == "DELETE") &&
+         isItemOf(e, subjects);
+}
+
+// A read that showed the subject: 2xx, or 404 for the resource itself (it is
+// gone, which is what a deprovision by DELETE reads back), and not an answer
+// a fault garbled, refused or falsified.
+bool isReadBackOf(const JournalEntry& e, const std::vector<Subject>& subjects) {
+  if (e.method != "GET" || answeredWithFault(e)) return false;
+  const bool item = isItemOf(e, subjects);
+  if (!item && !isListNaming(e, subjects)) return false;
+  return (e.status >= 200 && e.status < 300) || (item && e.status == 404);
+}
+
+// Whether a read-back of the subjects follows the last write to them among
+// the requests that arrived by `until` (drill clock). The journal is in
+// arrival order, so a write resets and a later read sets.
+bool readBackBy(const std::vector<JournalEntry>& journal, const std::vector<Subject>& subjects,
+                std::int64_t until) {
+  bool read = false;
+  for (const auto& e : journal) {
+    if (e.t_ms > until) continue;
+    if (isWriteTo(e, subjects)) {
+      read = false;
+    } else if (isReadBackOf(e, subjects)) {
+      read = true;
+    }
+  }
+  return read;
 }
 
 }  // namespace
@@ -213,6 +304,54 @@ std::vector<reports::RevocationOutcome> judgeRevocations(const std::vector<Revok
     out.push_back(std::move(o));
   }
   return out;
+}
+
+void traceRevocations(const ConnectorOutput& output, const RevokeTrace& trace,
+                      std::vector<reports::RevocationOutcome>& outcomes) {
+  std::map<std::string, std::size_t> line_of;  // action id -> 1-based stdout line
+  for (const auto& r : output.results) line_of[r.id] = r.line;
+  for (auto& o : outcomes) {
+    o.result_ms.reset();
+    o.read_back = false;
+    const auto it = line_of.find(o.action_id);
+    if (it == line_of.end()) continue;
+    // Without the line's time, any request of the operation may have come
+    // before it: the connector has exited, so all of them came before its end.
+    std::int64_t until = std::numeric_limits<std::int64_t>::max();
+    if (trace.line_ms != nullptr && it->second >= 1 && it->second <= trace.line_ms->size()) {
+      const std::int64_t printed = trace.connector_started_ms + (*trace.line_ms)[it->second - 1];
+      o.result_ms = printed - trace.operation_started_ms;
+      until = printed + kOrderSlackMs;
+    }
+    if (trace.journal != nullptr) o.read_back = readBackBy(*trace.journal, subjectsOf(o), until);
+  }
+}
+
+void addReadBackFindings(const OperationEvidence& op,
+                         const std::vector<reports::RevocationOutcome>& outcomes,
+                         std::vector<reports::Finding>& out) {
+  for (const auto& o : outcomes) {
+    if (o.claimed != "confirmed" || o.read_back) continue;
+    const auto subjects = subjectsOf(o);
+    const std::string read =
+        "User " + o.account + (o.action == "remove_membership" ? " or Group " + o.target : "");
+    reports::Finding f = makeFinding(
+        op, "read-back-missing", reports::Severity::Warning, "revocation.read_back",
+        o.action + " " + o.action_id + " confirmed without reading the target back",
+        o.account + (o.target.empty() ? "" : " / " + o.target) + ": no read of " + read +
+            " after the last write to it and before the result line; a write answered 2xx is "
+            "not proof that it applied");
+    f.evidence.journal = journalEvidence(*op.journal, [&](const JournalEntry& e) {
+      return isItemOf(e, subjects) || isListNaming(e, subjects);
+    });
+    for (const auto& r : op.output->results) {
+      if (r.id != o.action_id || r.line == 0 || r.line > op.output->lines.size()) continue;
+      f.evidence.connector_output.push_back(
+          "stdout:" + std::to_string(r.line) + ": " +
+          redactSecrets(op.output->lines[r.line - 1].substr(0, 400), op.secrets));
+    }
+    out.push_back(std::move(f));
+  }
 }
 
 }  // namespace faultline::harness

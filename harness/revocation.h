@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/findings.h"
 #include "harness/protocol.h"
+#include "mocks/journal.h"
 #include "mocks/tenant.h"
 #include "reports/report.h"
 #include "scenarios/scenario.h"
@@ -52,5 +54,28 @@ inline std::vector<reports::RevocationOutcome> judgeRevocations(
     const mocks::TenantState& after) {
   return judgeRevocations(actions, output, after, after);
 }
+
+// What a revoke operation's connector did when: its stdout line times and its
+// requests, on the drill clock (docs/scoring.md, "Time to confirmation and
+// read-back"). Plain pointers into data the caller keeps alive.
+struct RevokeTrace {
+  // Per stdout line, ms since the connector started at which the harness read
+  // it (ProcessResult::stdout_line_ms); a line past its end has no time.
+  const std::vector<std::int64_t>* line_ms = nullptr;
+  std::int64_t operation_started_ms = 0;  // drill clock
+  std::int64_t connector_started_ms = 0;  // drill clock, the run whose output is scored
+  const std::vector<mocks::JournalEntry>* journal = nullptr;  // the operation's requests
+};
+
+// Fills each outcome's result_ms (from its result line's time) and read_back
+// (from the journal). An outcome without a result line gets neither.
+void traceRevocations(const ConnectorOutput& output, const RevokeTrace& trace,
+                      std::vector<reports::RevocationOutcome>& outcomes);
+
+// Adds "read-back-missing" (warning, metric revocation.read_back) for every
+// action the connector confirmed without reading its subject back.
+void addReadBackFindings(const OperationEvidence& op,
+                         const std::vector<reports::RevocationOutcome>& outcomes,
+                         std::vector<reports::Finding>& out);
 
 }  // namespace faultline::harness

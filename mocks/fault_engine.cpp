@@ -252,7 +252,7 @@ const FaultRule* FaultDecision::rule(FaultKind kind) const {
 }
 
 FaultEngine::FaultEngine(std::vector<FaultRule> rules, std::uint64_t seed)
-    : rules_(std::move(rules)), seed_(seed), fired_(rules_.size(), 0) {}
+    : rules_(std::move(rules)), seed_(seed), fired_(rules_.size(), 0), passed_(rules_.size(), 0) {}
 
 bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
                           std::int64_t attempt) const {
@@ -326,6 +326,8 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     if (decides && pre_taken) continue;
     if (!matches(r, q, attempt)) continue;
     if (r.kind == FaultKind::Throttle && !throttle(r, client, q.t_ms, d)) continue;
+    // A process death lets `after_matches` matching requests through first.
+    if (r.kind == FaultKind::KillConnector && passed_[i]++ < r.after_matches) continue;
     // Post-response rules count when rewrite() changes something; announced
     // drift on /Schemas is evidence, never a firing.
     if ((!isRewrite(r.kind) || decides) && q.resource != "Schemas") ++fired_[i];

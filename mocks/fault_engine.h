@@ -89,8 +89,9 @@ class FaultEngine {
   const std::uint64_t seed_;
   std::atomic<int> operation_{0};
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> attempts_;     // guarded by mutex_
-  std::vector<int> fired_;                                     // guarded by mutex_; per rule
+  std::unordered_map<std::string, std::int64_t> attempts_;  // guarded by mutex_
+  std::vector<int> fired_;                                  // guarded by mutex_; per rule
+  std::vector<int> passed_;  // guarded by mutex_; per rule: matches kill_connector let through
   std::unordered_map<std::string, std::int64_t> retry_at_ms_;  // guarded by mutex_; per client
   // A throttle rule's token bucket for one client.
   struct Bucket {

@@ -201,7 +201,12 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
 MockResponse MockServer::serve(const Dialect& dialect, const Route& route,
                                MockRequest& request) const {
   try {
-    return serveWithFaults(dialect, route, request);
+    MockResponse response = serveWithFaults(dialect, route, request);
+    if (after_serve_) {
+      const std::string note = after_serve_(request, response);
+      if (!note.empty()) response.note += (response.note.empty() ? "" : "; ") + note;
+    }
+    return response;
   } catch (const std::exception& e) {
     MockResponse response = dialect.internalError(e.what());
     response.note = std::string("harness bug: ") + e.what();
@@ -253,7 +258,15 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
               request.token_id;
     }
   }
-  auto noted = [&note, &decision](MockResponse r) {
+  auto noted = [this, &note, &decision](MockResponse r) {
+    if (const auto* kill = decision.rule(scenarios::FaultKind::KillConnector)) {
+      // The request was served (a write applied); the connector dies before
+      // it hears the answer, as in a deploy, an OOM kill or a drained node.
+      const std::string killed = killer_ ? killer_() : "";
+      note += (note.empty() ? "" : "; ") + std::string("fault ") + kill->id +
+              " (kill_connector): " + (killed.empty() ? "no connector running" : killed);
+      r.drop_before_body = true;
+    }
     if (!note.empty()) r.note = note + (r.note.empty() ? "" : "; " + r.note);
     for (const auto& header : decision.headers) r.headers.push_back(header);
     return r;

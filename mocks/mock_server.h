@@ -126,6 +126,17 @@ class MockServer {
   // Timeline events land this way: a pure function of the request sequence.
   // Call before start().
   void scheduleBeforeRequest(std::uint64_t seq, std::function<std::string(std::uint64_t)> action);
+  // Kills the connector's process group; returns what it did for the journal
+  // ("" when no connector was running). A kill_connector fault calls it after
+  // the request was served and before the answer is sent, on the handler
+  // thread, so the connector sends nothing more. Call before start().
+  void setConnectorKiller(std::function<std::string()> killer) { killer_ = std::move(killer); }
+  // Runs after each request is served and before its answer is sent; its
+  // note joins the request's journal entry. Timeline events that race a
+  // connector's read-modify-write land this way. Call before start().
+  void setAfterServe(std::function<std::string(const MockRequest&, const MockResponse&)> hook) {
+    after_serve_ = std::move(hook);
+  }
   // Answers every path no dialect serves with `dialect`'s 404, journaled like
   // any other request, so a connector calling a wrong URL leaves evidence.
   // Call after every addDialect.
@@ -172,6 +183,8 @@ class MockServer {
 
   FaultEngine* faults_ = nullptr;
   Tenant* tenant_ = nullptr;
+  std::function<std::string()> killer_;
+  std::function<std::string(const MockRequest&, const MockResponse&)> after_serve_;
   struct Scheduled {
     std::uint64_t due_seq;
     std::function<std::string(std::uint64_t)> action;

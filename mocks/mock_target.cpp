@@ -19,6 +19,14 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
       return timeline_.apply(index, position);
     });
   }
+  for (const auto& e : scenario.timeline) {
+    if (e.race_operation > 0) races_left_.push_back(e.index);
+  }
+  if (!races_left_.empty()) {
+    server_.setAfterServe([this](const MockRequest& request, const MockResponse& response) {
+      return landRace(request, response);
+    });
+  }
   if (!scenario.faults.empty()) {
     server_.setFaultEngine(&faults_);
     server_.setTenant(&tenant_);
@@ -51,6 +59,33 @@ void MockTarget::applyBeforeOperation(int index) {
   for (const auto& e : timeline_.events()) {
     if (e.before_operation == index) timeline_.apply(e.index, journal_.lastSeq());
   }
+}
+
+void MockTarget::setRaceGroups(int index, std::set<std::string> groups) {
+  std::lock_guard lock(race_mutex_);
+  race_operation_ = index;
+  race_groups_ = std::move(groups);
+}
+
+std::string MockTarget::landRace(const MockRequest& request, const MockResponse& response) {
+  if (request.method != "GET" || response.status != 200) return "";
+  const std::string prefix = api_base_path_ + "/Groups/";
+  if (request.path.rfind(prefix, 0) != 0) return "";
+  const std::string group = request.path.substr(prefix.size());
+  std::lock_guard lock(race_mutex_);
+  if (race_groups_.count(group) == 0) return "";
+  std::string notes;
+  for (auto it = races_left_.begin(); it != races_left_.end();) {
+    const auto& event = timeline_.events().at(static_cast<std::size_t>(*it - 1));
+    if (event.race_operation != race_operation_) {
+      ++it;
+      continue;
+    }
+    const std::string note = timeline_.apply(*it, request.seq, group);
+    if (!note.empty()) notes += (notes.empty() ? "" : "; ") + note;
+    it = races_left_.erase(it);
+  }
+  return notes;
 }
 
 std::string MockTarget::apiBaseUrl() const {

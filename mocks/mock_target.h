@@ -1,8 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "mocks/clock.h"
 #include "mocks/fault_engine.h"
@@ -45,8 +49,18 @@ class MockTarget {
   // `at_request` events land by themselves as requests arrive.
   void applyBeforeOperation(int index);
   const Timeline& timeline() const { return timeline_; }
+  // The groups the remove-membership actions of revoke operation `index`
+  // name: race_operation events wait for the connector's first read of one.
+  // Call before the operation's connector starts.
+  void setRaceGroups(int index, std::set<std::string> groups);
+  // What a kill_connector fault calls (MockServer::setConnectorKiller).
+  void setConnectorKiller(std::function<std::string()> killer) {
+    server_.setConnectorKiller(std::move(killer));
+  }
 
  private:
+  std::string landRace(const MockRequest& request, const MockResponse& response);
+
   Tenant tenant_;
   Journal journal_;
   TokenIssuer issuer_;
@@ -55,6 +69,10 @@ class MockTarget {
   MockServer server_;
   std::string api_base_path_;
   std::string token_path_;
+  std::mutex race_mutex_;
+  int race_operation_ = 0;             // guarded by race_mutex_
+  std::set<std::string> race_groups_;  // guarded by race_mutex_
+  std::vector<int> races_left_;        // guarded by race_mutex_; event indexes not landed
 };
 
 }  // namespace faultline::mocks

@@ -53,13 +53,13 @@ Timeline::Timeline(std::vector<scenarios::TimelineEvent> events, std::uint64_t s
   for (const auto& e : events_) outcomes_.push_back({.index = e.index, .kind = e.kind});
 }
 
-std::string Timeline::apply(int index, std::uint64_t position) {
+std::string Timeline::apply(int index, std::uint64_t position, const std::string& into_group) {
   std::lock_guard lock(mutex_);
   AppliedEvent& slot = outcomes_.at(static_cast<std::size_t>(index - 1));
   const std::string name = "timeline event " + std::to_string(index) + " (" +
                            scenarios::timelineEventKindName(slot.kind) + ")";
   if (slot.applied || !slot.what.empty()) return "";  // each event lands at most once
-  slot = land(events_.at(static_cast<std::size_t>(index - 1)));
+  slot = land(events_.at(static_cast<std::size_t>(index - 1)), into_group);
   slot.position = position;
   slot.applied_ms = clock_.nowMs();
   if (slot.applied) changed_.insert(slot.account);
@@ -71,13 +71,13 @@ std::vector<AppliedEvent> Timeline::outcomes() const {
   return outcomes_;
 }
 
-AppliedEvent Timeline::land(const scenarios::TimelineEvent& event) {
+AppliedEvent Timeline::land(const scenarios::TimelineEvent& event, const std::string& into_group) {
   const std::string cause = "timeline event " + std::to_string(event.index) + " (" +
                             scenarios::timelineEventKindName(event.kind) + ")";
   AppliedEvent out;
   switch (event.kind) {
     case TimelineEventKind::Joiner:
-      out = joiner(event, cause);
+      out = joiner(event, cause, into_group);
       break;
     case TimelineEventKind::Leaver:
       out = leaver(event, cause);
@@ -101,7 +101,8 @@ AppliedEvent Timeline::land(const scenarios::TimelineEvent& event) {
   return out;
 }
 
-AppliedEvent Timeline::joiner(const scenarios::TimelineEvent& event, const std::string& cause) {
+AppliedEvent Timeline::joiner(const scenarios::TimelineEvent& event, const std::string& cause,
+                              const std::string& into_group) {
   SeededRng rng = eventRng(seed_, event.index);
   AppliedEvent out;
   Account a;
@@ -120,7 +121,12 @@ AppliedEvent Timeline::joiner(const scenarios::TimelineEvent& event, const std::
     return ids;
   });
   for (int i = 0; i < event.groups && !groups.empty(); ++i) {
-    const std::size_t at = rng.below(groups.size());
+    std::size_t at = rng.below(groups.size());
+    if (i == 0 && !into_group.empty()) {
+      at = static_cast<std::size_t>(std::find(groups.begin(), groups.end(), into_group) -
+                                    groups.begin());
+      if (at == groups.size()) break;  // the group is gone: the race has nothing to race
+    }
     const std::string group = groups[at];
     groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(at));
     const auto added = tenant_.updateGroup(

@@ -45,14 +45,16 @@ class Timeline {
 
   const std::vector<scenarios::TimelineEvent>& events() const { return events_; }
   // Lands event `index` (1-based) after journal seq `position`, once; returns
-  // "timeline event N (KIND): what changed".
-  std::string apply(int index, std::uint64_t position);
+  // "timeline event N (KIND): what changed". A joiner given `into_group`
+  // joins that group first (a race_operation event).
+  std::string apply(int index, std::uint64_t position, const std::string& into_group = "");
   // Every event in timeline order, landed or not.
   std::vector<AppliedEvent> outcomes() const;
 
  private:
-  AppliedEvent land(const scenarios::TimelineEvent& event);
-  AppliedEvent joiner(const scenarios::TimelineEvent& event, const std::string& cause);
+  AppliedEvent land(const scenarios::TimelineEvent& event, const std::string& into_group);
+  AppliedEvent joiner(const scenarios::TimelineEvent& event, const std::string& cause,
+                      const std::string& into_group);
   AppliedEvent leaver(const scenarios::TimelineEvent& event, const std::string& cause);
   AppliedEvent mover(const scenarios::TimelineEvent& event, const std::string& cause);
   AppliedEvent grant(const scenarios::TimelineEvent& event, const std::string& cause, bool add);

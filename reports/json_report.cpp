@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -74,7 +75,9 @@ json toJson(const RevocationOutcome& r) {
           {"applied_at_exit", r.applied_at_exit},
           {"remaining", r.remaining},
           {"outcome", r.outcome},
-          {"detail", r.detail}};
+          {"detail", r.detail},
+          {"result_ms", r.result_ms ? json(*r.result_ms) : json(nullptr)},
+          {"read_back", r.read_back}};
 }
 
 json toJson(const RoundReport& r) {
@@ -140,7 +143,24 @@ json toJson(const OperationReport& o) {
           {"auth_trouble", o.auth_trouble},
           {"amplification", o.amplification},
           {"minimum_requests", o.minimum_requests},
-          {"rounds", rounds}};
+          {"rounds", rounds},
+          {"restarts", o.restarts}};
+}
+
+// "time to confirmation: p50 120 ms, max 340 ms over 2 confirmed action(s)",
+// with nearest-rank p50 over the actions the connector said were confirmed;
+// "" when none has a timed result line.
+std::string confirmationTimes(const OperationReport& o) {
+  std::vector<std::int64_t> ms;
+  for (const auto& r : o.revocations) {
+    if (r.claimed == "confirmed" && r.result_ms) ms.push_back(*r.result_ms);
+  }
+  if (ms.empty()) return "";
+  std::sort(ms.begin(), ms.end());
+  const std::size_t p50 = (ms.size() + 1) / 2;  // rank ceil(n / 2), 1-based
+  return "time to confirmation: p50 " + std::to_string(ms[p50 - 1]) + " ms, max " +
+         std::to_string(ms.back()) + " ms over " + std::to_string(ms.size()) +
+         " confirmed action(s)";
 }
 
 }  // namespace
@@ -187,6 +207,7 @@ json reportToJson(const Report& r) {
             {"min_recall", r.policy.min_recall},
             {"min_precision", r.policy.min_precision},
             {"max_retry_after_violations", r.policy.max_retry_after_violations},
+            {"max_amplification", r.policy.max_amplification},
             {"severity", r.policy.severity}}},
           {"operations", operations},
           {"findings", findings},
@@ -231,6 +252,8 @@ std::string renderSummary(const Report& r) {
           << (rv.target.empty() ? "" : " " + rv.target) << ": claimed " << rv.claimed << ", "
           << (rv.applied ? "applied" : "NOT applied") << " -> " << rv.outcome << "\n";
     }
+    if (const std::string times = confirmationTimes(o); !times.empty())
+      out << "    " << times << "\n";
   }
   for (const auto& f : r.faults) {
     out << "  fault " << f.id << " (" << f.kind << "): fired " << f.fired << " time(s)";

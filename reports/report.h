@@ -12,7 +12,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 1;
+inline constexpr int kReportFormatMinor = 2;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -131,6 +131,10 @@ struct OperationReport {
   std::uint64_t minimum_requests = 0;
   // Syncs only (empty for revokes): every round; the fields above hold the last.
   std::vector<RoundReport> rounds;
+  // Times a kill_connector fault killed the connector during the operation;
+  // each time it was restarted with the same state directory and input, and
+  // only the last run's output is scored (docs/scoring.md, "Process death").
+  int restarts = 0;
 };
 
 // How soon the output showed one timeline event (docs/scoring.md, "Freshness").
@@ -192,6 +196,9 @@ struct PolicySummary {
   double min_recall = 1.0;
   double min_precision = 1.0;
   int max_retry_after_violations = 0;
+  // A sync sending more than this many times its minimum requests raises
+  // request-amplification (harness/behaviour.h kDefaultMaxAmplification).
+  double max_amplification = 4.0;
   std::map<std::string, std::string> severity;  // finding id -> severity name
 };
 

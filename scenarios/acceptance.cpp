@@ -33,8 +33,10 @@ const std::vector<std::string>& knownFindingIds() {
                                                 "false-confirmation",
                                                 "revocation-failed",
                                                 "revocation-unreported",
+                                                "read-back-missing",
                                                 "revocation-inherited",
                                                 "collateral-change",
+                                                "connector-restarted",
                                                 "false-alarm",
                                                 "unconfirmed-applied",
                                                 "protocol-violation",
@@ -70,6 +72,9 @@ AcceptanceFragment readAcceptance(const json& node, const std::string& pointer,
     a.max_retry_after_violations =
         static_cast<int>(r.integer("max_retry_after_violations", 0, 0, 1'000'000));
   }
+  // Below 1 would flag a sync that sent exactly the minimum.
+  if (r.has("max_amplification"))
+    a.max_amplification = r.number("max_amplification", 4.0, 1.0, 1000.0);
   if (const json* severity = r.child("severity", json::value_t::object, false)) {
     for (const auto& [id, value] : severity->items()) {
       const std::string p = pointer + "/severity/" + escapePointerToken(id);

@@ -22,6 +22,7 @@ struct AcceptanceFragment {
   std::optional<double> min_recall;           // in [0, 1]
   std::optional<double> min_precision;        // in [0, 1]
   std::optional<int> max_retry_after_violations;
+  std::optional<double> max_amplification;      // in [1, 1000]
   std::map<std::string, std::string> severity;  // finding id -> info|warning|error|critical
 };
 

@@ -194,6 +194,15 @@ const std::map<std::string, KindInfo>& kinds() {
           }
         },
         false}},
+      {"kill_connector",
+       {FaultKind::KillConnector,
+        [](ObjectReader& r, FaultRule& f) {
+          f.after_matches = static_cast<int>(r.integer("after_matches", 0, 0, 1'000'000));
+          // One death per rule unless the plan asks for more: a rule that
+          // matched every restart would kill the connector for good.
+          if (!r.has("max_fires")) f.max_fires = 1;
+        },
+        false}},
       {"slow_body",
        {FaultKind::SlowBody,
         [](ObjectReader& r, FaultRule& f) {
@@ -283,7 +292,8 @@ void checkReachable(const FaultRule& f, const KindInfo& info, const std::string&
        f.kind == FaultKind::MoveAttribute || f.kind == FaultKind::RateLimit ||
        f.kind == FaultKind::ServerError || f.kind == FaultKind::TruncateBody ||
        f.kind == FaultKind::AddAttribute || f.kind == FaultKind::Throttle ||
-       f.kind == FaultKind::SlowBody || f.kind == FaultKind::ChangeIdFormat) &&
+       f.kind == FaultKind::SlowBody || f.kind == FaultKind::ChangeIdFormat ||
+       f.kind == FaultKind::KillConnector) &&
       token) {
     issues.push_back({pointer + "/match/resource",
                       std::string(faultKindName(f.kind)) + " cannot hit the token endpoint"});

@@ -44,6 +44,7 @@ enum class FaultKind {
   Throttle,        // a per-client token bucket: `capacity` requests, then 429 until Retry-After
   SlowBody,        // the body sent in `chunk_bytes` pieces, `delay_ms` apart
   ChangeIdFormat,  // resource ids sent in another format (uppercase, or compact vendor ids)
+  KillConnector,   // the request is served, then the connector's process group gets SIGKILL
 };
 
 struct Range {
@@ -92,6 +93,7 @@ struct FaultRule {
   int capacity = 0;                 // throttle: requests per refill
   int chunk_bytes = 0;              // slow_body
   std::string style;                // change_id_format: uppercase, compact
+  int after_matches = 0;            // kill_connector: matching requests let through first
 };
 
 const char* faultKindName(FaultKind kind);

@@ -127,6 +127,13 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   }
   if (const auto* events = r.child("timeline", json::value_t::array, false))
     s.timeline = readTimeline(*events, "/timeline", s.operations.size(), issues);
+  for (const auto& e : s.timeline) {
+    const auto op = static_cast<std::size_t>(e.race_operation);
+    if (op > 0 && op <= s.operations.size() && s.operations[op - 1].kind != OperationKind::Revoke) {
+      issues.push_back({"/timeline/" + std::to_string(e.index - 1) + "/race_operation",
+                        "operation " + std::to_string(op) + " is not a revoke"});
+    }
+  }
   r.finish();
   if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {
     issues.push_back({"/name", "must be a single line"});

@@ -29,17 +29,23 @@ TimelineEvent readEvent(const json& node, const std::string& pointer, std::size_
                         std::vector<ConfigIssue>& issues) {
   TimelineEvent e;
   ObjectReader r(node, pointer, issues);
-  const bool at = r.has("at_request");
-  const bool before = r.has("before_operation");
+  const int placements = static_cast<int>(r.has("at_request")) +
+                         static_cast<int>(r.has("before_operation")) +
+                         static_cast<int>(r.has("race_operation"));
   e.at_request = static_cast<std::uint64_t>(r.integer("at_request", 0, 1, 1'000'000'000));
   e.before_operation = static_cast<int>(r.integer("before_operation", 0, 1, 100'000));
-  if (operations != 0 && e.before_operation > static_cast<int>(operations)) {
-    r.fail("before_operation", "the scenario has " + std::to_string(operations) +
-                                   " operation(s), got " + std::to_string(e.before_operation));
+  e.race_operation = static_cast<int>(r.integer("race_operation", 0, 1, 100'000));
+  for (const auto& [key, value] : {std::pair{"before_operation", e.before_operation},
+                                   std::pair{"race_operation", e.race_operation}}) {
+    if (operations != 0 && value > static_cast<int>(operations)) {
+      r.fail(key, "the scenario has " + std::to_string(operations) + " operation(s), got " +
+                      std::to_string(value));
+    }
   }
-  if (r.valid() && at == before) {
-    issues.push_back({pointer, at ? "give at_request or before_operation, not both"
-                                  : "needs at_request or before_operation"});
+  if (r.valid() && placements != 1) {
+    issues.push_back({pointer, placements == 0
+                                   ? "needs one of at_request, before_operation, race_operation"
+                                   : "give one of at_request, before_operation, race_operation"});
   }
   const auto kind = r.string("event", true);
   bool known = false;
@@ -50,6 +56,8 @@ TimelineEvent readEvent(const json& node, const std::string& pointer, std::size_
     }
   }
   if (kind && !known) r.fail("event", "must be one of: " + kindList() + ", got \"" + *kind + "\"");
+  if (known && e.kind != TimelineEventKind::Joiner && e.race_operation > 0)
+    r.fail("race_operation", "only a joiner can race a revoke operation");
   // Parameters of other kinds stay unread, so finish() names them unknown.
   if (known && e.kind == TimelineEventKind::Joiner) {
     e.groups = static_cast<int>(r.integer("groups", e.groups, 0, 64));

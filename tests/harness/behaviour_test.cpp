@@ -243,14 +243,21 @@ TEST(RequestAmplificationTest, AnswersSpoiledByAFaultAreNotCounted) {
   EXPECT_DOUBLE_EQ(a.ratio, 1.75);
 }
 
-TEST(RequestAmplificationTest, WarnsOnlyAboveFourTimesTheMinimum) {
+TEST(RequestAmplificationTest, RaisesACandidateForAnyExcessOverTheMinimum) {
+  // Which excess is too much is the policy's max_amplification, applied by
+  // applyPolicy (policy_test.cpp): the scorer flags every sync above 1.
   Evidence ev;
   ev.journal.push_back(entry(1, "POST", "/oauth/token", 200, ""));
-  for (std::uint64_t i = 2; i <= 8; ++i)
+  ev.journal.push_back(entry(2, "GET", "/scim/v2/Users", 200, "tok-1"));
+  const Amplification exact = measureAmplification(ev.journal, 2);
+  EXPECT_DOUBLE_EQ(exact.ratio, 1.0);
+  EXPECT_TRUE(ev.findings(&exact).empty());
+  for (std::uint64_t i = 3; i <= 8; ++i)
     ev.journal.push_back(entry(i, "GET", "/scim/v2/Users", 200, "tok-1"));
-  Amplification at_bound = measureAmplification(ev.journal, 2);
-  EXPECT_DOUBLE_EQ(at_bound.ratio, 4.0);
-  EXPECT_TRUE(ev.findings(&at_bound).empty());
+  const Amplification at_default = measureAmplification(ev.journal, 2);
+  EXPECT_DOUBLE_EQ(at_default.ratio, kDefaultMaxAmplification);
+  ASSERT_EQ(ev.findings(&at_default).size(), 1u);
+  EXPECT_EQ(amplificationOfTitle(ev.findings(&at_default)[0].title), 4.0);
 
   ev.journal.push_back(entry(9, "GET", "/scim/v2/Groups", 200, "tok-1"));
   ev.journal.push_back(
@@ -264,11 +271,22 @@ TEST(RequestAmplificationTest, WarnsOnlyAboveFourTimesTheMinimum) {
   EXPECT_EQ(f.severity, Severity::Warning);
   EXPECT_EQ(f.metric, "behaviour.amplification");
   EXPECT_EQ(f.title, "The sync sent 9 requests, 4.50 times the minimum of 2");
+  EXPECT_EQ(amplificationOfTitle(f.title), 4.5);
   EXPECT_NE(f.detail.find("1 request(s) answered with a fault not counted; by path: "
                           "GET /scim/v2/Users 7, GET /scim/v2/Groups 1, POST /oauth/token 1"),
             std::string::npos)
       << f.detail;
   EXPECT_EQ(f.evidence.journal.size(), 9u);  // the counted requests, not the faulted one
+}
+
+TEST(RequestAmplificationTest, ReadsTheExactRatioBackFromTheTitleOnly) {
+  // 10 / 3 prints as 3.33; the policy must compare the exact ratio.
+  EXPECT_DOUBLE_EQ(*amplificationOfTitle("The sync sent 10 requests, 3.33 times the minimum of 3"),
+                   10.0 / 3.0);
+  EXPECT_FALSE(amplificationOfTitle("Sent 10 requests, 3.33 times the minimum of 3"));
+  EXPECT_FALSE(amplificationOfTitle("The sync sent 10 requests, 3.33 times the minimum of 0"));
+  EXPECT_FALSE(amplificationOfTitle("The sync sent many requests, 3.33 times the minimum of 3"));
+  EXPECT_FALSE(amplificationOfTitle(""));
 }
 
 // ---- drills ----------------------------------------------------------------
@@ -379,7 +397,7 @@ TEST_P(ReferenceBehaviour, RaisesNoBehaviourFinding) {
     if (op.kind == "sync") {
       EXPECT_GT(op.minimum_requests, 0u) << op.label;
       EXPECT_GE(op.amplification, 1.0) << op.label;
-      EXPECT_LE(op.amplification, kMaxAmplification) << op.label;
+      EXPECT_LE(op.amplification, kDefaultMaxAmplification) << op.label;
     } else {
       EXPECT_EQ(op.minimum_requests, 0u) << op.label;
       EXPECT_EQ(op.amplification, 0.0) << op.label;

@@ -56,6 +56,22 @@ TEST(CollateralTest, EverythingElseARequestChangedIsCollateral) {
   EXPECT_EQ(found[4].describe(), "member.added g-admins u-mover by request #13");
 }
 
+TEST(CollateralTest, AChangeUndoingTheConnectorsOwnIsAStateFlip) {
+  const std::vector<mocks::Change> changes = {
+      change("member.removed", "g-admins", "u-mover", "request #7"),  // asked for
+      change("member.added", "g-admins", "u-mover", "request #8"),    // "compensated"
+      change("member.removed", "g-admins", "u-mover", "request #9"),  // asked for again
+      change("member.added", "g-sales", "u-mover", "request #10"),    // a grant, not a flip
+  };
+  const auto found = findCollateral(changes, kActions);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].undoes, 7u);
+  EXPECT_EQ(found[0].describe(),
+            "member.added g-admins u-mover by request #8 (undoing request #7: state flipped)");
+  EXPECT_EQ(found[1].undoes, 0u);
+  EXPECT_EQ(found[1].describe(), "member.added g-sales u-mover by request #10");
+}
+
 TEST(CollateralTest, ChangesTheTargetMadeItselfAreNeverTheConnectors) {
   const std::vector<mocks::Change> changes = {
       change("member.added", "g-admins", "u-mover", "fault revert reverting request #7"),

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "harness/behaviour.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 
@@ -224,7 +225,90 @@ TEST(PolicyTest, FreshnessFindingsAreStaleData) {
   EXPECT_EQ(r.failure_classes, std::vector<std::string>{"stale-data"});
 }
 
+// ---- max_amplification -------------------------------------------------------
+
+// A sync that sent three times its minimum, as the behaviour scorer says it.
+reports::Report amplifiedSync() {
+  auto r = syncReport("complete", "", 1.0);
+  r.operations[0].amplification = 3.0;
+  r.operations[0].minimum_requests = 4;
+  r.findings.push_back(finding("request-amplification", Severity::Warning,
+                               "behaviour.amplification", "sync-1",
+                               "The sync sent 12 requests, 3.00 times the minimum of 4"));
+  return r;
+}
+
+TEST(PolicyTest, AmplificationIsJudgedByMaxAmplification) {
+  auto by_default = amplifiedSync();
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), by_default);
+  EXPECT_DOUBLE_EQ(by_default.policy.max_amplification, kDefaultMaxAmplification);
+  EXPECT_TRUE(by_default.findings.empty()) << "3 is within the default 4";
+  EXPECT_EQ(by_default.verdict, Verdict::Passed);
+
+  auto strict = amplifiedSync();
+  applyPolicy(policy(R"({"faultline_policy":1,"max_amplification":2})"), strict);
+  ASSERT_EQ(strict.findings.size(), 1u);
+  EXPECT_EQ(strict.findings[0].severity, Severity::Warning);
+  EXPECT_EQ(strict.findings[0].policy, "3.00 above max_amplification 2.00");
+  EXPECT_EQ(strict.verdict, Verdict::Passed) << "a warning, as by default";
+
+  // A gate that wants amplification to fail a drill raises its severity too.
+  const std::string gate =
+      R"({"faultline_policy":1,"max_amplification":2,"severity":{"request-amplification":"error"}})";
+  auto gated = amplifiedSync();
+  applyPolicy(policy(gate), gated);
+  EXPECT_EQ(gated.verdict, Verdict::Failed);
+  EXPECT_EQ(gated.failure_classes, std::vector<std::string>{"unsafe-behaviour"});
+  auto gated_default = amplifiedSync();
+  applyPolicy(policy(R"({"faultline_policy":1,"severity":{"request-amplification":"error"}})"),
+              gated_default);
+  EXPECT_EQ(gated_default.verdict, Verdict::Passed) << "3 is within the default 4";
+}
+
+TEST(PolicyTest, LooserMaxAmplificationDropsWhatTheDefaultWouldKeep) {
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(finding("request-amplification", Severity::Warning,
+                               "behaviour.amplification", "sync-1 round 2",
+                               "The sync sent 9 requests, 4.50 times the minimum of 2"));
+  auto by_default = r;
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), by_default);
+  ASSERT_EQ(by_default.findings.size(), 1u);
+  EXPECT_EQ(by_default.findings[0].policy, "") << "the default limit needs no note";
+  applyPolicy(policy(R"({"faultline_policy":1,"max_amplification":4.5})"), r);
+  EXPECT_TRUE(r.findings.empty()) << "at the limit is within it";
+}
+
+TEST(PolicyTest, MaxAmplificationStacksLikeEveryKey) {
+  scenarios::Scenario s;
+  s.name = "drift";
+  s.acceptance.max_amplification = 6.0;
+  EXPECT_DOUBLE_EQ(resolvePolicy(s, nullptr).max_amplification, 6.0);
+  EXPECT_EQ(resolvePolicy(s, nullptr).sources,
+            (std::vector<std::string>{"built-in", "scenario drift"}));
+  const auto file = scenarios::parsePolicyFile(
+      R"({"faultline_policy":1,"scenarios":{"drift":{"max_amplification":1.5}}})", "ci.json");
+  EXPECT_DOUBLE_EQ(resolvePolicy(s, &file).max_amplification, 1.5);
+}
+
+TEST(PolicyTest, AGateCanFailAConfirmationWithoutReadBack) {
+  auto r = syncReport("complete", "", 1.0);
+  reports::OperationReport revoke;
+  revoke.label = "revoke-1";
+  r.operations.push_back(revoke);
+  r.findings = {
+      finding("read-back-missing", Severity::Warning, "revocation.read_back", "revoke-1")};
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  EXPECT_EQ(r.verdict, Verdict::Passed) << "a warning by default";
+  applyPolicy(policy(R"({"faultline_policy":1,"severity":{"read-back-missing":"error"}})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.failure_classes, std::vector<std::string>{"write-failure"});
+}
+
 TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"max_amplification":0.5})"),
+            "p.json:/max_amplification: must be in [1,1000], got 0.5");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"max_amplification":"4"})"),
+            "p.json:/max_amplification: must be a number, got a string");
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"honest_partial":"maybe"})"),
             "p.json:/honest_partial: must be \"accept\" or \"fail\", got \"maybe\"");
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recall":1.5})"),

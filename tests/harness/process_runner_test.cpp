@@ -127,6 +127,49 @@ TEST(ProcessRunnerTest, StdoutAndStderrAreCapturedSeparately) {
   EXPECT_FALSE(result.stderr_truncated);
 }
 
+// ---- stdout line times ------------------------------------------------------
+
+TEST(ProcessRunnerTest, EachStdoutLineIsTimedWhenItArrives) {
+  // "b" cannot be printed before 300 ms have passed; "c" has no newline.
+  const ProcessResult result = runProcess(shell("echo a; sleep 0.3; echo b; printf c"));
+  EXPECT_EQ(result.stdout_data, "a\nb\nc");
+  ASSERT_EQ(result.stdout_line_ms.size(), 3u);
+  EXPECT_GE(result.stdout_line_ms[1], 300);
+  EXPECT_LE(result.stdout_line_ms[0], result.stdout_line_ms[1]);
+  EXPECT_LE(result.stdout_line_ms[1], result.stdout_line_ms[2]);
+  EXPECT_LE(result.stdout_line_ms[2], result.duration.count());
+}
+
+TEST(ProcessRunnerTest, ALineSplitAcrossWritesIsTimedByItsEnd) {
+  const ProcessResult result = runProcess(shell("printf ab; sleep 0.2; printf 'c\\n'"));
+  EXPECT_EQ(result.stdout_data, "abc\n");
+  ASSERT_EQ(result.stdout_line_ms.size(), 1u);
+  EXPECT_GE(result.stdout_line_ms[0], 200);
+}
+
+TEST(ProcessRunnerTest, StderrLinesAndEmptyStdoutAreNotTimed) {
+  const ProcessResult result = runProcess(shell("echo one >&2; echo two >&2"));
+  EXPECT_EQ(result.stdout_data, "");
+  EXPECT_TRUE(result.stdout_line_ms.empty());
+}
+
+TEST(ProcessRunnerTest, OnlyLinesKeptWithinTheCapAreTimed) {
+  ProcessSpec spec = shell("printf 'aa\\nbb\\ncc\\n'");
+  spec.stdout_cap = 4;  // keeps "aa\nb": the cut "b" is not a line
+  const ProcessResult result = runProcess(spec);
+  EXPECT_TRUE(result.stdout_truncated);
+  EXPECT_EQ(result.stdout_data, "aa\nb");
+  EXPECT_EQ(result.stdout_line_ms.size(), 1u);
+}
+
+TEST(ProcessRunnerTest, LineTimesStopAtTheirOwnCap) {
+  ProcessSpec spec = shell("for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done");
+  spec.stdout_line_times_cap = 3;
+  const ProcessResult result = runProcess(spec);
+  EXPECT_EQ(result.stdout_data.size(), 21u);  // every line is still kept
+  EXPECT_EQ(result.stdout_line_ms.size(), 3u);
+}
+
 TEST(ProcessRunnerTest, StdinIsDeliveredThenClosed) {
   ProcessSpec spec = shell("cat");  // ends only if stdin reaches EOF
   spec.stdin_data = "line one\nline two\n";

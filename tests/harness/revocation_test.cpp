@@ -425,5 +425,190 @@ TEST(RevocationJudgeTest, CopiesTheActionAndTheConnectorsDetail) {
   EXPECT_EQ(o.outcome, "honest-failure");
 }
 
+// ---- time to confirmation and read-back -------------------------------------
+
+// A request of the operation, on the drill clock.
+mocks::JournalEntry request(std::uint64_t seq, std::int64_t t_ms, const std::string& method,
+                            const std::string& path, int status, const std::string& query = "",
+                            const std::string& note = "") {
+  mocks::JournalEntry e;
+  e.seq = seq;
+  e.t_ms = t_ms;
+  e.dialect = "scim";
+  e.method = method;
+  e.path = path;
+  e.query = query;
+  e.status = status;
+  e.note = note;
+  return e;
+}
+
+reports::RevocationOutcome outcomeOf(const std::string& id, const std::string& action,
+                                     const std::string& account, const std::string& target,
+                                     const std::string& claimed = "confirmed") {
+  reports::RevocationOutcome o;
+  o.action_id = id;
+  o.action = action;
+  o.account = account;
+  o.target = target;
+  o.claimed = claimed;
+  o.outcome = claimed == "confirmed" ? "confirmed" : "honest-failure";
+  return o;
+}
+
+// The operation started at 1000 ms on the drill clock, its connector at
+// 1010; stdout line N (1-based) arrived at line_ms[N-1] after that.
+struct Trace {
+  std::vector<std::int64_t> line_ms;
+  std::vector<mocks::JournalEntry> journal;
+  ConnectorOutput output;
+
+  std::vector<reports::RevocationOutcome> run(std::vector<reports::RevocationOutcome> outcomes) {
+    traceRevocations(output, {&line_ms, 1000, 1010, &journal}, outcomes);
+    return outcomes;
+  }
+};
+
+TEST(RevocationTraceTest, TimeToConfirmationIsFromTheOperationStartToTheResultLine) {
+  Trace t;
+  t.line_ms = {5, 40, 90};
+  t.output.results = {{"act-2", "confirmed", "", 3}, {"act-1", "failed", "", 2}};
+  const auto out = t.run({outcomeOf("act-1", "deprovision", "u-1", ""),
+                          outcomeOf("act-2", "deprovision", "u-2", ""),
+                          outcomeOf("act-3", "deprovision", "u-3", "", "missing")});
+  EXPECT_EQ(out[0].result_ms, 50);   // 1010 + 40 - 1000
+  EXPECT_EQ(out[1].result_ms, 100);  // 1010 + 90 - 1000
+  EXPECT_FALSE(out[2].result_ms) << "no result line, no time";
+  EXPECT_FALSE(out[2].read_back);
+}
+
+TEST(RevocationTraceTest, ALineWithoutATimeHasNoTimeToConfirmation) {
+  Trace t;
+  t.line_ms = {5};  // line 2 passed the cap
+  t.output.results = {{"act-1", "confirmed", "", 2}};
+  t.journal = {request(1, 1020, "PATCH", "/scim/v2/Users/u-1", 204),
+               request(2, 5000, "GET", "/scim/v2/Users/u-1", 200)};
+  const auto out = t.run({outcomeOf("act-1", "deprovision", "u-1", "")});
+  EXPECT_FALSE(out[0].result_ms);
+  EXPECT_TRUE(out[0].read_back) << "unordered: any read before the connector exited counts";
+}
+
+TEST(RevocationTraceTest, ReadBackIsAGetAfterTheLastWriteAndBeforeTheResult) {
+  Trace t;
+  t.line_ms = {100};  // printed at 1110
+  t.output.results = {{"act-1", "confirmed", "", 1}};
+  const auto judge = [&](std::vector<mocks::JournalEntry> journal) {
+    t.journal = std::move(journal);
+    return t.run({outcomeOf("act-1", "deprovision", "u-1", "")})[0].read_back;
+  };
+  EXPECT_TRUE(judge({request(1, 1020, "GET", "/scim/v2/Users/u-1", 200),
+                     request(2, 1030, "PATCH", "/scim/v2/Users/u-1", 200),
+                     request(3, 1040, "GET", "/scim/v2/Users/u-1", 200)}));
+  EXPECT_FALSE(judge({request(1, 1020, "GET", "/scim/v2/Users/u-1", 200),
+                      request(2, 1030, "PATCH", "/scim/v2/Users/u-1", 200)}))
+      << "a read before the write proves nothing about it";
+  EXPECT_FALSE(judge({request(1, 1030, "PATCH", "/scim/v2/Users/u-1", 200),
+                      request(2, 1040, "GET", "/scim/v2/Users/u-1", 200),
+                      request(3, 1050, "PUT", "/scim/v2/Users/u-1", 200)}))
+      << "the last write counts";
+  EXPECT_FALSE(judge({request(1, 1030, "PATCH", "/scim/v2/Users/u-1", 200),
+                      request(2, 1112, "GET", "/scim/v2/Users/u-1", 200)}))
+      << "a read 2 ms after the result line came too late";
+  EXPECT_TRUE(judge({request(1, 1030, "PATCH", "/scim/v2/Users/u-1", 200),
+                     request(2, 1111, "GET", "/scim/v2/Users/u-1", 200)}))
+      << "within a millisecond of the line the order is unknown: the connector gets the doubt";
+  EXPECT_TRUE(judge({request(1, 1030, "PATCH", "/scim/v2/Users/u-1", 200),
+                     request(2, 1040, "GET", "/scim/v2/Users/u-1", 200),
+                     request(3, 1200, "PATCH", "/scim/v2/Users/u-1", 200)}))
+      << "a write after the result line cannot undo a read-back before it";
+  EXPECT_TRUE(judge({request(1, 1030, "GET", "/scim/v2/Users/u-1", 200)}))
+      << "nothing written: a read before the result is the read-back";
+}
+
+TEST(RevocationTraceTest, OnlyAReadThatShowedTheSubjectCounts) {
+  Trace t;
+  t.line_ms = {100};
+  t.output.results = {{"act-1", "confirmed", "", 1}};
+  const auto judge = [&](mocks::JournalEntry read) {
+    t.journal = {request(1, 1020, "DELETE", "/scim/v2/Users/u-1", 204), std::move(read)};
+    return t.run({outcomeOf("act-1", "deprovision", "u-1", "")})[0].read_back;
+  };
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Users/U-1", 200))) << "ids ignore case";
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 404))) << "gone, as deleted";
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 503)));
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 401)));
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 200, "",
+                             "fault g (garbage_body): body replaced")));
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 200, "",
+                            "fault s (stale_read): served as of an older state")))
+      << "a stale answer was still read";
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-10", 200))) << "another account";
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users", 200, "startIndex=1&count=100")));
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Users", 200, "filter=id%20eq%20%22u-1%22")));
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Users", 404, "filter=id+eq+%22u-1%22")));
+}
+
+TEST(RevocationTraceTest, AMembershipIsReadBackOnTheGroupOrTheUser) {
+  Trace t;
+  t.line_ms = {100};
+  t.output.results = {{"act-1", "confirmed", "", 1}};
+  const auto judge = [&](mocks::JournalEntry read) {
+    t.journal = {request(1, 1020, "PATCH", "/scim/v2/Groups/g-1", 200), std::move(read)};
+    return t.run({outcomeOf("act-1", "remove_membership", "u-1", "g-1")})[0].read_back;
+  };
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Groups/g-1", 200)));
+  EXPECT_TRUE(judge(request(2, 1030, "GET", "/scim/v2/Users/u-1", 200)));
+  EXPECT_TRUE(judge(
+      request(2, 1030, "GET", "/scim/v2/Groups", 200, "filter=members.value%20eq%20%22u-1%22")));
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Groups/g-2", 200)));
+  EXPECT_FALSE(judge(request(2, 1030, "GET", "/scim/v2/Entitlements/g-1", 200)));
+  // An entitlement's subject is the account alone.
+  t.journal = {request(1, 1020, "PATCH", "/scim/v2/Users/u-1", 200),
+               request(2, 1030, "GET", "/scim/v2/Groups/ent-1", 200)};
+  EXPECT_FALSE(t.run({outcomeOf("act-1", "remove_entitlement", "u-1", "ent-1")})[0].read_back);
+}
+
+std::vector<reports::Finding> readBackFindings(const std::vector<reports::RevocationOutcome>& o,
+                                               const ConnectorOutput& output,
+                                               const std::vector<mocks::JournalEntry>& journal) {
+  ProcessResult process;
+  const OperationEvidence ev{"revoke-1", &process, &output, &journal, {}};
+  std::vector<reports::Finding> out;
+  addReadBackFindings(ev, o, out);
+  return out;
+}
+
+TEST(RevocationTraceTest, ConfirmedWithoutReadBackIsAWarning) {
+  ConnectorOutput output;
+  output.lines = {R"({"type":"result","id":"act-1","outcome":"confirmed"})",
+                  R"({"type":"result","id":"act-2","outcome":"confirmed"})",
+                  R"({"type":"result","id":"act-3","outcome":"failed"})"};
+  output.results = {
+      {"act-1", "confirmed", "", 1}, {"act-2", "confirmed", "", 2}, {"act-3", "failed", "", 3}};
+  const std::vector<mocks::JournalEntry> journal = {
+      request(1, 1020, "PATCH", "/scim/v2/Users/u-1", 204),
+      request(2, 1021, "PATCH", "/scim/v2/Users/u-2", 204),
+      request(3, 1022, "GET", "/scim/v2/Users/u-2", 200)};
+  auto outcomes = std::vector{outcomeOf("act-1", "deprovision", "u-1", ""),
+                              outcomeOf("act-2", "deprovision", "u-2", ""),
+                              outcomeOf("act-3", "deprovision", "u-3", "", "failed")};
+  const std::vector<std::int64_t> line_ms = {100, 100, 100};
+  traceRevocations(output, {&line_ms, 1000, 1010, &journal}, outcomes);
+  EXPECT_FALSE(outcomes[0].read_back);
+  EXPECT_TRUE(outcomes[1].read_back);
+  EXPECT_FALSE(outcomes[2].read_back);
+  const auto findings = readBackFindings(outcomes, output, journal);
+  ASSERT_EQ(findings.size(), 1u) << "only act-1: act-2 read back, act-3 was not confirmed";
+  const auto& f = findings[0];
+  EXPECT_EQ(f.id, "read-back-missing");
+  EXPECT_EQ(f.severity, reports::Severity::Warning);
+  EXPECT_EQ(f.metric, "revocation.read_back");
+  EXPECT_EQ(f.operation, "revoke-1");
+  EXPECT_EQ(f.title, "deprovision act-1 confirmed without reading the target back");
+  ASSERT_EQ(f.evidence.journal.size(), 1u);
+  EXPECT_NE(f.evidence.journal[0].find("PATCH /scim/v2/Users/u-1"), std::string::npos);
+  EXPECT_EQ(f.evidence.connector_output, std::vector<std::string>{"stdout:1: " + output.lines[0]});
+}
+
 }  // namespace
 }  // namespace faultline::harness

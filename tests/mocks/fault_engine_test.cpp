@@ -63,6 +63,24 @@ MockResponse okJson(const std::string& body) {
   return r;
 }
 
+// ---- kill_connector ----
+
+TEST(FaultEngineTest, KillConnectorLetsMatchesThroughThenFiresOnce) {
+  FaultRule r = rule("die", FaultKind::KillConnector);
+  r.match.methods = {"PATCH"};
+  r.after_matches = 2;
+  r.max_fires = 1;
+  FaultEngine engine({r}, kSeed);
+  std::vector<bool> fired;
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_TRUE(engine.decide(item("GET", "Groups", "g" + std::to_string(i))).fired.empty());
+    fired.push_back(engine.decide(item("PATCH", "Groups", "g" + std::to_string(i)))
+                        .firedKind(FaultKind::KillConnector));
+  }
+  EXPECT_EQ(fired, (std::vector<bool>{false, false, true, false, false}));
+  EXPECT_EQ(engine.firings().at("die"), 1);
+}
+
 // ---- determinism ----
 
 std::vector<bool> fireSequence(std::uint64_t seed) {

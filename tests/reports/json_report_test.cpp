@@ -64,7 +64,7 @@ Report sampleReport() {
 TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
   const json j = reportToJson(sampleReport());
   EXPECT_EQ(j.at("faultline_report"), 1);
-  EXPECT_EQ(j.at("format_minor"), 1);
+  EXPECT_EQ(j.at("format_minor"), 2);
   EXPECT_EQ(j.at("seed"), 20261123u);
   EXPECT_EQ(j.at("verdict"), "failed");
   EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");
@@ -197,6 +197,62 @@ TEST(JsonReportTest, SummaryListsRevocationOutcomes) {
             std::string::npos)
       << summary;
   EXPECT_EQ(summary.find("findings:"), std::string::npos);
+}
+
+TEST(JsonReportTest, WritesTimeToConfirmationReadBackAndMaxAmplification) {
+  Report r;
+  r.policy.max_amplification = 2.5;
+  OperationReport op;
+  op.label = "revoke-1";
+  op.kind = "revoke";
+  RevocationOutcome timed;
+  timed.action_id = "act-1";
+  timed.result_ms = 1234;
+  timed.read_back = true;
+  RevocationOutcome unreported;
+  unreported.action_id = "act-2";
+  op.revocations = {timed, unreported};
+  r.operations = {op};
+  const json j = json::parse(renderJsonReport(r));
+  const json& revocations = j.at("operations")[0].at("revocations");
+  EXPECT_EQ(revocations[0].at("result_ms"), 1234);
+  EXPECT_EQ(revocations[0].at("read_back"), true);
+  EXPECT_TRUE(revocations[1].at("result_ms").is_null());
+  EXPECT_EQ(revocations[1].at("read_back"), false);
+  EXPECT_DOUBLE_EQ(j.at("policy").at("max_amplification").get<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(reportToJson(Report{}).at("policy").at("max_amplification").get<double>(), 4.0);
+}
+
+TEST(JsonReportTest, SummaryGivesMedianAndMaximumTimeToConfirmation) {
+  Report r;
+  OperationReport op;
+  op.label = "revoke-1";
+  op.kind = "revoke";
+  op.declared_status = "complete";
+  for (const auto& [claimed, ms] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"confirmed", 300}, {"confirmed", 100}, {"failed", 5000}, {"confirmed", 200}}) {
+    RevocationOutcome o;
+    o.action_id = "act-" + std::to_string(ms);
+    o.action = "deprovision";
+    o.account = "u-1";
+    o.claimed = claimed;
+    o.outcome = claimed == "confirmed" ? "confirmed" : "honest-failure";
+    o.result_ms = ms;
+    op.revocations.push_back(o);
+  }
+  RevocationOutcome untimed = op.revocations[0];
+  untimed.result_ms.reset();
+  op.revocations.push_back(untimed);
+  r.operations = {op};
+  const std::string summary = renderSummary(r);
+  EXPECT_NE(summary.find("    time to confirmation: p50 200 ms, max 300 ms over 3 confirmed "
+                         "action(s)\n"),
+            std::string::npos)
+      << summary;
+  r.operations[0].revocations.resize(2);  // 300 and 100: the lower median is rank ceil(2 / 2)
+  EXPECT_NE(renderSummary(r).find("p50 100 ms, max 300 ms over 2 confirmed"), std::string::npos);
+  for (auto& o : r.operations[0].revocations) o.result_ms.reset();
+  EXPECT_EQ(renderSummary(r).find("time to confirmation"), std::string::npos);
 }
 
 // writeFileAtomically.

@@ -49,6 +49,17 @@ TEST(ReportSchemaTest, AcceptsAProcessKilledBySignalWithNullExitCode) {
   EXPECT_EQ(result.code, 0) << result.output;
 }
 
+TEST(ReportSchemaTest, AcceptsATimedConfirmationAndAnyMaxAmplificationFromOne) {
+  Report r = fixtures::failedReport();
+  ASSERT_FALSE(r.operations.at(1).revocations.empty());
+  r.operations[1].revocations[0].result_ms = 0;
+  r.operations[1].revocations[0].read_back = true;
+  r.policy.max_amplification = 1.0;
+  const std::string dir = freshTestDir("schema_timed");
+  const auto result = validateJsonReports({writeJson(dir, "timed", renderJsonReport(r))});
+  EXPECT_EQ(result.code, 0) << result.output;
+}
+
 // Negative controls: each mutation must be rejected, at the right pointer.
 
 struct Mutation {
@@ -101,16 +112,26 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"exit_code_string", "/operations/0/process/exit_code",
                  "'0' is not of type 'integer', 'null'",
                  [](json& j) { j["operations"][0]["process"]["exit_code"] = "0"; }},
+        Mutation{"negative_result_ms", "/operations/1/revocations/0/result_ms",
+                 "-5 is not valid under any of the given schemas",
+                 [](json& j) { j["operations"][1]["revocations"][0]["result_ms"] = -5; }},
+        Mutation{"read_back_string", "/operations/1/revocations/0/read_back",
+                 "'yes' is not of type 'boolean'",
+                 [](json& j) { j["operations"][1]["revocations"][0]["read_back"] = "yes"; }},
+        Mutation{"max_amplification_below_one", "/policy/max_amplification",
+                 "0.5 is less than the minimum of 1",
+                 [](json& j) { j["policy"]["max_amplification"] = 0.5; }},
         Mutation{"evidence_not_strings", "/findings/1/evidence/journal/0",
                  "1 is not of type 'string'",
                  [](json& j) { j["findings"][1]["evidence"]["journal"][0] = 1; }}),
     [](const ::testing::TestParamInfo<Mutation>& info) { return info.param.name; });
 
 // Every object the writer emits, at its JSON pointer; arrays contribute their
-// first element. connector.env is a map whose keys are not fields.
+// first element. connector.env and policy.severity are maps whose keys are not
+// fields.
 void collectObjects(const json& j, const std::string& pointer, std::vector<std::string>& out) {
   if (j.is_object()) {
-    if (pointer == "/connector/env") return;
+    if (pointer == "/connector/env" || pointer == "/policy/severity") return;
     out.push_back(pointer);
     for (const auto& [key, value] : j.items()) collectObjects(value, pointer + "/" + key, out);
   } else if (j.is_array() && !j.empty()) {

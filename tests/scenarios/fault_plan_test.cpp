@@ -154,6 +154,29 @@ TEST(FaultPlanTest, LoadsEveryShippedFaultScenario) {
   EXPECT_EQ(loadScenario(dir + "auth_expiry.json").faults.size(), 2u);
 }
 
+TEST(FaultPlanTest, KillConnectorDiesOnceUnlessToldOtherwise) {
+  const Scenario s = parsePlan(
+      R"([{"id":"k","kind":"kill_connector","match":{"methods":["PATCH"]},"after_matches":2},)"
+      R"( {"id":"k2","kind":"kill_connector","max_fires":3}])");
+  ASSERT_EQ(s.faults.size(), 2u);
+  EXPECT_EQ(s.faults[0].kind, FaultKind::KillConnector);
+  EXPECT_EQ(s.faults[0].after_matches, 2);
+  EXPECT_EQ(s.faults[0].max_fires, 1);
+  EXPECT_EQ(s.faults[1].after_matches, 0);
+  EXPECT_EQ(s.faults[1].max_fires, 3);
+  EXPECT_EQ(loadScenario(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/process_death.json")
+                .faults.size(),
+            3u);
+}
+
+TEST(FaultPlanTest, RejectsKillConnectorOnTheTokenEndpointAndNegativeSkips) {
+  EXPECT_EQ(errorOf(R"([{"id":"k","kind":"kill_connector","match":{"resource":"token"}}])"),
+            "f.json:/faults/0/match/resource: kill_connector cannot hit the token endpoint");
+  EXPECT_NE(errorOf(R"([{"id":"k","kind":"kill_connector","after_matches":-1}])")
+                .find("f.json:/faults/0/after_matches: "),
+            std::string::npos);
+}
+
 TEST(FaultPlanTest, KindNamesRoundTrip) {
   EXPECT_STREQ(faultKindName(FaultKind::RateLimit), "rate_limit");
   EXPECT_STREQ(faultKindName(FaultKind::TokenEndpointError), "token_endpoint_error");
@@ -236,7 +259,7 @@ TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {
             "f.json:/faults/0/kind: unknown fault kind \"jitter\"; known: add_attribute, "
             "change_id_format, cursor_error, "
             "drop_connection, empty_page, "
-            "garbage_body, latency, lost_response, lost_scope, move_attribute, partial_apply, "
+            "garbage_body, kill_connector, latency, lost_response, lost_scope, move_attribute, partial_apply, "
             "rate_limit, "
             "remove_attribute, rename_attribute, retype_attribute, revoke_token, server_error, "
             "shifted_page, "

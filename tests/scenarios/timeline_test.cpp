@@ -90,14 +90,32 @@ TEST(TimelineLoaderTest, RejectsBothPlacesAndNeither) {
   EXPECT_EQ(
       errorOf(withTimeline(
           R"([{"at_request": 2, "before_operation": 1, "event": "grant"}, {"event": "grant"}])")),
-      "s.json:/timeline/0: give at_request or before_operation, not both\n"
-      "s.json:/timeline/1: needs at_request or before_operation");
+      "s.json:/timeline/0: give one of at_request, before_operation, race_operation\n"
+      "s.json:/timeline/1: needs one of at_request, before_operation, race_operation");
+}
+
+TEST(TimelineLoaderTest, LoadsARaceOnARevokeOperation) {
+  const Scenario s =
+      parseScenario(withTimeline(R"([{"race_operation": 2, "event": "joiner"}])"), "s.json");
+  ASSERT_EQ(s.timeline.size(), 1u);
+  EXPECT_EQ(s.timeline[0].race_operation, 2);
+  EXPECT_EQ(s.timeline[0].at_request, 0u);
+  EXPECT_EQ(s.timeline[0].before_operation, 0);
+}
+
+TEST(TimelineLoaderTest, RejectsARaceThatIsNotAJoinerOrNotOnARevoke) {
+  EXPECT_EQ(errorOf(withTimeline(R"([{"race_operation": 2, "event": "leaver"}])")),
+            "s.json:/timeline/0/race_operation: only a joiner can race a revoke operation");
+  EXPECT_EQ(errorOf(withTimeline(R"([{"race_operation": 1, "event": "joiner"}])")),
+            "s.json:/timeline/0/race_operation: operation 1 is not a revoke");
+  EXPECT_EQ(errorOf(withTimeline(R"([{"race_operation": 3, "event": "joiner"}])")),
+            "s.json:/timeline/0/race_operation: the scenario has 2 operation(s), got 3");
 }
 
 TEST(TimelineLoaderTest, RejectsAParameterOfAnotherKind) {
   EXPECT_EQ(errorOf(withTimeline(R"([{"at_request": 2, "event": "mover", "privileged": true}])")),
             "s.json:/timeline/0/privileged: unknown key; allowed: at_request, before_operation, "
-            "event");
+            "event, race_operation");
 }
 
 TEST(TimelineLoaderTest, RejectsWrongTypes) {

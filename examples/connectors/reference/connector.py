@@ -5,7 +5,9 @@
     connector.py revoke   read actions on stdin, answer one result per action
 
 Configuration comes only from the environment (faultline passes nothing else):
-SCIM_BASE_URL, TOKEN_URL, CLIENT_ID, CLIENT_SECRET (STATE_DIR is accepted, unused).
+SCIM_BASE_URL, TOKEN_URL, CLIENT_ID, CLIENT_SECRET, and STATE_DIR (kept between
+runs: the counts of the last complete sync, and the checkpoint a killed sync
+resumes from).
 Standard library only, so it runs on any Python 3.11 without a virtualenv.
 
 The rules this file is built around:
@@ -36,6 +38,7 @@ EXT_GROUP_ENTITLEMENTS = "urn:faultline:params:scim:schemas:extension:2.0:GroupE
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER_AGENT = "faultline-reference-connector/1.0"
 SYNC_TYPES = ("account", "group", "entitlement", "grant", "credential")
+CHECKPOINT_MAX_AGE_SECONDS = 300  # an older checkpoint is from another sync: start over
 
 _secrets = set()  # strings that must never leave this process
 
@@ -240,6 +243,64 @@ def values(items):
     return [item.get("value") for item in (items or []) if isinstance(item, dict) and item.get("value")]
 
 
+class Checkpoint:
+    """How far a sync got, in STATE_DIR, so a run killed halfway (a deploy, an
+    OOM kill, a drained node) resumes where it stopped instead of starting over.
+
+    Per resource type: the records read so far and the startIndex of the next
+    page, or that the listing finished. Records and position are written
+    together, in one file replaced atomically after each page, so a death at
+    any instant leaves either the old checkpoint or the new one: a page is
+    never both skipped and counted, nor lost. The checkpoint is removed once
+    the sync has printed its output.
+    """
+
+    NAME = "sync_checkpoint.json"
+
+    def __init__(self, state_dir):
+        self.path = os.path.join(state_dir, self.NAME) if state_dir else None
+        self.data = {}
+        if not self.path or not os.path.exists(self.path):
+            return
+        try:
+            age = time.time() - os.path.getmtime(self.path)
+            with open(self.path) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as error:
+            log(f"ignoring unreadable checkpoint {self.path}: {error}")
+            return
+        if age > CHECKPOINT_MAX_AGE_SECONDS or not isinstance(data, dict):
+            log(f"ignoring a checkpoint {age:.0f} s old: it belongs to an earlier sync")
+            return
+        self.data = data
+        log("resuming a killed sync: " + ", ".join(
+            f"{name} {'done' if v.get('done') else 'from startIndex=' + str(v.get('start'))}"
+            for name, v in data.items() if isinstance(v, dict)))
+
+    def get(self, resource):
+        """(records by id, next startIndex, done) as saved; ({}, 1, False) when none."""
+        saved = self.data.get(resource)
+        if not isinstance(saved, dict) or not isinstance(saved.get("seen"), dict):
+            return {}, 1, False
+        return dict(saved["seen"]), int(saved.get("start") or 1), saved.get("done") is True
+
+    def save(self, resource, seen, start, done=False):
+        if not self.path:
+            return
+        self.data[resource] = {"seen": seen, "start": start, "done": done}
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.data, f, separators=(",", ":"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    def clear(self):
+        self.data = {}
+        if self.path and os.path.exists(self.path):
+            os.remove(self.path)
+
+
 class ReferenceConnector:
     """sync() and revoke() against one SCIM 2.0 service provider.
 
@@ -253,6 +314,7 @@ class ReferenceConnector:
         self.state_dir = state_dir  # kept between operations: remembers the last complete counts
         self.problems = []  # why the output is partial; empty means complete
         self.last_write_version = None  # meta.version the last PATCH answered with
+        self.checkpoint = None  # set by sync()
 
     # ---- reading -----------------------------------------------------------
 
@@ -274,14 +336,18 @@ class ReferenceConnector:
         unique records than totalResults came back, list once more and merge;
         if still short, record the listing as partial.
         """
-        seen = {}
+        seen, start, done = self.checkpoint.get(resource) if self.checkpoint else ({}, 1, False)
+        if done:
+            return list(seen.values())
         for listing in (1, 2):
             try:
-                total, short = self._list_once(resource, seen)
+                total, short = self._list_once(resource, seen, start)
             except (RequestFailed, AuthError) as error:
                 short = str(error)
                 break
+            start = 1  # a second pass reads from the top
             if short is None and len(seen) >= total:
+                self.page_done(resource, seen, total + 1, done=True)
                 return list(seen.values())
             short = f"listing short: {short or f'{len(seen)} unique records of totalResults={total}'}"
             log(f"{resource}: pass {listing}: {short}")
@@ -290,9 +356,13 @@ class ReferenceConnector:
         self.problems.append(f"{resource}: {short}")
         return list(seen.values())
 
-    def _list_once(self, resource, seen):
+    def page_done(self, resource, seen, next_start, done=False):
+        """Called once a page's records are in `seen`: checkpoint both together."""
+        if self.checkpoint:
+            self.checkpoint.save(resource, seen, next_start, done)
+
+    def _list_once(self, resource, seen, start=1):
         """Read pages until startIndex passes totalResults; returns (total, reason if short)."""
-        start = 1
         while True:
             page = self.fetch_page(resource, start)
             total = page["totalResults"]
@@ -300,6 +370,8 @@ class ReferenceConnector:
             for item in items:
                 seen[item["id"]] = item  # a repeat replaces the older copy
             start += len(items)  # a page may legally be shorter than count
+            if items and start <= total:
+                self.page_done(resource, seen, start)
             if start > total:
                 return total, None
             if not items:
@@ -361,6 +433,14 @@ class ReferenceConnector:
     # ---- sync --------------------------------------------------------------
 
     def sync(self):
+        self.checkpoint = Checkpoint(self.state_dir)
+        try:
+            return self._sync()
+        finally:
+            # Output printed (or the sync gave up): the next sync starts afresh.
+            self.checkpoint.clear()
+
+    def _sync(self):
         users = self.list_resources("Users")
         groups = self.list_resources("Groups")
         entitlements = self.list_resources("Entitlements")
