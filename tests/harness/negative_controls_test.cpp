@@ -145,5 +145,30 @@ TEST(NegativeControlTest, TrustsTwoHundredIsCaughtConfirmingWithoutReadingBack) 
   }
 }
 
+TEST(NegativeControlTest, LogsTokenIsCaughtLeakingItsBearerToken) {
+  const auto r = drill("tests/fixtures/connectors/logs_token.json", "scenarios/baseline.json", 1,
+                       "negative-logs-token");
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_TRUE(hasClass(r, "credential-exposure")) << findingsOf(r);
+  const auto leaks = findingsWithId(r, "secret-leak");
+  ASSERT_FALSE(leaks.empty()) << findingsOf(r);
+  for (const Finding* f : leaks) {
+    EXPECT_EQ(f->severity, Severity::Critical);
+    EXPECT_EQ(f->metric, "behaviour.secret_hygiene");
+    EXPECT_NE(f->title.find("stderr"), std::string::npos) << f->title;
+    // The evidence quotes the line with the token redacted, never the token.
+    const bool quoted =
+        std::any_of(f->evidence.connector_output.begin(), f->evidence.connector_output.end(),
+                    [](const std::string& l) {
+                      return l.find("Authorization: Bearer <redacted>") != std::string::npos;
+                    });
+    EXPECT_TRUE(quoted) << f->evidence.connector_output.size();
+    for (const auto& l : f->evidence.connector_output)
+      EXPECT_EQ(l.find("flt_"), std::string::npos) << l;
+  }
+  // Every operation ran the connector, and each one leaked.
+  EXPECT_EQ(leaks.size(), r.operations.size());
+}
+
 }  // namespace
 }  // namespace faultline::harness
