@@ -10,35 +10,24 @@
 #include "harness/drill.h"
 #include "harness/manifest.h"
 #include "scenarios/scenario.h"
+#include "tests/harness/fixture_drill.h"
 
 namespace faultline::harness {
 namespace {
 
-const std::string kSource = FAULTLINE_SOURCE_DIR;
-const std::string kReference = "examples/connectors/reference/manifest.json";
+using testing::kReference;
+using testing::kSource;
 
 reports::Report drill(const std::string& manifest, const scenarios::Scenario& s, std::uint64_t seed,
                       const std::string& name) {
-  const auto dir = std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
-  std::filesystem::remove_all(dir);
-  DrillOptions options;
-  options.seed = seed;
-  options.out_dir = dir.string();
-  options.connector_path = manifest;
-  options.journal_path = (dir / "journal.jsonl").string();
-  return runDrill(s, loadManifest(kSource + "/" + manifest), options);
+  return testing::runFixtureDrill(manifest, s, seed, name);
 }
-
 reports::Report drill(const std::string& manifest, const std::string& scenario, std::uint64_t seed,
                       const std::string& name) {
-  return drill(manifest, scenarios::loadScenario(kSource + "/" + scenario), seed, name);
+  return testing::runFixtureDrill(manifest, scenario, seed, name);
 }
-
 std::string findingsOf(const reports::Report& r) {
-  std::string out;
-  for (const auto& f : r.findings)
-    out += std::string(reports::severityName(f.severity)) + " " + f.id + ": " + f.title + "\n";
-  return out;
+  return testing::describeFindings(r);
 }
 
 bool hasFinding(const reports::Report& r, const std::string& id) {

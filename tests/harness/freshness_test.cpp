@@ -15,6 +15,7 @@
 #include "harness/manifest.h"
 #include "harness/protocol.h"
 #include "scenarios/scenario.h"
+#include "tests/harness/fixture_drill.h"
 
 namespace faultline::harness {
 namespace {
@@ -346,26 +347,13 @@ TEST(FreshnessScorerTest, AnEventThatNeverLandedMakesTheDrillInconclusive) {
 
 // ---- drills ----------------------------------------------------------------
 
-const std::string kSource = FAULTLINE_SOURCE_DIR;
+using testing::kSource;
 
 reports::Report drill(const std::string& manifest, std::uint64_t seed, const std::string& name) {
-  const auto dir = std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
-  std::filesystem::remove_all(dir);
-  DrillOptions options;
-  options.seed = seed;
-  options.out_dir = dir.string();
-  options.connector_path = manifest;
-  options.journal_path = (dir / "journal.jsonl").string();
-  return runDrill(scenarios::loadScenario(kSource + "/scenarios/freshness.json"),
-                  loadManifest(kSource + "/" + manifest), options);
+  return testing::runFixtureDrill(manifest, "scenarios/freshness.json", seed, name);
 }
-
 std::string findingsOf(const reports::Report& r) {
-  std::string out;
-  for (const auto& f : r.findings)
-    out += std::string(reports::severityName(f.severity)) + " " + f.id + " (" + f.operation +
-           "): " + f.title + "\n";
-  return out;
+  return testing::describeFindings(r);
 }
 
 bool has(const reports::Report& r, const std::string& id) {

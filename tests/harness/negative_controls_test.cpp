@@ -11,6 +11,7 @@
 #include "harness/drill.h"
 #include "harness/manifest.h"
 #include "scenarios/scenario.h"
+#include "tests/harness/fixture_drill.h"
 
 namespace faultline::harness {
 namespace {
@@ -19,29 +20,15 @@ using reports::Finding;
 using reports::Severity;
 using reports::Verdict;
 
-const std::string kSource = FAULTLINE_SOURCE_DIR;
-const std::string kReference = "examples/connectors/reference/manifest.json";
+using testing::kReference;
 
 // Each test names its own output folder: tests run in parallel.
 reports::Report drill(const std::string& manifest, const std::string& scenario, std::uint64_t seed,
                       const std::string& name) {
-  const auto dir = std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
-  std::filesystem::remove_all(dir);
-  DrillOptions options;
-  options.seed = seed;
-  options.out_dir = dir.string();
-  options.connector_path = manifest;
-  options.journal_path = (dir / "journal.jsonl").string();
-  return runDrill(scenarios::loadScenario(kSource + "/" + scenario),
-                  loadManifest(kSource + "/" + manifest), options);
+  return testing::runFixtureDrill(manifest, scenario, seed, name);
 }
-
 std::string findingsOf(const reports::Report& r) {
-  std::string out;
-  for (const auto& f : r.findings)
-    out += std::string(reports::severityName(f.severity)) + " " + f.id + " [" + f.metric + "] (" +
-           f.operation + "): " + f.title + "\n";
-  return out;
+  return testing::describeFindings(r);
 }
 
 std::vector<const Finding*> findingsWithId(const reports::Report& r, const std::string& id) {

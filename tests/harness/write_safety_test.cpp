@@ -11,21 +11,14 @@
 #include "harness/drill.h"
 #include "harness/manifest.h"
 #include "scenarios/scenario.h"
+#include "tests/harness/fixture_drill.h"
 
 namespace faultline::harness {
 namespace {
 
-const std::string kSource = FAULTLINE_SOURCE_DIR;
-
 reports::Report drill(const std::string& manifest, const std::string& scenario, std::uint64_t seed,
                       const std::string& out) {
-  const auto s = scenarios::loadScenario(kSource + "/" + scenario);
-  DrillOptions options;
-  options.seed = seed;
-  options.out_dir = std::string(FAULTLINE_BINARY_DIR) + "/test-out/write-safety-" + out;
-  options.connector_path = manifest;
-  options.journal_path = options.out_dir + "/journal.jsonl";
-  return runDrill(s, loadManifest(kSource + "/" + manifest), options);
+  return testing::runFixtureDrill(manifest, scenario, seed, "write-safety-" + out);
 }
 
 std::vector<const reports::Finding*> withId(const reports::Report& r, const std::string& id) {
@@ -36,11 +29,7 @@ std::vector<const reports::Finding*> withId(const reports::Report& r, const std:
 }
 
 std::string listFindings(const reports::Report& r) {
-  std::string out;
-  for (const auto& f : r.findings)
-    out +=
-        "[" + std::string(reports::severityName(f.severity)) + "] " + f.id + ": " + f.title + "\n";
-  return out;
+  return testing::describeFindings(r);
 }
 
 bool atMostInfo(const reports::Report& r) {
@@ -48,7 +37,7 @@ bool atMostInfo(const reports::Report& r) {
                      [](const auto& f) { return f.severity == reports::Severity::Info; });
 }
 
-constexpr const char* kReference = "examples/connectors/reference/manifest.json";
+using testing::kReference;
 
 TEST(ReplaceRaceTest, ReplacingTheMemberListWipesOutTheJoiner) {
   const auto r = drill("tests/fixtures/connectors/replaces_members.json",
