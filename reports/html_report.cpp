@@ -61,28 +61,28 @@ const char* verdictMeaning(Verdict v) {
   return "";
 }
 
-// What a revocation outcome means, and how bad it is, for a reader who does
-// not know the scoring rules.
-struct OutcomeInfo {
+// What each kind of broken trust means, for the banner of a failed drill
+// (docs/scoring.md, "Failure classes").
+struct FailureClassInfo {
   const char* name;
-  const char* tone;  // CSS class
   const char* meaning;
 };
 
-constexpr OutcomeInfo kOutcomes[] = {
-    {"confirmed", "good", "the connector said done, and the access is gone"},
-    {"false-confirmation", "bad", "the connector said done, but the access remains"},
-    {"unreported", "bad", "the connector said nothing about the action"},
-    {"honest-failure", "warn", "the connector said it failed, and the access remains"},
-    {"false-alarm", "warn", "the connector said it failed, but the access is gone"},
-    {"unconfirmed-applied", "warn", "the connector did not confirm, but the access is gone"},
+constexpr FailureClassInfo kFailureClasses[] = {
+    {"partial-success",
+     "the data the connector returned was incomplete or wrong: records "
+     "missing, invented, mismatched or pointing nowhere"},
+    {"stale-data", "the output lagged the tenant's changes, or hid that it did"},
+    {"write-failure", "a revocation was falsely confirmed, failed or went unreported"},
+    {"authentication-failure",
+     "an operation ended refused by the target: 401 or 403, or a "
+     "failed token request"},
+    {"unsafe-behaviour",
+     "the connector treated the target unsafely, e.g. sent requests before "
+     "Retry-After elapsed or presented a rejected token again"},
+    {"credential-exposure", "a drill credential appeared in the connector's output"},
+    {"connector-fault", "the connector crashed, hung, did not start or broke the protocol"},
 };
-
-const char* outcomeTone(const std::string& outcome) {
-  for (const auto& o : kOutcomes)
-    if (outcome == o.name) return o.tone;
-  return "warn";
-}
 
 // ---- page sections --------------------------------------------------------
 
@@ -129,17 +129,64 @@ svg.timeline{width:100%;height:auto;border:1px solid var(--line);border-radius:4
 .band-sync{fill:#ddf4ff;stroke:#54aeff}.band-revoke{fill:#fff1e5;stroke:#fb8f44}
 .phase{fill:#fb8f44;fill-opacity:.12}
 .s2xx{fill:#2da44e}.s4xx{fill:#bf8700}.s5xx{fill:#cf222e}.sother{fill:#6e7781}.fault{fill:#8250df}
+.failure-classes{margin:10px 0 4px}
+.failure-class{display:inline-block;border-radius:10px;padding:0 10px;margin:0 6px 4px 0;background:#a40e26;color:#fff;font-weight:700;font-size:14px}
+dl.classes{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:4px 0 8px;font-size:14px}
+dl.classes dt{font-weight:600;color:#a40e26}dl.classes dd{margin:0}
+.finding-policy{font-size:14px;border-left:3px solid var(--line);padding-left:8px;overflow-wrap:anywhere}
+.tag{display:inline-block;font-size:12px;border:1px solid var(--line);border-radius:8px;padding:0 6px;margin:1px 2px 1px 0;white-space:nowrap}
+svg.lag{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
+.lag text{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;font-size:12px;fill:#1f2328}
+.lag .grid{stroke:#eaeef2}.lag .axis{stroke:#8c959f}
+.lag-bar{fill:#0969da}.lag-zero{fill:#1a7f37}
+.lag-never{fill:#ffebe9;stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}
+.lag text.never{fill:#a40e26;font-weight:700}.lag text.na{fill:#59636e;font-style:italic}
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px;margin:6px 0}
 .legend svg{vertical-align:-2px;margin-right:4px}
 footer{margin-top:40px;font-size:13px;color:var(--muted)}
 )";
 
+// The kinds of trust a failed drill broke, beside its verdict, each with
+// what it means.
+void writeFailureClasses(std::ostringstream& out, const Report& r) {
+  if (r.failure_classes.empty()) return;
+  out << "<div id=\"failure-classes\" class=\"failure-classes\">\n<p><b>Trust broken:</b> ";
+  for (const auto& c : r.failure_classes)
+    out << "<span class=\"failure-class\"" << attr("data-failure-class", c) << ">" << esc(c)
+        << "</span>";
+  out << "</p>\n<dl class=\"classes\">\n";
+  for (const auto& c : r.failure_classes) {
+    for (const auto& known : kFailureClasses)
+      if (c == known.name) out << "<dt>" << known.name << "</dt><dd>" << known.meaning << "</dd>\n";
+  }
+  out << "</dl>\n</div>\n";
+}
+
 void writeVerdict(std::ostringstream& out, const Report& r) {
   const char* v = verdictName(r.verdict);
   out << "<section id=\"verdict\" class=\"verdict verdict-" << v << "\" data-verdict=\"" << v
       << "\">\n<p class=\"verdict-word\">" << verdictTitle(r.verdict) << "</p>\n"
-      << "<p id=\"verdict-reason\">" << esc(r.verdict_reason) << "</p>\n"
-      << "<p>" << verdictMeaning(r.verdict) << "</p>\n</section>\n";
+      << "<p id=\"verdict-reason\">" << esc(r.verdict_reason) << "</p>\n";
+  writeFailureClasses(out, r);
+  out << "<p>" << verdictMeaning(r.verdict) << "</p>\n</section>\n";
+}
+
+// The acceptance policy, stacked from its sources, on one line.
+std::string policyText(const PolicySummary& p) {
+  std::string html = "<span id=\"policy-sources\">";
+  for (std::size_t i = 0; i < p.sources.size(); ++i)
+    html += (i ? " → " : "") + ("<code>" + esc(p.sources[i]) + "</code>");
+  if (p.sources.empty()) html += "an unrecorded policy";
+  html += "</span>: honest partials <b>" +
+          std::string(p.accept_honest_partial ? "accepted" : "fail") + "</b>, inconclusive <b>" +
+          (p.pass_inconclusive ? "passes" : "fails") + "</b>, min recall " + fixed3(p.min_recall) +
+          ", min precision " + fixed3(p.min_precision) + ", Retry-After violations allowed " +
+          std::to_string(p.max_retry_after_violations);
+  std::string overrides;
+  for (const auto& [id, severity] : p.severity)
+    overrides +=
+        (overrides.empty() ? "" : ", ") + ("<code>" + esc(id) + "</code> → " + esc(severity));
+  return overrides.empty() ? html : html + "; severity overrides: " + overrides;
 }
 
 void writeFacts(std::ostringstream& out, const Report& r) {
@@ -164,6 +211,7 @@ void writeFacts(std::ostringstream& out, const Report& r) {
                     seconds(r.duration_ms));
   fact("Requests", "<span id=\"journal-requests\">" + std::to_string(r.journal_requests) +
                        "</span> served by the mock");
+  fact("Judged by", "<span id=\"policy\">" + policyText(r.policy) + "</span>");
   out << "</dl>\n";
 }
 
@@ -263,7 +311,15 @@ void writeOperations(std::ostringstream& out, const Report& r) {
         << attr("data-operation", o.label) << ">" << esc(o.declared_status) << "</b>";
     if (!o.declared_reason.empty()) out << " (" << esc(o.declared_reason) << ")";
     out << " · " << processText(o.process) << " · started at " << seconds(o.started_ms) << " · "
-        << o.requests << " requests</p>\n";
+        << o.requests << " requests";
+    if (o.minimum_requests > 0)
+      out << ", <span data-metric=\"amplification\"" << attr("data-operation", o.label) << ">"
+          << fixed3(o.amplification) << "×</span> the minimum of " << o.minimum_requests;
+    out << "</p>\n";
+    if (!o.auth_trouble.empty())
+      out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
+          << ">Ended refused by the target: " << esc(o.auth_trouble) << "</p>\n";
+    out << renderRounds(o);
     if (!o.completeness.empty()) writeCompleteness(out, o);
     if (o.dangling_references > 0) {
       out << "<p class=\"ids\">" << o.dangling_references << " reference(s) to objects not "
@@ -275,6 +331,7 @@ void writeOperations(std::ostringstream& out, const Report& r) {
     if (!o.revocations.empty()) writeOutcomeCounts(out, o);
     out << "</section>\n";
   }
+  out << renderFreshnessSummary(r);
 }
 
 // One cell of the behaviour table: "ok", or each finding on that metric.
@@ -293,7 +350,7 @@ void behaviourCell(std::ostringstream& out, const Report& r, const OperationRepo
 void writeBehaviour(std::ostringstream& out, const Report& r) {
   out << "<h3 id=\"behaviour\">Behaviour under faults</h3>\n<table class=\"behaviour\">\n<tr>"
          "<th>operation</th><th>process</th><th>protocol</th><th>Retry-After</th><th>secret "
-         "hygiene</th></tr>\n";
+         "hygiene</th><th>authentication</th><th>requests</th></tr>\n";
   for (const auto& o : r.operations) {
     out << "<tr><td class=\"op\">" << esc(o.label) << "</td>";
     behaviourCell(out, r, o, "process", processText(o.process));
@@ -302,6 +359,14 @@ void writeBehaviour(std::ostringstream& out, const Report& r) {
                       std::to_string(o.protocol_violations) + " violation(s)</span>");
     behaviourCell(out, r, o, "behaviour.retry_after", "");
     behaviourCell(out, r, o, "behaviour.secret_hygiene", "");
+    behaviourCell(out, r, o, "behaviour.auth",
+                  o.auth_trouble.empty()
+                      ? ""
+                      : "<span class=\"bad\">ended refused: " + esc(o.auth_trouble) + "</span>");
+    behaviourCell(out, r, o, "behaviour.amplification",
+                  o.minimum_requests > 0
+                      ? fixed3(o.amplification) + "× the minimum"
+                      : std::string("<span class=\"muted\">not measured</span>"));
     out << "</tr>\n";
   }
   out << "</table>\n";
@@ -326,37 +391,6 @@ void writeFaults(std::ostringstream& out, const Report& r) {
         << "</td></tr>\n";
   }
   out << "</table>\n";
-}
-
-void writeRevocations(std::ostringstream& out, const Report& r) {
-  out << "<h2 id=\"revocations\">Revocations</h2>\n";
-  bool any = false;
-  for (const auto& o : r.operations) any = any || !o.revocations.empty();
-  if (!any) {
-    out << "<p>This drill revoked no access.</p>\n";
-    return;
-  }
-  out << "<p class=\"muted\">Each access the scenario asked the connector to take away: what the "
-         "connector claimed, and whether the tenant shows it really gone.</p>\n"
-         "<table class=\"revocations\">\n<tr><th>operation</th><th>action</th><th>account</th>"
-         "<th>target</th><th>privileged</th><th>non-human</th><th>connector claimed</th>"
-         "<th>actually applied</th><th>outcome</th><th>connector's detail</th></tr>\n";
-  for (const auto& o : r.operations) {
-    for (const auto& rv : o.revocations) {
-      out << "<tr" << attr("data-action-id", rv.action_id) << attr("data-outcome", rv.outcome)
-          << "><td class=\"op\">" << esc(o.label) << "</td><td><code>" << esc(rv.action_id)
-          << "</code> <span class=\"nowrap\">" << esc(rv.action) << "</span></td><td><code>"
-          << esc(rv.account) << "</code></td><td><code>" << esc(rv.target) << "</code></td><td>"
-          << (rv.privileged ? "<b>yes</b>" : "no") << "</td><td>" << (rv.non_human ? "yes" : "no")
-          << "</td><td>" << esc(rv.claimed) << "</td><td>" << (rv.applied ? "yes" : "<b>no</b>")
-          << "</td><td class=\"outcome " << outcomeTone(rv.outcome) << "\" data-metric=\"outcome\">"
-          << esc(rv.outcome) << "</td><td>" << esc(rv.detail) << "</td></tr>\n";
-    }
-  }
-  out << "</table>\n<dl class=\"facts\">\n";
-  for (const auto& o : kOutcomes)
-    out << "<dt class=\"" << o.tone << "\">" << o.name << "</dt><dd>" << o.meaning << "</dd>\n";
-  out << "</dl>\n";
 }
 
 void writeEvidence(std::ostringstream& out, const char* label,
@@ -395,6 +429,8 @@ void writeFindings(std::ostringstream& out, const Report& r) {
     out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
         << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
     if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
+    if (!f->policy.empty())
+      out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";
     writeEvidence(out, "journal", f->evidence.journal);
     writeEvidence(out, "connector output", f->evidence.connector_output);
     out << "</li>\n";
@@ -436,8 +472,8 @@ std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& j
   writeOperations(out, r);
   writeBehaviour(out, r);
   writeFaults(out, r);
-  out << renderTimeline(r, journal);
-  writeRevocations(out, r);
+  out << renderTimeline(r, journal) << renderFreshness(r);
+  out << renderRevocations(r);
   writeFindings(out, r);
   writeReplay(out, r);
   out << "<footer>Written by faultline " << esc(r.tool_version) << " (report format "

@@ -36,9 +36,12 @@ std::vector<JournalPoint> parseJournalLines(std::string_view text, const std::st
 std::vector<JournalPoint> readJournalFile(const std::string& path);
 
 // Renders one drill as a single self-contained HTML page for people who have
-// never seen faultline (docs/report-format.md, "HTML"): a verdict banner, the
-// scorecard, a timeline of the journal drawn in inline SVG, the revocation
-// table, every finding worst first with its evidence, and the replay command.
+// never seen faultline (docs/report-format.md, "HTML"): a verdict banner with
+// the trust a failed drill broke, the policy it was judged by, the scorecard
+// (rounds, amplification, freshness), a timeline of the journal and a
+// freshness lag chart drawn in inline SVG, the revocation table (claimed,
+// actual, time to result, read-back), every finding worst first with its
+// evidence and what the policy did to it, and the replay command.
 // The page loads nothing: inline CSS and SVG only, no script, and a
 // Content-Security-Policy that forbids fetching anything.
 //

@@ -155,17 +155,6 @@ Scale scaleFor(const Report& r, const std::vector<JournalPoint>& journal) {
   return s;
 }
 
-// 1, 2 or 5 times a power of ten, giving at most 11 ticks. Written so that no
-// product can overflow, whatever the journal's times.
-std::int64_t tickStep(std::int64_t end_ms) {
-  const std::int64_t least = end_ms / 10 + (end_ms % 10 != 0);
-  for (std::int64_t decade = 1;; decade *= 10) {
-    for (const std::int64_t m : {1, 2, 5}) {
-      if (m * decade >= least) return m * decade;
-    }
-  }
-}
-
 std::string tickLabel(std::int64_t t, std::int64_t step, std::int64_t end_ms) {
   if (end_ms < 2000) return std::to_string(t) + " ms";
   char buf[32];
@@ -225,7 +214,7 @@ void drawLanesAndAxis(std::ostringstream& svg, const Layout& l) {
   svg << "<line class=\"axis\" x1=\"" << kLeft << "\" y1=\"" << axis << "\" x2=\""
       << kLeft + kPlotWidth << "\" y2=\"" << axis << "\"/>\n<text x=\"" << kLeft - 10 << "\" y=\""
       << axis + 18 << "\" text-anchor=\"end\">drill time</text>\n";
-  const std::int64_t step = tickStep(l.scale.end_ms);
+  const std::int64_t step = axisStep(l.scale.end_ms);
   for (std::int64_t t = 0; t <= l.scale.end_ms; t += step) {
     const std::string x = num(l.scale.x(t));
     svg << "<line class=\"axis\" x1=\"" << x << "\" y1=\"" << axis << "\" x2=\"" << x << "\" y2=\""
@@ -303,6 +292,15 @@ std::int64_t drawSlices(std::ostringstream& svg, const std::vector<JournalPoint>
   return slice_ms;
 }
 }  // namespace
+
+std::int64_t axisStep(std::int64_t end) {
+  const std::int64_t least = std::max<std::int64_t>(1, end / 10 + (end % 10 != 0));
+  for (std::int64_t decade = 1;; decade *= 10) {
+    for (const std::int64_t m : {1, 2, 5}) {
+      if (m * decade >= least) return m * decade;
+    }
+  }
+}
 
 std::vector<JournalPoint> parseJournalLines(std::string_view text, const std::string& name) {
   std::vector<JournalPoint> points;

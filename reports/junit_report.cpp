@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,9 @@
 namespace faultline::reports {
 namespace {
 
+// Timeline events listed in a freshness check's text; the JSON report has all.
+constexpr std::size_t kMaxFactEvents = 50;
+
 // One test case: a check the drill made and the findings that bear on it.
 struct Check {
   std::string classname;
@@ -20,6 +24,10 @@ struct Check {
   std::string skipped;                         // why the check proved nothing; "" when it did
   std::function<bool(const Finding&)> claims;  // empty for checks made up for stray findings
   std::vector<const Finding*> findings;
+  std::string operation;  // the operation's label; "" for drill-level checks
+  // What the report measured for this check, told after its findings so a
+  // reader of a failure sees the figures it rests on; "" when nothing.
+  std::string facts;
 };
 
 bool isFailing(const Finding& f) {
@@ -41,13 +49,107 @@ std::string seconds(std::int64_t ms) {
   return buf;
 }
 
+std::string fixed3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+// Findings of round N of a sync run more than once name their operation
+// "<label> round N" (docs/report-format.md); they belong to that sync's checks.
+bool ofOperation(const std::string& finding_operation, const std::string& label) {
+  if (finding_operation == label) return true;
+  const std::string prefix = label + " round ";
+  if (finding_operation.size() <= prefix.size() || finding_operation.rfind(prefix, 0) != 0)
+    return false;
+  return std::all_of(finding_operation.begin() + static_cast<std::ptrdiff_t>(prefix.size()),
+                     finding_operation.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Check metricCheck(const std::string& classname, const std::string& label, const std::string& metric,
                   std::int64_t time_ms = 0) {
   Check c{classname, metric, time_ms};
+  c.operation = label;
   c.claims = [label, metric](const Finding& f) {
-    return f.operation == label && f.metric == metric;
+    return ofOperation(f.operation, label) && f.metric == metric;
   };
   return c;
+}
+
+// What the tenant shows after the settle period, and at the connector's exit
+// when that differed.
+std::string revocationFacts(const RevocationOutcome& r) {
+  std::string facts = "claimed " + r.claimed + "; outcome " + r.outcome + "; access ";
+  facts += r.applied ? std::string("gone")
+                     : "remains" + (r.remaining.empty() ? "" : ": " + printableLine(r.remaining));
+  if (r.applied_at_exit != r.applied)
+    facts += r.applied_at_exit ? " (gone when the connector exited)"
+                               : " (still held when the connector exited)";
+  facts += "; result ";
+  facts +=
+      r.result_ms ? "after " + std::to_string(*r.result_ms) + " ms" : std::string("never printed");
+  facts += std::string("; read back before the result: ") + (r.read_back ? "yes" : "no") + "\n";
+  return facts;
+}
+
+std::string lagSeconds(const std::optional<std::int64_t>& ms) {
+  return ms ? seconds(*ms) + " s" : "none";
+}
+
+// One line per event, whatever its text holds.
+std::string eventFacts(const FreshnessEvent& e) {
+  std::string line = "  event " + std::to_string(e.index) + " (" + printableLine(e.kind) + ")";
+  for (std::size_t i = 0; i < e.subjects.size(); ++i)
+    line += (i ? ", " : " ") + printableLine(e.subjects[i]);
+  if (!e.applied)
+    return line + ": not applied" + (e.detail.empty() ? "" : ": " + printableLine(e.detail)) + "\n";
+  if (e.reflected_round == 0) return line + ": never reflected\n";
+  line += ": reflected in drill round " + std::to_string(e.reflected_round);
+  if (e.lag_rounds) line += ", " + std::to_string(*e.lag_rounds) + " round(s) late";
+  return line + ", lag " + lagSeconds(e.lag_ms) + "\n";
+}
+
+std::string roundFacts(const OperationReport& o) {
+  std::string facts = "rounds:\n";
+  for (const auto& rd : o.rounds) {
+    facts += "  round " + std::to_string(rd.round) + " (drill round " +
+             std::to_string(rd.drill_round) + "): declared " + printableLine(rd.declared_status) +
+             (rd.declared_reason.empty() ? "" : " (" + printableLine(rd.declared_reason) + ")") +
+             ", stale_since " +
+             (rd.stale_since.empty() ? "not given" : printableLine(rd.stale_since)) + ", " +
+             std::to_string(rd.stale_records) + " stale record(s), lowest recall " +
+             fixed3(rd.recall) + ", " + std::to_string(rd.requests) + " request(s), " +
+             seconds(rd.duration_ms) + " s\n";
+  }
+  return o.rounds.empty() ? "" : facts;
+}
+
+// The facts behind each freshness check: the events and their lag for
+// freshness.lag, the rounds' declarations and stale records for honesty, both
+// (leaver events only) for leavers.
+void addFreshnessChecks(const std::string& cls, const Report& r, const OperationReport& o,
+                        std::vector<Check>& checks) {
+  const FreshnessSummary& f = r.freshness;
+  std::string events = "timeline:\n", leavers;
+  for (std::size_t i = 0; i < f.events.size(); ++i) {
+    if (i < kMaxFactEvents) events += eventFacts(f.events[i]);
+    if (f.events[i].kind == "leaver") leavers += eventFacts(f.events[i]);
+  }
+  if (f.events.size() > kMaxFactEvents)
+    events += "  ... " + std::to_string(f.events.size() - kMaxFactEvents) +
+              " more event(s), in the JSON report\n";
+  events += "lag p50 " + lagSeconds(f.p50_lag_ms) + ", p95 " + lagSeconds(f.p95_lag_ms) + ", max " +
+            lagSeconds(f.max_lag_ms) + "; " + std::to_string(f.never_reflected) +
+            " never reflected; " + std::to_string(f.stale_records_at_end) +
+            " stale record(s) at the end\n";
+  const std::string rounds = roundFacts(o);
+  for (const auto& [metric, facts] :
+       {std::pair{"freshness.lag", events}, std::pair{"freshness.honesty", rounds},
+        std::pair{"freshness.leavers",
+                  rounds + (leavers.empty() ? "" : "leaver events:\n" + leavers)}}) {
+    checks.push_back(metricCheck(cls, o.label, metric));
+    checks.back().facts = facts;
+  }
 }
 
 // Revocation findings carry no action id of their own; their titles start
@@ -57,6 +159,8 @@ Check revocationCheck(const std::string& classname, const std::string& label,
                       const RevocationOutcome& r) {
   Check c{classname, "revocation " + r.action_id + ": " + r.action + " " + r.account +
                          (r.target.empty() ? "" : " " + r.target)};
+  c.operation = label;
+  c.facts = revocationFacts(r);
   c.claims = [label, prefix = r.action + " " + r.action_id + " "](const Finding& f) {
     return f.operation == label && f.metric == "revocation" && f.title.rfind(prefix, 0) == 0;
   };
@@ -65,7 +169,7 @@ Check revocationCheck(const std::string& classname, const std::string& label,
 
 // The operation's checks in a fixed order, so that a test keeps its name and
 // place from run to run and CI can track its history.
-void addOperationChecks(const std::string& suite, const OperationReport& o,
+void addOperationChecks(const std::string& suite, const Report& r, const OperationReport& o,
                         std::vector<Check>& checks) {
   const std::string cls = suite + "." + o.label;
   if (o.kind == "sync") {
@@ -73,11 +177,14 @@ void addOperationChecks(const std::string& suite, const OperationReport& o,
       checks.push_back(metricCheck(cls, o.label, "completeness." + t.type + "s"));
     for (const char* metric : {"completeness.attributes", "completeness.references", "honesty"})
       checks.push_back(metricCheck(cls, o.label, metric));
+    // Without a timeline nothing changes between rounds: no freshness to check.
+    if (!r.freshness.events.empty()) addFreshnessChecks(cls, r, o, checks);
   }
-  for (const auto& r : o.revocations) checks.push_back(revocationCheck(cls, o.label, r));
+  for (const auto& rv : o.revocations) checks.push_back(revocationCheck(cls, o.label, rv));
   // The process check carries the operation's time, so test times add up to
   // the time spent running the connector.
   checks.push_back(metricCheck(cls, o.label, "process", o.duration_ms));
+  if (!o.auth_trouble.empty()) checks.back().facts = "ended refused: " + o.auth_trouble + "\n";
   for (const char* metric : {"protocol", "behaviour.retry_after", "behaviour.secret_hygiene"})
     checks.push_back(metricCheck(cls, o.label, metric));
 }
@@ -103,39 +210,49 @@ Check& checkFor(const Report& r, const std::string& suite, const Finding& f,
   for (auto& c : checks) {
     if (c.claims && c.claims(f)) return c;
   }
-  const bool of_operation =
-      std::any_of(r.operations.begin(), r.operations.end(),
-                  [&](const OperationReport& o) { return o.label == f.operation; });
-  const std::string cls = suite + "." + (of_operation ? f.operation : "drill");
+  const auto owner =
+      std::find_if(r.operations.begin(), r.operations.end(),
+                   [&](const OperationReport& o) { return ofOperation(f.operation, o.label); });
+  const std::string label = owner == r.operations.end() ? "" : owner->label;
+  const std::string cls = suite + "." + (label.empty() ? "drill" : label);
   const std::string name = f.metric.empty() ? "findings" : f.metric;
   for (auto& c : checks) {
     if (!c.claims && c.classname == cls && c.name == name) return c;
   }
   checks.push_back(Check{cls, name});
+  checks.back().operation = label;
   return checks.back();
 }
 
 std::vector<Check> buildChecks(const Report& r, const std::string& suite) {
   std::vector<Check> checks;
-  for (const auto& o : r.operations) addOperationChecks(suite, o, checks);
+  for (const auto& o : r.operations) addOperationChecks(suite, r, o, checks);
   for (const auto& fault : r.faults) addFaultCheck(suite, fault, checks);
   for (const auto& f : r.findings) checkFor(r, suite, f, checks).findings.push_back(&f);
   return checks;
 }
 
-// "[severity] id: title", the detail, then the evidence, one finding after another.
-std::string describe(const std::vector<const Finding*>& findings) {
+// "[severity] id: title", the round it is about when the check's operation
+// ran more than once, the detail, what the policy did to it, then the
+// evidence, one finding after another.
+std::string describe(const Check& c, const std::vector<const Finding*>& findings) {
   std::string out;
   for (const Finding* f : findings) {
     if (!out.empty()) out += "\n";
     out += std::string("[") + severityName(f->severity) + "] " + f->id + ": " + f->title + "\n";
+    if (!c.operation.empty() && f->operation != c.operation) out += "in " + f->operation + "\n";
     if (!f->detail.empty()) out += f->detail + "\n";
+    if (!f->policy.empty()) out += "policy: " + f->policy + "\n";
     if (!f->evidence.journal.empty()) out += "journal:\n";
     for (const auto& line : f->evidence.journal) out += "  " + printableLine(line) + "\n";
     if (!f->evidence.connector_output.empty()) out += "connector output:\n";
     for (const auto& line : f->evidence.connector_output) out += "  " + printableLine(line) + "\n";
   }
   return out;
+}
+
+std::string factsOf(const Check& c) {
+  return c.facts.empty() ? "" : "\n" + c.facts;
 }
 
 struct Counts {
@@ -160,19 +277,44 @@ void writeCheck(std::ostringstream& out, const Check& c, Counts& counts) {
         failing.begin(), failing.end(),
         [](const Finding* a, const Finding* b) { return a->severity < b->severity; });
     out << "      <failure message=\"" << attr(worst->title) << "\" type=\"" << attr(worst->id)
-        << "\">" << text(describe(failing)) << "</failure>\n";
+        << "\">" << text(describe(c, failing) + factsOf(c)) << "</failure>\n";
   } else if (!c.skipped.empty()) {
     ++counts.skipped;
     out << "      <skipped message=\"" << attr(c.skipped) << "\"/>\n";
   }
-  if (!notes.empty()) out << "      <system-out>" << text(describe(notes)) << "</system-out>\n";
+  // The facts go with the failure when there is one, else with the notes.
+  if (!notes.empty()) {
+    out << "      <system-out>" << text(describe(c, notes) + (failing.empty() ? factsOf(c) : ""))
+        << "</system-out>\n";
+  }
   out << "    </testcase>\n";
+}
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// The policy the drill was judged by, on one line.
+std::string policyLine(const PolicySummary& p) {
+  std::string line = (p.sources.empty() ? std::string("unrecorded") : joined(p.sources, " + ")) +
+                     ": honest_partial " + (p.accept_honest_partial ? "accept" : "fail") +
+                     ", inconclusive " + (p.pass_inconclusive ? "pass" : "fail") + ", min_recall " +
+                     fixed3(p.min_recall) + ", min_precision " + fixed3(p.min_precision) +
+                     ", max_retry_after_violations " + std::to_string(p.max_retry_after_violations);
+  std::string overrides;
+  for (const auto& [id, severity] : p.severity)
+    overrides += (overrides.empty() ? "" : ", ") + id + " -> " + severity;
+  return overrides.empty() ? line : line + ", severity " + overrides;
 }
 
 void writeProperties(std::ostringstream& out, const Report& r) {
   const std::pair<const char*, std::string> properties[] = {
       {"faultline.verdict", verdictName(r.verdict)},
       {"faultline.verdict_reason", r.verdict_reason},
+      {"faultline.failure_classes", joined(r.failure_classes, ",")},
+      {"faultline.policy", policyLine(r.policy)},
       {"faultline.seed", std::to_string(r.seed)},
       {"faultline.drill_id", r.drill_id},
       {"faultline.scenario_file", r.scenario.file},
@@ -209,8 +351,10 @@ std::string renderJunitReport(const Report& r) {
   if (!r.started_at.empty()) out << " timestamp=\"" << attr(r.started_at) << "\"";
   out << ">\n" << props.str() << cases.str();
   out << "    <system-out>"
-      << text(std::string("verdict: ") + verdictName(r.verdict) + " (" + r.verdict_reason +
-              ")\nreplay: " + r.replay_command + "\n")
+      << text(std::string("verdict: ") + verdictName(r.verdict) + " (" + r.verdict_reason + ")\n" +
+              (r.failure_classes.empty() ? ""
+                                         : "broken: " + joined(r.failure_classes, ", ") + "\n") +
+              "judged by " + policyLine(r.policy) + "\nreplay: " + r.replay_command + "\n")
       << "</system-out>\n";
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@ constexpr std::size_t kMaxFindings = 10;
 constexpr std::size_t kMaxTextBytes = 600;          // a title, detail or cell
 constexpr std::size_t kMaxEvidenceLines = 6;        // of each kind, per finding
 constexpr std::size_t kMaxEvidenceLineBytes = 160;  // a journal line fits whole
+constexpr std::size_t kMaxTableRows = 20;           // rounds, freshness events, actions
 
 // ASCII punctuation that can start Markdown or HTML syntax anywhere in a line;
 // GitHub renders each literally after a backslash. Syntax that only counts at
@@ -84,20 +86,68 @@ const char* verdictMark(Verdict v) {
   return "";
 }
 
+std::string secondsText(std::int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(ms) / 1000.0);
+  return buf;
+}
+
+std::string optionalSeconds(const std::optional<std::int64_t>& ms) {
+  return ms ? secondsText(*ms) : "–";
+}
+
+// `items` escaped and joined, the first `max_items` of them.
+std::string joined(const std::vector<std::string>& items, const char* separator,
+                   std::size_t max_items = 8) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max_items; ++i)
+    out += (i ? separator : "") + inlineText(items[i]);
+  if (items.size() > max_items)
+    out += separator + ("… " + std::to_string(items.size() - max_items) + " more");
+  return out;
+}
+
+// The kinds of trust a failed drill broke sit beside its verdict, where a
+// reader looks first; "–" when nothing broke.
+std::string brokenCell(const Report& r) {
+  return r.failure_classes.empty() ? "–" : "**" + joined(r.failure_classes, ", ", 16) + "**";
+}
+
+std::string policyLine(const PolicySummary& p) {
+  std::string line = "Judged by " + (p.sources.empty() ? std::string("an unrecorded policy")
+                                                       : joined(p.sources, " + "));
+  line += ": honest partials " + std::string(p.accept_honest_partial ? "accepted" : "fail") +
+          ", inconclusive " + (p.pass_inconclusive ? "passes" : "fails") + ", min recall " +
+          fixed3(p.min_recall) + ", min precision " + fixed3(p.min_precision) +
+          ", Retry-After violations allowed " + std::to_string(p.max_retry_after_violations);
+  if (!p.severity.empty()) {
+    line += "; severity overrides:";
+    std::size_t shown = 0;
+    for (const auto& [id, severity] : p.severity) {
+      if (shown++ == 8) {
+        line += " … " + std::to_string(p.severity.size() - 8) + " more";
+        break;
+      }
+      line += (shown > 1 ? ", " : " ") + inlineText(id) + " → " + inlineText(severity);
+    }
+  }
+  return line;
+}
+
 void writeHeader(std::ostringstream& out, const Report& r) {
   out << "## " << verdictMark(r.verdict) << " faultline drill " << verdictName(r.verdict) << ": "
       << inlineText(r.scenario.name) << " × " << inlineText(r.connector.name) << "\n\n";
-  out << row({"scenario", "seed", "verdict", "reason"}) << row({"---", "---", "---", "---"});
+  out << row({"scenario", "seed", "verdict", "trust broken", "reason"})
+      << row({"---", "---", "---", "---", "---"});
   out << row({inlineText(r.scenario.name), std::to_string(r.seed),
-              std::string("**") + verdictName(r.verdict) + "**", inlineText(r.verdict_reason)});
-  char duration[32];
-  std::snprintf(duration, sizeof duration, "%.3f s", static_cast<double>(r.duration_ms) / 1000.0);
+              std::string("**") + verdictName(r.verdict) + "**", brokenCell(r),
+              inlineText(r.verdict_reason)});
   out << "\nConnector " << inlineText(r.connector.name);
   if (!r.connector.version.empty()) out << " " << inlineText(r.connector.version);
   out << " · drill " << inlineText(r.drill_id) << " · " << r.journal_requests << " requests · "
-      << duration;
+      << secondsText(r.duration_ms);
   if (!r.started_at.empty()) out << " · started " << inlineText(r.started_at);
-  out << "\n\n";
+  out << "\n\n" << policyLine(r.policy) << "\n\n";
 }
 
 std::string completenessNote(const TypeScore& t) {
@@ -134,6 +184,15 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
     if (!o.revocations.empty()) {
       out << row({label, kind, declared, "revocations", "–", "–", inlineText(revocationNote(o))});
     }
+    if (o.minimum_requests > 0) {
+      out << row({label, kind, declared, "requests", "–", "–",
+                  std::to_string(o.requests) + " sent; amplification " + fixed3(o.amplification) +
+                      " over a minimum of " + std::to_string(o.minimum_requests)});
+    }
+    if (!o.auth_trouble.empty()) {
+      out << row({label, kind, declared, "authentication", "–", "–",
+                  "ended refused: " + inlineText(o.auth_trouble)});
+    }
     if (o.completeness.empty() && o.revocations.empty()) {
       out << row({label, kind, declared, "–", "–", "–",
                   o.declared_reason.empty() ? "nothing scored" : inlineText(o.declared_reason)});
@@ -143,6 +202,110 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
     out << row({"drill", "fault", "–", inlineText("fault " + f.id + " (" + f.kind + ")"), "–", "–",
                 "fired " + std::to_string(f.fired) + ", required " + std::to_string(f.min_fires)});
   }
+  out << "\n";
+}
+
+std::string declaredText(const std::string& status, const std::string& reason) {
+  return inlineText(reason.empty() ? status : status + ": " + reason);
+}
+
+// Only a sync run more than once has rounds worth a table: with one round the
+// scorecard row already says it all.
+void writeRounds(std::ostringstream& out, const Report& r) {
+  const bool any = std::any_of(r.operations.begin(), r.operations.end(),
+                               [](const OperationReport& o) { return o.rounds.size() > 1; });
+  if (!any) return;
+  out << "### Rounds\n\n"
+      << row({"operation", "round", "drill round", "declared", "stale since", "lowest recall",
+              "stale records", "requests", "duration"})
+      << row({"---", "---:", "---:", "---", "---", "---:", "---:", "---:", "---:"});
+  std::size_t rows = 0;
+  for (const auto& o : r.operations) {
+    if (o.rounds.size() < 2) continue;
+    for (const auto& rd : o.rounds) {
+      if (++rows > kMaxTableRows) continue;
+      out << row({inlineText(o.label), std::to_string(rd.round), std::to_string(rd.drill_round),
+                  declaredText(rd.declared_status, rd.declared_reason),
+                  rd.stale_since.empty() ? "–" : inlineText(rd.stale_since), fixed3(rd.recall),
+                  std::to_string(rd.stale_records), std::to_string(rd.requests),
+                  secondsText(rd.duration_ms)});
+    }
+  }
+  if (rows > kMaxTableRows)
+    out << "\n… and " << rows - kMaxTableRows << " more round(s), in the JSON report.\n";
+  out << "\n";
+}
+
+std::string reflectedText(const FreshnessEvent& e) {
+  if (!e.applied) return "not applied";
+  if (e.reflected_round == 0) return "**never**";
+  return "drill round " + std::to_string(e.reflected_round);
+}
+
+std::string lagText(const FreshnessEvent& e) {
+  if (!e.lag_ms) return "–";
+  std::string lag = secondsText(*e.lag_ms);
+  if (e.lag_rounds) lag += ", " + std::to_string(*e.lag_rounds) + " round(s) late";
+  return lag;
+}
+
+void writeFreshness(std::ostringstream& out, const Report& r) {
+  const FreshnessSummary& f = r.freshness;
+  if (f.events.empty()) return;
+  const auto applied = static_cast<std::size_t>(std::count_if(
+      f.events.begin(), f.events.end(), [](const FreshnessEvent& e) { return e.applied; }));
+  out << "### Freshness\n\n"
+      << f.events.size() << " timeline event(s), " << applied << " applied, "
+      << (f.never_reflected > 0 ? "**" : "") << f.never_reflected << " never reflected"
+      << (f.never_reflected > 0 ? "**" : "") << " · lag p50 " << optionalSeconds(f.p50_lag_ms)
+      << ", p95 " << optionalSeconds(f.p95_lag_ms) << ", max " << optionalSeconds(f.max_lag_ms)
+      << " · " << f.stale_records_at_end << " stale record(s) at the end\n\n"
+      << row({"event", "kind", "subjects", "reflected", "lag"})
+      << row({"---:", "---", "---", "---", "---"});
+  const std::size_t shown = std::min(kMaxTableRows, f.events.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const FreshnessEvent& e = f.events[i];
+    out << row({std::to_string(e.index), inlineText(e.kind), joined(e.subjects, ", "),
+                reflectedText(e), lagText(e)});
+  }
+  if (f.events.size() > shown)
+    out << "\n… and " << f.events.size() - shown << " more event(s), in the JSON report.\n";
+  out << "\n";
+}
+
+// What the tenant shows, settled, and what it showed when the connector
+// exited if that differed: a confirmation whose access came back is false.
+std::string actualText(const RevocationOutcome& rv) {
+  std::string actual = "**" + inlineText(rv.outcome) + "**: ";
+  if (rv.applied) {
+    actual += "gone";
+  } else {
+    actual += rv.remaining.empty() ? "remains" : "remains, " + inlineText(rv.remaining);
+  }
+  if (rv.applied_at_exit != rv.applied)
+    actual += rv.applied_at_exit ? " (gone at exit)" : " (still held at exit)";
+  return actual;
+}
+
+void writeRevocations(std::ostringstream& out, const Report& r) {
+  std::vector<std::pair<const OperationReport*, const RevocationOutcome*>> rows;
+  for (const auto& o : r.operations)
+    for (const auto& rv : o.revocations) rows.emplace_back(&o, &rv);
+  if (rows.empty()) return;
+  out << "### Revocations\n\n"
+      << row({"operation", "action", "claimed", "actual", "time", "read back"})
+      << row({"---", "---", "---", "---", "---:", "---"});
+  const std::size_t shown = std::min(kMaxTableRows, rows.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& [o, rv] = rows[i];
+    const std::string action = rv->action_id + " " + rv->action + " " + rv->account +
+                               (rv->target.empty() ? "" : " ") + rv->target;
+    out << row({inlineText(o->label), inlineText(action), inlineText(rv->claimed), actualText(*rv),
+                rv->result_ms ? std::to_string(*rv->result_ms) + " ms" : "–",
+                rv->read_back ? "yes" : "no"});
+  }
+  if (rows.size() > shown)
+    out << "\n… and " << rows.size() - shown << " more action(s), in the JSON report.\n";
   out << "\n";
 }
 
@@ -161,6 +324,7 @@ void writeFinding(std::ostringstream& out, std::size_t number, const Finding& f)
   out << "\n\n**" << inlineText(f.title) << "**";
   if (!f.detail.empty()) out << " — " << inlineText(f.detail);
   out << "\n\n";
+  if (!f.policy.empty()) out << "Policy: " << inlineText(f.policy) << "\n\n";
   std::string evidence;
   appendEvidence(evidence, "journal", f.evidence.journal);
   appendEvidence(evidence, "connector output", f.evidence.connector_output);
@@ -191,6 +355,9 @@ std::string renderMarkdownReport(const Report& r) {
   std::ostringstream out;
   writeHeader(out, r);
   writeScorecard(out, r);
+  writeRounds(out, r);
+  writeFreshness(out, r);
+  writeRevocations(out, r);
   writeFindings(out, r);
   out << "### Replay\n\n" << codeBlock(printableUtf8(r.replay_command), "sh");
   return out.str();

@@ -139,12 +139,17 @@ TEST(HtmlBrowserTest, ChromiumBuildsTheKeyFiguresIntoItsDomWithoutConsoleErrors)
   EXPECT_TRUE(contains(dom,
                        "<section id=\"verdict\" class=\"verdict verdict-failed\" "
                        "data-verdict=\"failed\">\n<p class=\"verdict-word\">Failed</p>"));
-  EXPECT_TRUE(contains(dom, "<p id=\"verdict-reason\">3 critical and 6 error finding(s)</p>"));
+  EXPECT_TRUE(contains(dom, "<p id=\"verdict-reason\">3 critical and 7 error finding(s)</p>"));
   EXPECT_TRUE(contains(dom,
                        "data-metric=\"recall\" data-operation=\"initial-sync\" "
                        "data-type=\"account\">0.925</td>"));
   EXPECT_TRUE(contains(dom, "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\">"));
-  EXPECT_TRUE(contains(dom, "data-metric=\"outcome\">false-confirmation</td>"));
+  EXPECT_TRUE(contains(dom, "data-metric=\"outcome\">false-confirmation</span>"));
+  EXPECT_TRUE(contains(dom, "data-metric=\"result-ms\">1042 ms</td>"));
+  EXPECT_EQ(occurrences(dom, "<span class=\"failure-class\""), r.failure_classes.size());
+  EXPECT_EQ(occurrences(dom, "<g class=\"lag-event\""), r.freshness.events.size());
+  EXPECT_TRUE(contains(dom, "data-event=\"2\" data-reflected=\"never\"><title>"));
+  EXPECT_TRUE(contains(dom, "<td class=\"num bad\" data-metric=\"never-reflected\">1</td>"));
   EXPECT_TRUE(
       contains(dom, "<pre id=\"replay-command\">" + serializedText(r.replay_command) + "</pre>"))
       << r.replay_command;

@@ -79,7 +79,11 @@ const std::set<std::string> kAttributes = {"lang",
                                            "data-action-id",
                                            "data-finding",
                                            "data-severity",
-                                           "data-marks"};
+                                           "data-marks",
+                                           "data-failure-class",
+                                           "data-event",
+                                           "data-reflected",
+                                           "data-round"};
 
 // Walks every tag of `html`: the problems found, "" when none.
 std::string unexpectedMarkup(const std::string& html) {
@@ -144,7 +148,7 @@ TEST(HtmlReportTest, BannerShowsTheVerdictAndItsReason) {
   EXPECT_TRUE(contains(html,
                        "<section id=\"verdict\" class=\"verdict verdict-failed\" "
                        "data-verdict=\"failed\">\n<p class=\"verdict-word\">Failed</p>\n"
-                       "<p id=\"verdict-reason\">3 critical and 6 error finding(s)</p>"))
+                       "<p id=\"verdict-reason\">3 critical and 7 error finding(s)</p>"))
       << html.substr(0, 6000);
   EXPECT_TRUE(contains(renderFixture(fixtures::passedReport()),
                        "data-verdict=\"passed\">\n<p class=\"verdict-word\">Passed</p>"));
@@ -192,12 +196,12 @@ TEST(HtmlReportTest, InconclusiveFaultIsShownAsNotMet) {
 
 TEST(HtmlReportTest, FindingsAreListedWorstFirstInFoundOrderWithinASeverity) {
   const std::string html = renderFixture(fixtures::failedReport());
-  EXPECT_EQ(
-      attributeValues(html, "data-finding"),
-      (std::vector<std::string>{
-          "silent-loss", "false-confirmation", "secret-leak", "phantom-records",
-          "attribute-mismatch", "protocol-violation", "revocation-failed", "connector-exit-nonzero",
-          "retry-after-violation", "freshness-lag", "false-alarm", "needless-partial"}));
+  EXPECT_EQ(attributeValues(html, "data-finding"),
+            (std::vector<std::string>{"silent-loss", "false-confirmation", "secret-leak",
+                                      "phantom-records", "attribute-mismatch", "protocol-violation",
+                                      "revocation-failed", "connector-exit-nonzero",
+                                      "retry-after-violation", "stale-data", "duplicate-write",
+                                      "false-alarm", "needless-partial"}));
 }
 
 TEST(HtmlReportTest, ReplayCommandIsQuotedWhole) {
@@ -210,6 +214,164 @@ TEST(HtmlReportTest, LongEvidenceLinesAreCutAndSaySo) {
   const std::string html = renderFixture(fixtures::failedReport());
   EXPECT_TRUE(contains(html, "[… cut at 1000 of "));
   EXPECT_FALSE(contains(html, fixtures::evidenceBlob().substr(0, 1200)));
+}
+
+// ---- the fields of report format minor 1 -----------------------------------
+
+// The text between the first `open` and the next `close` after it.
+std::string between(const std::string& text, const std::string& open, const std::string& close) {
+  const auto from = text.find(open);
+  if (from == std::string::npos) return "";
+  const auto to = text.find(close, from + open.size());
+  return text.substr(from, to == std::string::npos ? std::string::npos : to + close.size() - from);
+}
+
+TEST(HtmlReportTest, BannerNamesTheTrustAFailedDrillBrokeAndWhatItMeans) {
+  const std::string banner =
+      between(renderFixture(fixtures::failedReport()), "<section id=\"verdict\"", "</section>");
+  EXPECT_TRUE(contains(banner,
+                       "<div id=\"failure-classes\" class=\"failure-classes\">\n<p><b>Trust "
+                       "broken:</b> <span class=\"failure-class\" "
+                       "data-failure-class=\"partial-success\">partial-success</span>"))
+      << banner;
+  EXPECT_EQ(attributeValues(banner, "data-failure-class"),
+            (std::vector<std::string>{"partial-success", "stale-data", "write-failure",
+                                      "authentication-failure", "unsafe-behaviour",
+                                      "credential-exposure", "connector-fault"}));
+  EXPECT_TRUE(contains(banner,
+                       "<dt>stale-data</dt><dd>the output lagged the tenant's changes, or hid "
+                       "that it did</dd>"));
+  EXPECT_FALSE(contains(renderFixture(fixtures::passedReport()), "id=\"failure-classes\""));
+  EXPECT_FALSE(contains(renderFixture(fixtures::inconclusiveReport()), "id=\"failure-classes\""));
+}
+
+TEST(HtmlReportTest, FactsSayWhichPolicyJudgedTheDrillAndFindingsWhatItDid) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  EXPECT_TRUE(contains(html,
+                       "<dt>Judged by</dt><dd><span id=\"policy\"><span "
+                       "id=\"policy-sources\"><code>built-in</code> → <code>scenario schema "
+                       "&quot;drift&quot; &lt;&amp;&gt; | `edge`</code> → <code>policies/ci "
+                       "&lt;gate&gt;.json</code></span>: honest partials <b>fail</b>, "
+                       "inconclusive <b>fails</b>, min recall 0.990, min precision 1.000, "
+                       "Retry-After violations allowed 1; severity overrides: "
+                       "<code>duplicate-write</code> → warning, <code>needless-partial</code> → "
+                       "info</span></dd>"))
+      << between(html, "<dl class=\"facts\">", "</dl>");
+  const std::string dup = between(html, "data-finding=\"duplicate-write\"", "</li>");
+  EXPECT_TRUE(contains(dup,
+                       "<p class=\"finding-policy\"><b>Policy:</b> severity set by policy "
+                       "(error -&gt; warning)</p>"))
+      << dup;
+  EXPECT_FALSE(contains(between(html, "data-finding=\"silent-loss\"", "</li>"), "finding-policy"));
+}
+
+TEST(HtmlReportTest, ScorecardHasAFreshnessCell) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  EXPECT_TRUE(contains(html, "<td class=\"num\" data-metric=\"timeline-events\">5</td>"));
+  EXPECT_TRUE(contains(html, "<td class=\"num bad\" data-metric=\"never-reflected\">1</td>"));
+  EXPECT_TRUE(contains(html, "<td class=\"num\" data-metric=\"lag-p95\">1.250 s</td>"));
+  EXPECT_TRUE(contains(html, "<td class=\"num bad\" data-metric=\"stale-records-at-end\">3</td>"));
+  // It sits in the scorecard, before the behaviour table.
+  EXPECT_LT(html.find("data-metric=\"never-reflected\""), html.find("id=\"behaviour\""));
+  EXPECT_TRUE(contains(renderFixture(fixtures::passedReport()),
+                       "<p data-metric=\"freshness\">Not measured: the scenario has no "
+                       "timeline"));
+}
+
+const std::regex kLagRow("<g class=\"lag-event\" data-event=\"[0-9]+\" data-reflected=\"");
+
+TEST(HtmlReportTest, LagChartDrawsOneBarPerEventAndMarksTheNeverReflected) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  const std::string chart = between(html, "<svg class=\"lag\"", "</svg>");
+  EXPECT_EQ(countOf(chart, kLagRow), 5u);
+  const std::string never = between(chart, "data-event=\"2\" data-reflected=\"never\">", "</g>");
+  EXPECT_TRUE(contains(never, "<rect class=\"lag-never\" x=\"300\""));
+  EXPECT_TRUE(contains(never, "width=\"710\""));  // the whole plot: the lag has no end
+  EXPECT_TRUE(contains(never, ">✕ never reflected</text>"));
+  EXPECT_TRUE(contains(never, "class=\"never\">#2 leaver u-9</text>"));
+  const std::string late = between(chart, "data-event=\"5\" data-reflected=\"3\">", "</g>");
+  // 1250 ms on an axis ending at 1600 ms: only "never" spans the whole plot.
+  EXPECT_TRUE(contains(late, "<rect class=\"lag-bar\" x=\"300\" y=\"124\" width=\"554.7\""));
+  EXPECT_TRUE(contains(chart, ">1600 ms</text>"));
+  EXPECT_TRUE(contains(late, ">1.250 s · 1 round(s) late</text>"));
+  EXPECT_TRUE(contains(chart, "data-event=\"3\" data-reflected=\"2\"><title>"));
+  EXPECT_TRUE(contains(between(chart, "data-event=\"3\"", "</g>"), "<rect class=\"lag-zero\""));
+  const std::string not_applied =
+      between(chart, "data-event=\"4\" data-reflected=\"not-applied\">", "</g>");
+  EXPECT_TRUE(contains(not_applied, ">#4 rotate_key u-&quot;x&quot; &lt;&amp;&gt;</text>"));
+  EXPECT_TRUE(contains(not_applied, "not applied: the event never landed"));
+  EXPECT_FALSE(contains(not_applied, "<rect"));
+  EXPECT_TRUE(contains(html, "<tr data-event=\"2\" data-reflected=\"never\">"));
+  // Without a timeline there is nothing to chart.
+  EXPECT_FALSE(contains(renderFixture(fixtures::passedReport()), "<svg class=\"lag\""));
+}
+
+TEST(HtmlReportTest, LagChartDrawsAtMostItsLimitAndSaysSo) {
+  Report r = fixtures::failedReport();
+  for (int i = 6; i <= 150; ++i)
+    r.freshness.events.push_back(
+        fixtures::event(i, "joiner", {"u-" + std::to_string(i)}, 10, 1, 0, i * 10));
+  const std::string html = renderFixture(r);
+  EXPECT_EQ(countOf(html, kLagRow), 100u);
+  EXPECT_TRUE(contains(html, "The chart draws the first 100 of 150 events"));
+  EXPECT_EQ(countOf(html, std::regex("<tr data-event=")), 150u);
+}
+
+TEST(HtmlReportTest, RevocationTableShowsClaimedActualTimeAndReadBack) {
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[3].result_ms.reset();
+  const std::string html = renderFixture(r);
+  EXPECT_TRUE(contains(html,
+                       "<tr><th>operation</th><th>action</th><th>account</th><th>target</th>"
+                       "<th>claimed</th><th>actual</th><th class=\"num\">time</th><th>read "
+                       "back</th></tr>"));
+  const std::string act3 = between(html, "<tr data-action-id=\"act-3\"", "</tr>");
+  EXPECT_TRUE(contains(act3,
+                       "<td data-metric=\"claimed\"><b>confirmed</b><br><span "
+                       "class=\"muted\">204 No Content</span></td>"))
+      << act3;
+  EXPECT_TRUE(contains(act3,
+                       "<td class=\"actual\"><span class=\"outcome bad\" data-metric=\"outcome\">"
+                       "false-confirmation</span><br><b>remains</b>: held directly (came back "
+                       "after the connector finished)<br><span class=\"muted\" "
+                       "data-metric=\"applied-at-exit\">gone when the connector exited</span>"
+                       "</td>"));
+  EXPECT_TRUE(contains(act3, "<td class=\"num nowrap\" data-metric=\"result-ms\">1042 ms</td>"));
+  // A confirmation never read back is flagged.
+  EXPECT_TRUE(contains(act3, "<td data-metric=\"read-back\" class=\"warn\">no</td>"));
+  const std::string act2 = between(html, "<tr data-action-id=\"act-2\"", "</tr>");
+  EXPECT_TRUE(contains(act2, "data-metric=\"result-ms\">388 ms</td>"));
+  EXPECT_TRUE(contains(act2, "<td data-metric=\"read-back\">yes</td>"));
+  EXPECT_TRUE(contains(act2, "access gone</td>"));
+  const std::string act10 = between(html, "<tr data-action-id=\"act-10\"", "</tr>");
+  EXPECT_TRUE(contains(act10, "data-metric=\"result-ms\">—</td>"));
+  EXPECT_TRUE(contains(act10, "<code>u-12</code> <span class=\"tag\">privileged</span>"));
+  EXPECT_TRUE(contains(act10, "<b>remains</b>: a direct member</td>"));
+}
+
+TEST(HtmlReportTest, OperationsShowRoundsAmplificationAndAuthTrouble) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  const std::string sync =
+      between(html, "<section class=\"operation\" data-operation=\"initial-sync\"", "</section>");
+  EXPECT_TRUE(contains(sync,
+                       "12 requests, <span data-metric=\"amplification\" "
+                       "data-operation=\"initial-sync\">1.500×</span> the minimum of 8</p>"));
+  EXPECT_EQ(countOf(sync, std::regex("<tr data-round=\"[0-9]\">")), 3u);
+  EXPECT_TRUE(contains(sync,
+                       "<tr data-round=\"2\"><td class=\"num\">2</td><td class=\"num\">2</td>"
+                       "<td class=\"num\">0.505 s</td><td class=\"num\">0.480 s</td><td "
+                       "class=\"num\">4</td><td><b>partial</b> (Groups | &lt;throttled&gt;)</td>"
+                       "<td><code>2026-03-14T09:26:53Z</code></td><td class=\"num\">1.000</td>"
+                       "<td class=\"num bad\">2</td></tr>"));
+  EXPECT_TRUE(contains(html,
+                       "<p class=\"bad\" data-metric=\"auth-trouble\" data-operation=\"revoke-1\">"
+                       "Ended refused by the target: last API answer 401 to PATCH "
+                       "/scim/v2/Users/u-12</p>"));
+  EXPECT_TRUE(contains(html,
+                       "<td data-metric=\"behaviour.amplification\" data-operation=\"revoke-1\" "
+                       "data-findings=\"0\"><span class=\"muted\">not measured</span></td>"));
+  // A sync run once gets no rounds table.
+  EXPECT_FALSE(contains(renderFixture(fixtures::passedReport()), "data-round="));
 }
 
 // ---- hostile text -----------------------------------------------------------
@@ -234,11 +396,18 @@ TEST(HtmlReportTest, EscapesHostileTextInEveryPlaceItLands) {
   r.operations[0].completeness[0].type = r.faults[0].id = evil;
   r.findings[0].id = r.findings[0].detail = evil;
   r.findings[0].evidence.journal = {evil};
+  r.failure_classes[0] = r.policy.sources[0] = r.findings[0].policy = evil;
+  r.freshness.events[0].subjects = {evil};
+  r.freshness.events[0].kind = r.freshness.events[1].detail = evil;
+  r.operations[0].rounds[1].declared_reason = r.operations[0].rounds[1].stale_since = evil;
+  r.operations[1].revocations[2].remaining = r.operations[1].auth_trouble = evil;
   const std::string html = renderFixture(r, true);
   EXPECT_EQ(unexpectedMarkup(html), "");
   EXPECT_FALSE(contains(html, "onmouseover=\""));
   EXPECT_TRUE(contains(html, "<p id=\"verdict-reason\">" + escaped + "</p>"));
   EXPECT_TRUE(contains(html, "data-type=\"" + escaped + "\""));
+  EXPECT_TRUE(contains(html, "data-failure-class=\"" + escaped + "\">" + escaped + "</span>"));
+  EXPECT_TRUE(contains(html, "<b>remains</b>: " + escaped + "<br>"));
   EXPECT_TRUE(contains(html, "<pre id=\"replay-command\">" + escaped + "</pre>"));
   EXPECT_TRUE(contains(html, "&lt;img src=x onerror=alert(1)&gt;"));
   EXPECT_TRUE(contains(html, "&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));

@@ -54,10 +54,11 @@ TEST(JunitReportTest, CountsFollowTheVerdict) {
   EXPECT_EQ(xpath(passed, "/testsuites/testsuite/@errors"), "0");
 
   const std::string failed = writeJunit("junit_counts_failed", fixtures::failedReport());
-  // accounts (loss, phantom), attributes, protocol, act-3, act-10, process, retry, secrets.
-  EXPECT_EQ(xpath(failed, "/testsuites/testsuite/@failures"), "8");
-  EXPECT_EQ(xpath(failed, "count(//testcase[failure])"), "8");
-  EXPECT_EQ(xpath(failed, "/testsuites/@failures"), "8");
+  // accounts (loss, phantom), attributes, freshness.lag, protocol, act-3, act-10, process,
+  // retry, secrets.
+  EXPECT_EQ(xpath(failed, "/testsuites/testsuite/@failures"), "9");
+  EXPECT_EQ(xpath(failed, "count(//testcase[failure])"), "9");
+  EXPECT_EQ(xpath(failed, "/testsuites/@failures"), "9");
 
   const std::string inconclusive =
       writeJunit("junit_counts_inconclusive", fixtures::inconclusiveReport());
@@ -144,10 +145,10 @@ TEST(JunitReportTest, AFindingNoCheckClaimsGetsACheckNamedAfterItsMetric) {
   r.findings.push_back(fixtures::finding("harness-note", Severity::Error, "", "",
                                          "A drill-level finding", "no operation, no metric"));
   const std::string file = writeJunit("junit_stray", r);
-  EXPECT_EQ(xpath(file, "//testcase[@name='freshness.lag']/@classname"),
+  EXPECT_EQ(xpath(file, "//testcase[@name='behaviour.writes']/@classname"),
             "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.initial-sync");
-  EXPECT_NE(xpath(file, "//testcase[@name='freshness.lag']/system-out")
-                .find("[warning] freshness-lag: Data was 2 s stale"),
+  EXPECT_NE(xpath(file, "//testcase[@name='behaviour.writes']/system-out")
+                .find("[warning] duplicate-write: 2 write(s) answered 2xx more than once"),
             std::string::npos);
   EXPECT_EQ(xpath(file, "//testcase[@name='findings']/@classname"),
             "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.drill");
@@ -204,6 +205,131 @@ TEST(JunitReportTest, EscapesMarkupQuotesAndControlCharacters) {
   EXPECT_EQ(valid.code, 0) << valid.output;
   EXPECT_EQ(xpath(file, "//testcase[@name='completeness.groups']/failure/@message"),
             "a \"b\" <c> & 'd'\ttab\r\nline\uFFFD\uFFFD[0m\uFFFD bad\uFFFD Zoë Ångström 🚀");
+}
+
+TEST(JunitReportTest, PropertiesCarryTheFailureClassesAndThePolicy) {
+  const std::string file = writeJunit("junit_classes", fixtures::failedReport());
+  const std::string property = "/testsuites/testsuite/properties/property[@name='faultline.";
+  EXPECT_EQ(xpath(file, property + "failure_classes']/@value"),
+            "partial-success,stale-data,write-failure,authentication-failure,unsafe-behaviour,"
+            "credential-exposure,connector-fault");
+  EXPECT_EQ(xpath(file, property + "policy']/@value"),
+            "built-in + scenario schema \"drift\" <&> | `edge` + policies/ci <gate>.json: "
+            "honest_partial fail, inconclusive fail, min_recall 0.990, min_precision 1.000, "
+            "max_retry_after_violations 1, severity duplicate-write -> warning, "
+            "needless-partial -> info");
+  EXPECT_NE(xpath(file, "/testsuites/testsuite/system-out")
+                .find("broken: partial-success, stale-data, write-failure, "),
+            std::string::npos);
+  const std::string passed = writeJunit("junit_classes_passed", fixtures::passedReport());
+  EXPECT_EQ(xpath(passed, property + "failure_classes']/@value"), "");
+  EXPECT_EQ(xpath(passed, "contains(/testsuites/testsuite/system-out, 'broken:')"), "false");
+}
+
+TEST(JunitReportTest, FreshnessChecksExistOnlyWithATimeline) {
+  const std::string failed = writeJunit("junit_freshness_checks", fixtures::failedReport());
+  for (const char* name : {"freshness.lag", "freshness.honesty", "freshness.leavers"}) {
+    EXPECT_EQ(xpath(failed, std::string("count(//testcase[@name='") + name +
+                                "'][contains(@classname, '`edge`.initial-sync')])"),
+              "1")
+        << name;
+  }
+  const std::string passed = writeJunit("junit_freshness_none", fixtures::passedReport());
+  EXPECT_EQ(xpath(passed, "count(//testcase[starts-with(@name, 'freshness.')])"), "0");
+}
+
+// A finding of round 3 fails its sync's check, says which round, and the
+// failure carries every event's lag.
+TEST(JunitReportTest, AFreshnessFailureCarriesItsRoundAndTheTimelineFacts) {
+  const std::string file = writeJunit("junit_freshness_facts", fixtures::failedReport());
+  EXPECT_EQ(xpath(file, "count(//testcase[contains(@classname, '`edge`.drill')])"), "0");
+  EXPECT_EQ(xpath(file, "//testcase[@name='freshness.lag']/failure"),
+            "[error] stale-data: The output never reflected timeline event 2 (leaver)\n"
+            "in initial-sync round 3\n"
+            "u-9 disabled, key-9a deactivated; a later round declared complete without "
+            "showing it\n"
+            "\n"
+            "timeline:\n"
+            "  event 1 (joiner) u-41: reflected in drill round 2, 0 round(s) late, lag 0.450 s\n"
+            "  event 2 (leaver) u-9, key-9a: never reflected\n"
+            "  event 3 (grant) u-5, e-admin: reflected in drill round 2, 0 round(s) late, lag "
+            "0.000 s\n"
+            "  event 4 (rotate_key) u-\"x\" <&>: not applied: its request never came\n"
+            "  event 5 (mover) u-12, g-1, g-2: reflected in drill round 3, 1 round(s) late, lag "
+            "1.250 s\n"
+            "lag p50 0.450 s, p95 1.250 s, max 1.250 s; 1 never reflected; 3 stale record(s) "
+            "at the end\n");
+}
+
+TEST(JunitReportTest, AnHonestyFailureCarriesEachRoundsDeclarationAndStaleRecords) {
+  Report r = fixtures::failedReport();
+  r.findings.push_back(fixtures::finding("stale-unannounced", Severity::Critical,
+                                         "freshness.honesty", "initial-sync round 3",
+                                         "Declared complete without stale_since", "mover"));
+  const std::string file = writeJunit("junit_freshness_rounds", r);
+  const std::string text = xpath(file, "//testcase[@name='freshness.honesty']/failure");
+  EXPECT_NE(text.find("rounds:\n"
+                      "  round 1 (drill round 1): declared complete, stale_since not given, 0 "
+                      "stale record(s), lowest recall 1.000, 4 request(s), 0.480 s\n"
+                      "  round 2 (drill round 2): declared partial (Groups | <throttled>), "
+                      "stale_since 2026-03-14T09:26:53Z, 2 stale record(s), lowest recall 1.000, "
+                      "4 request(s), 0.480 s\n"
+                      "  round 3 (drill round 3): declared complete, stale_since not given, 3 "
+                      "stale record(s), lowest recall 0.925, 4 request(s), 0.480 s\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("timeline:"), std::string::npos) << "events belong to freshness.lag";
+}
+
+TEST(JunitReportTest, ARevocationFailureCarriesWhatRemainsTheTimeAndTheReadBack) {
+  const std::string file = writeJunit("junit_revocation_facts", fixtures::failedReport());
+  const std::string act3 = "//testcase[@name='revocation act-3: remove_entitlement u-11 e-admin']";
+  EXPECT_EQ(xpath(file, act3 + "/failure"),
+            "[critical] false-confirmation: remove_entitlement act-3 confirmed but access "
+            "remains\n"
+            "u-11 / e-admin: 204 No Content\n"
+            "journal:\n"
+            "  #19 +1650ms PATCH /scim/v2/Users/u-11 -> 204 0B tok-2\n"
+            "connector output:\n"
+            "  stdout:1: {\"type\":\"result\",\"id\":\"act-3\",\"outcome\":\"confirmed\"}\n"
+            "\n"
+            "claimed confirmed; outcome false-confirmation; access remains: held directly "
+            "(came back after the connector finished) (gone when the connector exited); "
+            "result after 1042 ms; read back before the result: no\n");
+  // Only a warning: the facts go with the notes.
+  EXPECT_NE(xpath(file,
+                  "//testcase[@name='revocation act-1: remove_membership u-7 g-2']/"
+                  "system-out")
+                .find("claimed failed; outcome false-alarm; access gone; result after 512 ms"),
+            std::string::npos);
+  // A passing action stays an empty test case.
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='revocation act-2: deprovision u-9']/*)"), "0");
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[2].result_ms.reset();
+  r.operations[1].revocations[2].read_back = true;
+  const std::string unreported = writeJunit("junit_revocation_no_result", r);
+  EXPECT_NE(xpath(unreported, act3 + "/failure")
+                .find("; result never printed; read back before the result: yes\n"),
+            std::string::npos);
+}
+
+TEST(JunitReportTest, FailureTextSaysWhatThePolicyDidAndHowTheOperationEnded) {
+  Report r = fixtures::failedReport();
+  r.findings[1].policy = "recall 0.925 below min_recall 0.990: not softened";
+  const std::string file = writeJunit("junit_policy_text", r);
+  EXPECT_NE(xpath(file, "//testcase[@name='completeness.accounts']/failure")
+                .find("missing account ids: u-3, Zoë Ångström, u-<&>\n"
+                      "policy: recall 0.925 below min_recall 0.990: not softened\n"),
+            std::string::npos);
+  const std::string process =
+      xpath(file, "//testcase[contains(@classname, '`edge`.revoke-1')][@name='process']/failure");
+  EXPECT_NE(process.find("exit code 3\n"
+                         "connector output:\n"),
+            std::string::npos)
+      << process;
+  EXPECT_NE(process.find("\nended refused: last API answer 401 to PATCH /scim/v2/Users/u-12\n"),
+            std::string::npos)
+      << process;
 }
 
 // Negative controls: the XSD is strict enough to reject broken documents.

@@ -40,12 +40,39 @@ TEST(MarkdownReportTest, TitleNamesTheVerdictScenarioAndConnector) {
       renderMarkdownReport(fixtures::failedReport()).rfind("## ❌ faultline drill failed: ", 0), 0u);
 }
 
-TEST(MarkdownReportTest, VerdictTableHasScenarioSeedVerdictAndReason) {
+TEST(MarkdownReportTest, VerdictTableHasScenarioSeedVerdictBrokenTrustAndReason) {
   EXPECT_TRUE(
       contains(renderMarkdownReport(fixtures::passedReport()),
-               "| scenario | seed | verdict | reason |\n"
-               "| --- | --- | --- | --- |\n"
-               "| baseline | 7 | **passed** | no finding at error or critical severity |\n"));
+               "| scenario | seed | verdict | trust broken | reason |\n"
+               "| --- | --- | --- | --- | --- |\n"
+               "| baseline | 7 | **passed** | – | no finding at error or critical severity |\n"));
+}
+
+TEST(MarkdownReportTest, AFailedDrillNamesTheTrustItBrokeBesideTheVerdict) {
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  EXPECT_TRUE(contains(md,
+                       " | 20261123 | **failed** | **partial-success, stale-data, write-failure, "
+                       "authentication-failure, unsafe-behaviour, credential-exposure, "
+                       "connector-fault** | 3 critical and 7 error finding(s) |\n"))
+      << md;
+}
+
+TEST(MarkdownReportTest, SaysWhichPolicyJudgedTheDrill) {
+  EXPECT_TRUE(contains(renderMarkdownReport(fixtures::passedReport()),
+                       "\n\nJudged by built-in + scenario baseline: honest partials fail, "
+                       "inconclusive fails, min recall 1.000, min precision 1.000, Retry-After "
+                       "violations allowed 0\n\n"));
+  // Sources are report text: escaped like any other.
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  EXPECT_TRUE(contains(md,
+                       "\n\nJudged by built-in + scenario schema \"drift\" \\<\\&\\> \\| "
+                       "\\`edge\\` + policies/ci \\<gate\\>.json: honest partials fail, "
+                       "inconclusive fails, min recall 0.990, min precision 1.000, Retry-After "
+                       "violations allowed 1; severity overrides: duplicate-write → warning, "
+                       "needless-partial → info\n\n"))
+      << md;
+  EXPECT_TRUE(contains(renderMarkdownReport(fixtures::inconclusiveReport()),
+                       ": honest partials accepted, inconclusive passes, "));
 }
 
 TEST(MarkdownReportTest, ScorecardShowsRecallPrecisionPerTypeAndRevocationOutcomes) {
@@ -75,20 +102,21 @@ TEST(MarkdownReportTest, AnOperationWithNothingScoredStillHasARow) {
 
 TEST(MarkdownReportTest, ListsAtMostTenFindingsWorstFirstThenCountsTheRest) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
-  EXPECT_TRUE(contains(md, "### Findings (12, worst first)\n\n"));
-  EXPECT_EQ(linesStartingWith(md, "#### "), (std::vector<std::string>{
-                                                "#### 1. critical: silent-loss in initial-sync",
-                                                "#### 2. critical: false-confirmation in revoke-1",
-                                                "#### 3. critical: secret-leak in revoke-1",
-                                                "#### 4. error: phantom-records in initial-sync",
-                                                "#### 5. error: attribute-mismatch in initial-sync",
-                                                "#### 6. error: protocol-violation in initial-sync",
-                                                "#### 7. error: revocation-failed in revoke-1",
-                                                "#### 8. error: connector-exit-nonzero in revoke-1",
-                                                "#### 9. error: retry-after-violation in revoke-1",
-                                                "#### 10. warning: freshness-lag in initial-sync",
-                                            }));
-  EXPECT_TRUE(contains(md, "… and 2 more finding(s), in the JSON report.\n\n### Replay\n"));
+  EXPECT_TRUE(contains(md, "### Findings (13, worst first)\n\n"));
+  EXPECT_EQ(linesStartingWith(md, "#### "),
+            (std::vector<std::string>{
+                "#### 1. critical: silent-loss in initial-sync",
+                "#### 2. critical: false-confirmation in revoke-1",
+                "#### 3. critical: secret-leak in revoke-1",
+                "#### 4. error: phantom-records in initial-sync",
+                "#### 5. error: attribute-mismatch in initial-sync",
+                "#### 6. error: protocol-violation in initial-sync",
+                "#### 7. error: revocation-failed in revoke-1",
+                "#### 8. error: connector-exit-nonzero in revoke-1",
+                "#### 9. error: retry-after-violation in revoke-1",
+                "#### 10. error: stale-data in initial-sync round 3",
+            }));
+  EXPECT_TRUE(contains(md, "… and 3 more finding(s), in the JSON report.\n\n### Replay\n"));
 }
 
 TEST(MarkdownReportTest, SaysSoWhenThereAreNoFindings) {
@@ -154,14 +182,14 @@ TEST(MarkdownReportTest, EscapesPipesBackticksNewlinesAndMarkupInTableCells) {
   const std::string md = renderMarkdownReport(r);
   EXPECT_TRUE(contains(md,
                        "| a\\|b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) \\<img src=x\\> \\& \\\\ | 7 "
-                       "| **passed** | line one<br>line two<br>three four |\n"))
+                       "| **passed** | – | line one<br>line two<br>three four |\n"))
       << md;
-  // Every row of the verdict table has exactly its five unescaped pipes.
+  // Every row of the verdict table has exactly its six unescaped pipes.
   for (const auto& line : linesStartingWith(md, "| a")) {
     std::size_t pipes = 0;
     for (std::size_t i = 0; i < line.size(); ++i)
       pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
-    EXPECT_EQ(pipes, 5u) << line;
+    EXPECT_EQ(pipes, 6u) << line;
   }
 }
 
@@ -182,6 +210,100 @@ TEST(MarkdownReportTest, EndsWithTheReplayCommandInAShellBlock) {
       "scenarios/baseline.json --seed 7\n```\n";
   ASSERT_GE(md.size(), tail.size());
   EXPECT_EQ(md.substr(md.size() - tail.size()), tail);
+}
+
+TEST(MarkdownReportTest, ScorecardShowsRequestAmplificationAndAuthTrouble) {
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  EXPECT_TRUE(contains(md,
+                       "| initial-sync | sync | complete | requests | – | – | 12 sent; "
+                       "amplification 1.500 over a minimum of 8 |\n"))
+      << md;
+  EXPECT_TRUE(contains(md,
+                       "| revoke-1 | revoke | partial | authentication | – | – | ended refused: "
+                       "last API answer 401 to PATCH /scim/v2/Users/u-12 |\n"));
+  // A revoke has no minimum, so no amplification row.
+  EXPECT_FALSE(contains(md, "| revoke-1 | revoke | partial | requests |"));
+}
+
+TEST(MarkdownReportTest, EachFindingShowsWhatThePolicyDidToIt) {
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  // duplicate-write is 11th, past the ten shown; bring it to the top.
+  Report r = fixtures::failedReport();
+  r.findings[5].severity = Severity::Critical;
+  EXPECT_TRUE(contains(renderMarkdownReport(r),
+                       "**2 write(s) answered 2xx more than once** — a metric no planned check "
+                       "claims\n\nPolicy: severity set by policy (error -\\> warning)\n\n"));
+  EXPECT_EQ(linesStartingWith(md, "Policy: ").size(), 0u);
+}
+
+TEST(MarkdownReportTest, RoundsTableListsEveryRoundOfASyncRunMoreThanOnce) {
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  EXPECT_TRUE(contains(md,
+                       "### Rounds\n\n"
+                       "| operation | round | drill round | declared | stale since | lowest recall "
+                       "| stale records | requests | duration |\n"
+                       "| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |\n"
+                       "| initial-sync | 1 | 1 | complete | – | 1.000 | 0 | 4 | 0.480 s |\n"
+                       "| initial-sync | 2 | 2 | partial: Groups \\| \\<throttled\\> | "
+                       "2026-03-14T09:26:53Z | 1.000 | 2 | 4 | 0.480 s |\n"
+                       "| initial-sync | 3 | 3 | complete | – | 0.925 | 3 | 4 | 0.480 s |\n\n"))
+      << md;
+  // A sync run once has nothing the scorecard does not already say.
+  EXPECT_FALSE(contains(renderMarkdownReport(fixtures::passedReport()), "### Rounds"));
+}
+
+TEST(MarkdownReportTest, FreshnessLineAndTableMarkNeverReflectedEvents) {
+  const std::string md = renderMarkdownReport(fixtures::failedReport());
+  EXPECT_TRUE(contains(md,
+                       "### Freshness\n\n"
+                       "5 timeline event(s), 4 applied, **1 never reflected** · lag p50 0.450 s, "
+                       "p95 1.250 s, max 1.250 s · 3 stale record(s) at the end\n\n"
+                       "| event | kind | subjects | reflected | lag |\n"
+                       "| ---: | --- | --- | --- | --- |\n"
+                       "| 1 | joiner | u-41 | drill round 2 | 0.450 s, 0 round(s) late |\n"
+                       "| 2 | leaver | u-9, key-9a | **never** | – |\n"
+                       "| 3 | grant | u-5, e-admin | drill round 2 | 0.000 s, 0 round(s) late |\n"
+                       "| 4 | rotate\\_key | u-\"x\" \\<\\&\\> | not applied | – |\n"
+                       "| 5 | mover | u-12, g-1, g-2 | drill round 3 | 1.250 s, 1 round(s) late "
+                       "|\n\n"))
+      << md;
+  EXPECT_FALSE(contains(renderMarkdownReport(fixtures::passedReport()), "### Freshness"));
+}
+
+TEST(MarkdownReportTest, RevocationRowsShowTheSettledTruthTimeAndReadBack) {
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[3].result_ms.reset();
+  const std::string md = renderMarkdownReport(r);
+  EXPECT_TRUE(contains(md,
+                       "### Revocations\n\n"
+                       "| operation | action | claimed | actual | time | read back |\n"
+                       "| --- | --- | --- | --- | ---: | --- |\n"
+                       "| revoke-1 | act-1 remove\\_membership u-7 g-2 | failed | **false-alarm**: "
+                       "gone | 512 ms | no |\n"
+                       "| revoke-1 | act-2 deprovision u-9 | confirmed | **confirmed**: gone | "
+                       "388 ms | yes |\n"
+                       "| revoke-1 | act-3 remove\\_entitlement u-11 e-admin | confirmed | "
+                       "**false-confirmation**: remains, held directly (came back after the "
+                       "connector finished) (gone at exit) | 1042 ms | no |\n"
+                       "| revoke-1 | act-10 remove\\_membership u-12 g-1 | failed | "
+                       "**honest-failure**: remains, a direct member | – | no |\n\n"))
+      << md;
+  EXPECT_FALSE(contains(renderMarkdownReport(fixtures::inconclusiveReport()), "### Revocations"));
+}
+
+TEST(MarkdownReportTest, TablesOfRoundsEventsAndActionsAreCutAtTwentyRows) {
+  Report r = fixtures::failedReport();
+  for (int i = 6; i <= 30; ++i)
+    r.freshness.events.push_back(
+        fixtures::event(i, "joiner", {"u-" + std::to_string(i)}, 10, 1, 0, 0));
+  const auto action = r.operations[1].revocations[1];
+  r.operations[1].revocations.assign(23, action);
+  r.operations[0].rounds.resize(24, r.operations[0].rounds.back());
+  const std::string md = renderMarkdownReport(r);
+  EXPECT_TRUE(contains(md, "\n… and 4 more round(s), in the JSON report.\n"));
+  EXPECT_TRUE(contains(md, "\n… and 10 more event(s), in the JSON report.\n"));
+  EXPECT_TRUE(contains(md, "\n… and 3 more action(s), in the JSON report.\n"));
+  EXPECT_FALSE(contains(md, "| 21 | joiner |"));
 }
 
 }  // namespace

@@ -5,9 +5,13 @@
 // output can be compared byte for byte with the goldens in golden/. The
 // failed drill carries text each writer must escape: quotes, <, &, |,
 // backticks, non-ASCII names, control characters, bytes that are not UTF-8
-// and a 10 kB evidence line.
+// and a 10 kB evidence line. It also has a timeline (freshness events, one
+// never reflected and one never applied), a sync run in three rounds,
+// failure classes, a stacked policy and revocations whose access came back.
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "reports/report.h"
 
@@ -37,6 +41,7 @@ inline Report baseReport(const std::string& scenario, std::uint64_t seed) {
   r.journal_file = "out/" + scenario + "-seed" + std::to_string(seed) + ".journal.jsonl";
   r.replay_command = "faultline run --connector connectors/acme/manifest.json --scenario " +
                      r.scenario.file + " --seed " + std::to_string(seed);
+  r.policy.sources = {"built-in", "scenario " + scenario};
   return r;
 }
 
@@ -62,6 +67,14 @@ inline OperationReport syncOperation(const std::string& label, std::int64_t star
   o.completeness = {perfectScore("account", 40), perfectScore("group", 6),
                     perfectScore("entitlement", 5), perfectScore("grant", 71),
                     perfectScore("credential", 12)};
+  o.minimum_requests = 8;
+  o.amplification = 1.5;
+  RoundReport round;
+  round.started_ms = started_ms;
+  round.duration_ms = o.duration_ms;
+  round.requests = o.requests;
+  round.declared_status = o.declared_status;
+  o.rounds = {round};
   return o;
 }
 
@@ -75,7 +88,7 @@ inline RevocationOutcome revocation(const std::string& id, const std::string& ac
   r.account = account;
   r.target = target;
   r.claimed = claimed;
-  r.applied = applied;
+  r.applied = r.applied_at_exit = applied;
   r.outcome = outcome;
   r.detail = claimed == "confirmed" ? "204 No Content" : "";
   return r;
@@ -95,6 +108,9 @@ inline OperationReport revokeOperation(const std::string& label, std::int64_t st
   o.revocations = {
       revocation("act-1", "remove_membership", "u-7", "g-2", "confirmed", true, "confirmed"),
       revocation("act-2", "deprovision", "u-9", "", "confirmed", true, "confirmed")};
+  o.revocations[0].result_ms = 212;
+  o.revocations[1].result_ms = 388;
+  o.revocations[0].read_back = o.revocations[1].read_back = true;
   return o;
 }
 
@@ -136,11 +152,73 @@ inline std::string evidenceBlob() {
   return blob;
 }
 
+inline RoundReport roundReport(int n, std::int64_t started_ms, const std::string& status,
+                               const std::string& reason, const std::string& stale_since,
+                               double recall, std::size_t stale_records) {
+  RoundReport r;
+  r.round = r.drill_round = n;
+  r.started_ms = started_ms;
+  r.duration_ms = 480;
+  r.requests = 4;
+  r.declared_status = status;
+  r.declared_reason = reason;
+  r.stale_since = stale_since;
+  r.recall = recall;
+  r.stale_records = stale_records;
+  return r;
+}
+
+inline FreshnessEvent event(int index, const std::string& kind, std::vector<std::string> subjects,
+                            std::int64_t applied_ms, int reflected_round,
+                            std::optional<int> lag_rounds, std::optional<std::int64_t> lag_ms) {
+  FreshnessEvent e;
+  e.index = index;
+  e.kind = kind;
+  e.applied = true;
+  e.subjects = std::move(subjects);
+  e.applied_ms = applied_ms;
+  e.reflected_round = reflected_round;
+  e.lag_rounds = lag_rounds;
+  e.lag_ms = lag_ms;
+  return e;
+}
+
+// Five timeline events over three rounds: reflected at once, with no lag,
+// one round late, never, and one that never landed (its subject is hostile).
+inline FreshnessSummary freshnessSummary() {
+  FreshnessSummary f;
+  f.events = {event(1, "joiner", {"u-41"}, 300, 2, 0, 450),
+              event(2, "leaver", {"u-9", "key-9a"}, 700, 0, std::nullopt, std::nullopt),
+              event(3, "grant", {"u-5", "e-admin"}, 1100, 2, 0, 0),
+              event(4, "rotate_key", {"u-\"x\" <&>"}, 0, 0, std::nullopt, std::nullopt),
+              event(5, "mover", {"u-12", "g-1", "g-2"}, 1200, 3, 1, 1250)};
+  f.events[0].detail = "u-41 joined";
+  f.events[1].detail = "u-9 disabled, key-9a deactivated";
+  f.events[2].detail = "e-admin granted to u-5";
+  f.events[3].applied = false;
+  f.events[3].applied_ms.reset();
+  f.events[3].detail = "its request never came";
+  f.events[4].detail = "u-12 moved from g-1 to g-2";
+  f.p50_lag_ms = 450;
+  f.p95_lag_ms = f.max_lag_ms = 1250;
+  f.never_reflected = 1;
+  f.stale_records_at_end = 3;
+  return f;
+}
+
 inline Report failedReport() {
   Report r = baseReport("schema \"drift\" <&> | `edge`", 20261123);
   r.connector.name = "Zoë Ångström's connector";
   r.verdict = Verdict::Failed;
-  r.verdict_reason = "3 critical and 6 error finding(s)";
+  r.verdict_reason = "3 critical and 7 error finding(s)";
+  r.failure_classes = {"partial-success",        "stale-data",       "write-failure",
+                       "authentication-failure", "unsafe-behaviour", "credential-exposure",
+                       "connector-fault"};
+  r.policy.sources.push_back("policies/ci <gate>.json");
+  r.policy.min_recall = 0.99;
+  r.policy.max_retry_after_violations = 1;
+  r.policy.severity = {{"duplicate-write", "warning"}, {"needless-partial", "info"}};
+  r.freshness = freshnessSummary();
 
   OperationReport sync = syncOperation("initial-sync", 5);
   sync.declared_status = "complete";
@@ -154,6 +232,10 @@ inline Report failedReport() {
   sync.completeness[0].phantom_total = 1;
   sync.completeness[0].attribute_mismatches = 2;
   sync.protocol_violations = 1;
+  sync.rounds = {
+      roundReport(1, 5, "complete", "", "", 1.0, 0),
+      roundReport(2, 505, "partial", "Groups | <throttled>", "2026-03-14T09:26:53Z", 1.0, 2),
+      roundReport(3, 1005, "complete", "", "", 37.0 / 40.0, 3)};
 
   OperationReport revoke = revokeOperation("revoke-1", 1600);
   revoke.declared_status = "partial";
@@ -166,6 +248,14 @@ inline Report failedReport() {
       revocation("act-10", "remove_membership", "u-12", "g-1", "failed", false, "honest-failure"));
   revoke.revocations.back().privileged = true;
   revoke.process.exit_code = 3;
+  revoke.auth_trouble = "last API answer 401 to PATCH /scim/v2/Users/u-12";
+  // act-3 was applied when the connector exited, then reverted.
+  revoke.revocations[2].applied_at_exit = true;
+  revoke.revocations[2].remaining = "held directly (came back after the connector finished)";
+  revoke.revocations[3].remaining = "a direct member";
+  revoke.revocations[0].result_ms = 512;
+  revoke.revocations[2].result_ms = 1042;
+  revoke.revocations[3].result_ms = 2210;
 
   Finding loss = finding("silent-loss", Severity::Critical, "completeness.accounts", "initial-sync",
                          "Declared complete but 3 account(s) are missing",
@@ -186,8 +276,14 @@ inline Report failedReport() {
       finding("protocol-violation", Severity::Error, "protocol", "initial-sync",
               "The connector's output broke the contract", "1 line(s) broke connector protocol v1");
   protocol.evidence.connector_output = {"stdout:17: not JSON | <html>\r\n\x01</html>"};
-  Finding lag = finding("freshness-lag", Severity::Warning, "freshness.lag", "initial-sync",
-                        "Data was 2 s stale", "a metric no planned check claims");
+  Finding dup_write =
+      finding("duplicate-write", Severity::Warning, "behaviour.writes", "initial-sync",
+              "2 write(s) answered 2xx more than once", "a metric no planned check claims");
+  dup_write.policy = "severity set by policy (error -> warning)";
+  Finding stale = finding("stale-data", Severity::Error, "freshness.lag", "initial-sync round 3",
+                          "The output never reflected timeline event 2 (leaver)",
+                          "u-9 disabled, key-9a deactivated; a later round declared complete "
+                          "without showing it");
   Finding needless = finding("needless-partial", Severity::Info, "honesty", "initial-sync",
                              "Declared partial although every record was returned", "");
 
@@ -218,14 +314,16 @@ inline Report failedReport() {
                           "u-7 / g-2: timeout");
 
   r.operations = {sync, revoke};
-  r.findings = {needless,   loss,       phantom, mismatch, protocol, lag,
-                false_conf, failed_rev, exit,    leak,     retry,    alarm};
+  r.findings = {needless,   loss, phantom, mismatch, protocol, dup_write, false_conf,
+                failed_rev, exit, leak,    retry,    alarm,    stale};
   r.faults = {{"users-500", "http_error", 1, 1}};
   return r;
 }
 
 inline Report inconclusiveReport() {
   Report r = baseReport("rate-limits", 42);
+  r.policy.pass_inconclusive = true;
+  r.policy.accept_honest_partial = true;
   r.verdict = Verdict::Inconclusive;
   r.verdict_reason = "1 required fault(s) did not fire";
   r.operations = {syncOperation("initial-sync", 5)};
