@@ -181,7 +181,8 @@ std::string policyText(const PolicySummary& p) {
           std::string(p.accept_honest_partial ? "accepted" : "fail") + "</b>, inconclusive <b>" +
           (p.pass_inconclusive ? "passes" : "fails") + "</b>, min recall " + fixed3(p.min_recall) +
           ", min precision " + fixed3(p.min_precision) + ", Retry-After violations allowed " +
-          std::to_string(p.max_retry_after_violations);
+          std::to_string(p.max_retry_after_violations) + ", max amplification " +
+          fixed3(p.max_amplification);
   std::string overrides;
   for (const auto& [id, severity] : p.severity)
     overrides +=
@@ -316,6 +317,10 @@ void writeOperations(std::ostringstream& out, const Report& r) {
       out << ", <span data-metric=\"amplification\"" << attr("data-operation", o.label) << ">"
           << fixed3(o.amplification) << "×</span> the minimum of " << o.minimum_requests;
     out << "</p>\n";
+    if (o.restarts > 0)
+      out << "<p class=\"warn\" data-metric=\"restarts\"" << attr("data-operation", o.label)
+          << ">Killed by a fault and restarted " << o.restarts
+          << " time(s) with the same state directory; the last run is scored.</p>\n";
     if (!o.auth_trouble.empty())
       out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
           << ">Ended refused by the target: " << esc(o.auth_trouble) << "</p>\n";

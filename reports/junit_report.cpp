@@ -185,6 +185,9 @@ void addOperationChecks(const std::string& suite, const Report& r, const Operati
   // the time spent running the connector.
   checks.push_back(metricCheck(cls, o.label, "process", o.duration_ms));
   if (!o.auth_trouble.empty()) checks.back().facts = "ended refused: " + o.auth_trouble + "\n";
+  if (o.restarts > 0)
+    checks.back().facts += "killed by a fault and restarted " + std::to_string(o.restarts) +
+                           " time(s); the last run is scored\n";
   for (const char* metric : {"protocol", "behaviour.retry_after", "behaviour.secret_hygiene"})
     checks.push_back(metricCheck(cls, o.label, metric));
 }
@@ -302,7 +305,9 @@ std::string policyLine(const PolicySummary& p) {
                      ": honest_partial " + (p.accept_honest_partial ? "accept" : "fail") +
                      ", inconclusive " + (p.pass_inconclusive ? "pass" : "fail") + ", min_recall " +
                      fixed3(p.min_recall) + ", min_precision " + fixed3(p.min_precision) +
-                     ", max_retry_after_violations " + std::to_string(p.max_retry_after_violations);
+                     ", max_retry_after_violations " +
+                     std::to_string(p.max_retry_after_violations) + ", max_amplification " +
+                     fixed3(p.max_amplification);
   std::string overrides;
   for (const auto& [id, severity] : p.severity)
     overrides += (overrides.empty() ? "" : ", ") + id + " -> " + severity;

@@ -119,7 +119,8 @@ std::string policyLine(const PolicySummary& p) {
   line += ": honest partials " + std::string(p.accept_honest_partial ? "accepted" : "fail") +
           ", inconclusive " + (p.pass_inconclusive ? "passes" : "fails") + ", min recall " +
           fixed3(p.min_recall) + ", min precision " + fixed3(p.min_precision) +
-          ", Retry-After violations allowed " + std::to_string(p.max_retry_after_violations);
+          ", Retry-After violations allowed " + std::to_string(p.max_retry_after_violations) +
+          ", max amplification " + fixed3(p.max_amplification);
   if (!p.severity.empty()) {
     line += "; severity overrides:";
     std::size_t shown = 0;
@@ -188,6 +189,11 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
       out << row({label, kind, declared, "requests", "–", "–",
                   std::to_string(o.requests) + " sent; amplification " + fixed3(o.amplification) +
                       " over a minimum of " + std::to_string(o.minimum_requests)});
+    }
+    if (o.restarts > 0) {
+      out << row({label, kind, declared, "process", "–", "–",
+                  "killed by a fault and restarted " + std::to_string(o.restarts) +
+                      " time(s); the last run is scored"});
     }
     if (!o.auth_trouble.empty()) {
       out << row({label, kind, declared, "authentication", "–", "–",

@@ -247,15 +247,16 @@ TEST(HtmlReportTest, BannerNamesTheTrustAFailedDrillBrokeAndWhatItMeans) {
 
 TEST(HtmlReportTest, FactsSayWhichPolicyJudgedTheDrillAndFindingsWhatItDid) {
   const std::string html = renderFixture(fixtures::failedReport());
-  EXPECT_TRUE(contains(html,
-                       "<dt>Judged by</dt><dd><span id=\"policy\"><span "
-                       "id=\"policy-sources\"><code>built-in</code> → <code>scenario schema "
-                       "&quot;drift&quot; &lt;&amp;&gt; | `edge`</code> → <code>policies/ci "
-                       "&lt;gate&gt;.json</code></span>: honest partials <b>fail</b>, "
-                       "inconclusive <b>fails</b>, min recall 0.990, min precision 1.000, "
-                       "Retry-After violations allowed 1; severity overrides: "
-                       "<code>duplicate-write</code> → warning, <code>needless-partial</code> → "
-                       "info</span></dd>"))
+  EXPECT_TRUE(
+      contains(html,
+               "<dt>Judged by</dt><dd><span id=\"policy\"><span "
+               "id=\"policy-sources\"><code>built-in</code> → <code>scenario schema "
+               "&quot;drift&quot; &lt;&amp;&gt; | `edge`</code> → <code>policies/ci "
+               "&lt;gate&gt;.json</code></span>: honest partials <b>fail</b>, "
+               "inconclusive <b>fails</b>, min recall 0.990, min precision 1.000, "
+               "Retry-After violations allowed 1, max amplification 4.000; severity overrides: "
+               "<code>duplicate-write</code> → warning, <code>needless-partial</code> → "
+               "info</span></dd>"))
       << between(html, "<dl class=\"facts\">", "</dl>");
   const std::string dup = between(html, "data-finding=\"duplicate-write\"", "</li>");
   EXPECT_TRUE(contains(dup,
@@ -347,6 +348,16 @@ TEST(HtmlReportTest, RevocationTableShowsClaimedActualTimeAndReadBack) {
   EXPECT_TRUE(contains(act10, "data-metric=\"result-ms\">—</td>"));
   EXPECT_TRUE(contains(act10, "<code>u-12</code> <span class=\"tag\">privileged</span>"));
   EXPECT_TRUE(contains(act10, "<b>remains</b>: a direct member</td>"));
+}
+
+TEST(HtmlReportTest, OperationsSayWhenTheConnectorWasKilledAndRestarted) {
+  Report r = fixtures::failedReport();
+  EXPECT_FALSE(contains(renderFixture(r), "data-metric=\"restarts\""));
+  r.operations[0].restarts = 1;
+  EXPECT_TRUE(contains(renderFixture(r),
+                       "<p class=\"warn\" data-metric=\"restarts\" data-operation=\"initial-sync\">"
+                       "Killed by a fault and restarted 1 time(s) with the same state directory; "
+                       "the last run is scored.</p>"));
 }
 
 TEST(HtmlReportTest, OperationsShowRoundsAmplificationAndAuthTrouble) {

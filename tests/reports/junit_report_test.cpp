@@ -207,6 +207,17 @@ TEST(JunitReportTest, EscapesMarkupQuotesAndControlCharacters) {
             "a \"b\" <c> & 'd'\ttab\r\nline\uFFFD\uFFFD[0m\uFFFD bad\uFFFD Zoë Ångström 🚀");
 }
 
+TEST(JunitReportTest, AProcessFailureSaysTheConnectorWasRestarted) {
+  Report r = fixtures::failedReport();
+  r.operations[0].restarts = 2;
+  r.findings.push_back(fixtures::finding("connector-crashed", Severity::Error, "process",
+                                         r.operations[0].label, "died", ""));
+  const std::string file = writeJunit("junit_restarts", r);
+  EXPECT_NE(xpath(file, "(//testcase[@name='process'])[1]/failure")
+                .find("killed by a fault and restarted 2 time(s); the last run is scored"),
+            std::string::npos);
+}
+
 TEST(JunitReportTest, PropertiesCarryTheFailureClassesAndThePolicy) {
   const std::string file = writeJunit("junit_classes", fixtures::failedReport());
   const std::string property = "/testsuites/testsuite/properties/property[@name='faultline.";
@@ -216,7 +227,8 @@ TEST(JunitReportTest, PropertiesCarryTheFailureClassesAndThePolicy) {
   EXPECT_EQ(xpath(file, property + "policy']/@value"),
             "built-in + scenario schema \"drift\" <&> | `edge` + policies/ci <gate>.json: "
             "honest_partial fail, inconclusive fail, min_recall 0.990, min_precision 1.000, "
-            "max_retry_after_violations 1, severity duplicate-write -> warning, "
+            "max_retry_after_violations 1, max_amplification 4.000, severity duplicate-write -> "
+            "warning, "
             "needless-partial -> info");
   EXPECT_NE(xpath(file, "/testsuites/testsuite/system-out")
                 .find("broken: partial-success, stale-data, write-failure, "),

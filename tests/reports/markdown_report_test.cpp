@@ -61,14 +61,15 @@ TEST(MarkdownReportTest, SaysWhichPolicyJudgedTheDrill) {
   EXPECT_TRUE(contains(renderMarkdownReport(fixtures::passedReport()),
                        "\n\nJudged by built-in + scenario baseline: honest partials fail, "
                        "inconclusive fails, min recall 1.000, min precision 1.000, Retry-After "
-                       "violations allowed 0\n\n"));
+                       "violations allowed 0, max amplification 4.000\n\n"));
   // Sources are report text: escaped like any other.
   const std::string md = renderMarkdownReport(fixtures::failedReport());
   EXPECT_TRUE(contains(md,
                        "\n\nJudged by built-in + scenario schema \"drift\" \\<\\&\\> \\| "
                        "\\`edge\\` + policies/ci \\<gate\\>.json: honest partials fail, "
                        "inconclusive fails, min recall 0.990, min precision 1.000, Retry-After "
-                       "violations allowed 1; severity overrides: duplicate-write → warning, "
+                       "violations allowed 1, max amplification 4.000; severity overrides: "
+                       "duplicate-write → warning, "
                        "needless-partial → info\n\n"))
       << md;
   EXPECT_TRUE(contains(renderMarkdownReport(fixtures::inconclusiveReport()),
@@ -223,6 +224,15 @@ TEST(MarkdownReportTest, ScorecardShowsRequestAmplificationAndAuthTrouble) {
                        "last API answer 401 to PATCH /scim/v2/Users/u-12 |\n"));
   // A revoke has no minimum, so no amplification row.
   EXPECT_FALSE(contains(md, "| revoke-1 | revoke | partial | requests |"));
+}
+
+TEST(MarkdownReportTest, ScorecardSaysWhenTheConnectorWasKilledAndRestarted) {
+  Report r = fixtures::failedReport();
+  EXPECT_FALSE(contains(renderMarkdownReport(r), "restarted"));
+  r.operations[0].restarts = 2;
+  EXPECT_TRUE(contains(renderMarkdownReport(r),
+                       "| initial-sync | sync | complete | process | – | – | killed by a fault and "
+                       "restarted 2 time(s); the last run is scored |\n"));
 }
 
 TEST(MarkdownReportTest, EachFindingShowsWhatThePolicyDidToIt) {
