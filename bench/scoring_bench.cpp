@@ -1,6 +1,8 @@
 // Scoring at enterprise size (issue #4): a 100,000-account tenant holding
 // 1,000,000 grants, scored against a connector output of the same size.
 // Target: under 2 s per scoring and under 1 GiB peak memory.
+// BM_ParseAndScoreCompleteness adds parsing the connector's stdout first, as
+// a drill does: the end-to-end cost of judging one sync.
 //
 // The inputs are built once, outside the timed loops. Memory is reported as
 // counters, in MiB:
@@ -8,7 +10,8 @@
 //   inputs_rss     process RSS with the inputs built, before the timed loop
 //   peak_rss       process peak RSS during the timed loop (inputs included)
 //   scorer_heap    the scorer's own peak heap: the most it held at once
-//                  above what was live when it was called
+//                  above what was live when it was called (for the parse
+//                  benchmarks, the parser's, and the parser's and scorer's)
 // Heap figures come from counting every operator new of this program; RSS
 // figures from /proc/self/status, with the peak reset (clear_refs) before
 // each timed loop so that building the inputs does not count.
@@ -491,16 +494,19 @@ std::string printLines(const harness::ConnectorOutput& o) {
   return out;
 }
 
+// What a correct connector prints for the tenant at the sync's end, and how
+// many records that is.
+std::string mirrorStdout(const Tenants& t, std::size_t& records) {
+  const harness::ConnectorOutput truth = mirror(t.after);
+  records = truth.accounts.size() + truth.groups.size() + truth.entitlements.size() +
+            truth.grants.size() + truth.credentials.size();
+  return printLines(truth);
+}
+
 void BM_ParseConnectorOutput(benchmark::State& state) {
   const Tenants& t = tenants();
-  std::string stdout_data;
   std::size_t records = 0;
-  {
-    const harness::ConnectorOutput truth = mirror(t.after);
-    stdout_data = printLines(truth);
-    records = truth.accounts.size() + truth.groups.size() + truth.entitlements.size() +
-              truth.grants.size() + truth.credentials.size();
-  }
+  const std::string stdout_data = mirrorStdout(t, records);
   const auto parse = [&] {
     return harness::parseConnectorOutput(stdout_data, harness::Operation::Sync, false);
   };
@@ -515,5 +521,23 @@ void BM_ParseConnectorOutput(benchmark::State& state) {
   state.counters["lines"] = static_cast<double>(records + 1);
 }
 BENCHMARK(BM_ParseConnectorOutput)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The realistic end-to-end cost of judging one sync: the drill parses the
+// connector's stdout and scores the parsed output, and both are held at once.
+void BM_ParseAndScoreCompleteness(benchmark::State& state) {
+  const Tenants& t = tenants();
+  std::size_t records = 0;
+  const std::string stdout_data = mirrorStdout(t, records);
+  const auto parse_and_score = [&] {
+    const harness::ConnectorOutput output =
+        harness::parseConnectorOutput(stdout_data, harness::Operation::Sync, false);
+    return harness::scoreCompleteness(t.before, t.after, output);
+  };
+  timeScoring(state, static_cast<double>(g_heap_live.load()) / kMiB, parse_and_score,
+              [&](const harness::CompletenessScore& s) { return checkExact(t, s); });
+  state.counters["stdout_MiB"] = static_cast<double>(stdout_data.size()) / kMiB;
+  state.counters["lines"] = static_cast<double>(records + 1);
+}
+BENCHMARK(BM_ParseAndScoreCompleteness)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
-#include <functional>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace faultline::harness {
 namespace {
@@ -17,160 +16,261 @@ std::string yes(bool b) {
   return b ? "true" : "false";
 }
 
+std::string typeName(mocks::AccountType t) {
+  return t == mocks::AccountType::Service ? "service" : "human";
+}
+
 std::string accountAttrs(const std::string& user_name, const std::string& display_name, bool active,
                          const std::string& type, bool privileged) {
   return "userName=" + user_name + " displayName=" + display_name + " active=" + yes(active) +
          " accountType=" + type + " privileged=" + yes(privileged);
 }
 
-// A grant's key is the text kind|principal_type|principal|target. At a
-// million grants (issue #4), building that text for every grant of both
-// snapshots and of the output costs more time and memory than the scoring
-// itself, so a key points at its four parts and is hashed and compared as the
-// joined text would be. When no part holds a '|', the joined text has exactly
-// three of them, so two such keys are equal exactly when their parts are;
-// a key with a '|' inside a part can only equal another such key, and those
-// rare ones are compared as joined text.
-struct GrantKey {
-  const std::string* kind;
-  const std::string* principal_type;
-  std::string_view principal, target;
-  std::uint64_t hash = 0;
-  bool plain = true;
+// A record is judged by its canonical attribute text (docs/scoring.md). At
+// enterprise size building that text for every record costs more than the
+// judging, so `same` first compares the fields: equal fields always give
+// equal texts, and only when a field differs are the texts built and
+// compared, since different fields can still spell the same text.
+struct OwnedCredential {
+  const mocks::Account* owner = nullptr;
+  const mocks::Credential* credential = nullptr;
 };
 
-std::string joined(const GrantKey& k) {
-  std::string out = *k.kind + "|" + *k.principal_type + "|";
-  out.append(k.principal).append("|").append(k.target);
-  return out;
+std::string canonical(const mocks::Account* a) {
+  return accountAttrs(a->user_name, a->display_name, a->active, typeName(a->type), a->privileged);
+}
+std::string canonical(const AccountRecord& a) {
+  return accountAttrs(a.user_name, a.display_name, a.active, a.account_type, a.privileged);
+}
+bool same(const mocks::Account* t, const AccountRecord& r) {
+  return t->user_name == r.user_name && t->display_name == r.display_name &&
+         t->active == r.active && t->privileged == r.privileged &&
+         r.account_type == (t->type == mocks::AccountType::Service ? "service" : "human");
 }
 
-GrantKey grantKey(const std::string& kind, const std::string& principal_type,
-                  const std::string& principal, const std::string& target) {
-  GrantKey k{&kind, &principal_type, principal, target};
-  for (std::string_view p :
-       {std::string_view(kind), std::string_view(principal_type), k.principal, k.target})
-    k.plain = k.plain && p.find('|') == std::string_view::npos;
-  if (!k.plain) {
-    k.hash = std::hash<std::string>{}(joined(k));
-    return k;
+std::string canonical(const mocks::Group* g) {
+  return "displayName=" + g->display_name;
+}
+std::string canonical(const GroupRecord& g) {
+  return "displayName=" + g.display_name;
+}
+bool same(const mocks::Group* t, const GroupRecord& r) {
+  return t->display_name == r.display_name;
+}
+
+std::string canonical(const mocks::Entitlement* e) {
+  return "displayName=" + e->display_name + " privileged=" + yes(e->privileged);
+}
+std::string canonical(const EntitlementRecord& e) {
+  return "displayName=" + e.display_name + " privileged=" + yes(e.privileged);
+}
+bool same(const mocks::Entitlement* t, const EntitlementRecord& r) {
+  return t->display_name == r.display_name && t->privileged == r.privileged;
+}
+
+std::string canonical(const OwnedCredential& c) {
+  return "owner=" + c.owner->id + " active=" + yes(c.credential->active);
+}
+std::string canonical(const CredentialRecord& c) {
+  return "owner=" + c.owner + " active=" + yes(c.active);
+}
+bool same(const OwnedCredential& t, const CredentialRecord& r) {
+  return t.owner->id == r.owner && t.credential->active == r.active;
+}
+
+template <typename T>
+bool has(const T* truth) {
+  return truth != nullptr;
+}
+bool has(const OwnedCredential& truth) {
+  return truth.credential != nullptr;
+}
+
+template <typename Truth, typename Record>
+bool agrees(const Truth& truth, const Record& r) {
+  return same(truth, r) || canonical(truth) == canonical(r);
+}
+
+// A fast hash of short ids; only this process's tables depend on it.
+std::uint64_t hashOf(std::string_view s) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
   }
-  const std::hash<std::string_view> h;
-  for (std::string_view p :
-       {std::string_view(kind), std::string_view(principal_type), k.principal, k.target})
-    k.hash = k.hash * 0x9e3779b97f4a7c15ULL + h(p);
-  return k;
+  std::uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
 }
 
-bool operator==(const GrantKey& a, const GrantKey& b) {
-  if (a.hash != b.hash || a.plain != b.plain) return false;
-  if (!a.plain) return joined(a) == joined(b);
-  return a.principal == b.principal && a.target == b.target && *a.kind == *b.kind &&
-         *a.principal_type == *b.principal_type;
+// Open addressing needs a power-of-two capacity holding `size` at most 70% full.
+std::size_t capacityFor(std::size_t size) {
+  return std::bit_ceil(std::max<std::size_t>(16, size + size / 2));
 }
 
-void writeKey(std::string_view id, std::string& out) {
-  out.assign(id);
-}
-void writeKey(const GrantKey& k, std::string& out) {
-  out = joined(k);
-}
-
-// The grant kinds and principal types the truth spells out.
-const std::string kMembership = "membership";
-const std::string kEntitlement = "entitlement";
-const std::string kAccount = "account";
-const std::string kGroup = "group";
-
-// What is known of one key: its canonical attributes at each end of the sync
-// window (an index into KeyTable::attrs, -1 when absent) and whether the
-// connector returned it.
-struct KeyState {
-  std::int32_t start = -1;
-  std::int32_t end = -1;
-  bool returned = false;
-};
-
-// The grants of both snapshots and of the output, in one open-addressing
-// table. A probe compares the stored hash before it touches a key's strings,
-// so a lookup costs a slot and, on a hash match, one key: at a million grants
-// the cache misses of a node-based map were most of the scoring time.
-class GrantMap {
+// Gives each distinct text (id, kind, principal type) a dense number, so the
+// tables below are arrays indexed by id and grant keys are four integers. A
+// million grants name only about a hundred thousand distinct ids, and the
+// texts are copied into one buffer: a probe compares against that compact
+// buffer instead of a string somewhere in the inputs.
+class Interner {
  public:
-  using Entry = std::pair<GrantKey, KeyState>;
-
-  void reserve(std::size_t size) {
-    entries_.reserve(size + size / 8);
-    std::size_t capacity = 16;
-    while (capacity < 2 * size) capacity *= 2;
-    rehash(capacity);
+  explicit Interner(std::size_t expected) : slots_(capacityFor(expected)) {
+    ends_.reserve(expected);
   }
 
-  KeyState& operator[](const GrantKey& key) {
-    if (2 * (entries_.size() + 1) > slots_.size())
-      rehash(std::max<std::size_t>(16, 2 * slots_.size()));
-    std::size_t i = slotOf(key.hash);
-    for (; slots_[i].entry != 0; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i].hash != key.hash) continue;
-      Entry& e = entries_[slots_[i].entry - 1];
-      if (e.first == key) return e.second;
+  std::uint32_t operator()(std::string_view s) {
+    if (3 * (ends_.size() + 1) > 2 * slots_.size()) rehash(2 * slots_.size());
+    const std::uint64_t h = hashOf(s);
+    std::size_t i = slotOf(h);
+    for (; slots_[i].id != kFree; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].hash == h && text(slots_[i].id) == s) return slots_[i].id;
     }
-    entries_.push_back({key, KeyState{}});
-    slots_[i] = {key.hash, static_cast<std::uint32_t>(entries_.size())};
-    return entries_.back().second;
+    const auto id = static_cast<std::uint32_t>(ends_.size());
+    slots_[i] = {h, id};
+    text_.append(s);
+    ends_.push_back(text_.size());
+    pipe_.push_back(s.find('|') != std::string_view::npos);
+    return id;
   }
 
-  auto begin() const { return entries_.begin(); }
-  auto end() const { return entries_.end(); }
+  std::string_view text(std::uint32_t id) const {
+    const std::size_t begin = id == 0 ? 0 : ends_[id - 1];
+    return std::string_view(text_).substr(begin, ends_[id] - begin);
+  }
+  bool hasPipe(std::uint32_t id) const { return pipe_[id]; }
 
  private:
+  static constexpr std::uint32_t kFree = UINT32_MAX;
   struct Slot {
     std::uint64_t hash = 0;
-    std::uint32_t entry = 0;  // 1-based index into entries_; 0 when free
+    std::uint32_t id = kFree;
   };
 
-  std::size_t slotOf(std::uint64_t hash) const {
-    return (hash * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(slots_.size()));
+  std::size_t slotOf(std::uint64_t h) const {
+    return (h * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(slots_.size()));
   }
 
   void rehash(std::size_t capacity) {
-    slots_.assign(capacity, Slot{});
-    for (std::size_t n = 0; n < entries_.size(); ++n) {
-      std::size_t i = slotOf(entries_[n].first.hash);
-      while (slots_[i].entry != 0) i = (i + 1) & (capacity - 1);
-      slots_[i] = {entries_[n].first.hash, static_cast<std::uint32_t>(n + 1)};
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.id == kFree) continue;
+      std::size_t i = slotOf(s.hash);
+      while (slots_[i].id != kFree) i = (i + 1) & (capacity - 1);
+      slots_[i] = s;
     }
   }
 
   std::vector<Slot> slots_;
-  std::vector<Entry> entries_;
+  std::string text_;               // every text, back to back
+  std::vector<std::size_t> ends_;  // where text i ends in text_
+  std::vector<bool> pipe_;         // whether text i holds a '|'
 };
 
-// Every key of one object type, from both snapshots and the output. Keys
-// point into the snapshots and the output, which outlive the table.
-template <typename Key, typename Map = std::unordered_map<Key, KeyState>>
-struct KeyTable {
-  Map keys;
-  std::vector<std::string> attrs{""};  // attrs[0] is "": grants have no attributes
+// What is known of one id of one type: its truth at each end of the sync
+// window (absent when null) and whether the connector returned it.
+template <typename Truth>
+struct IdState {
+  Truth start{};
+  Truth end{};
+  bool returned = false;
+};
 
-  explicit KeyTable(std::size_t size) { keys.reserve(size); }
-  // A later record with the same key at the same instant replaces an earlier one.
-  void addTruth(bool at_start, const Key& key, std::string canonical) {
-    attrs.push_back(std::move(canonical));
-    addTruth(at_start, key, static_cast<std::int32_t>(attrs.size() - 1));
+template <typename Truth>
+struct IdTable {
+  std::vector<IdState<Truth>> states;  // by interned id
+
+  IdState<Truth>& at(std::uint32_t id) {
+    if (id >= states.size()) states.resize(std::max<std::size_t>(id + 1, 2 * states.size()));
+    return states[id];
   }
-  void addTruth(bool at_start, const Key& key, std::int32_t attrs_index) {
-    KeyState& state = keys[key];
-    (at_start ? state.start : state.end) = attrs_index;
+  bool returned(std::uint32_t id) const { return id < states.size() && states[id].returned; }
+  // A later record with the same id at the same instant replaces an earlier one.
+  void addTruth(bool at_start, std::uint32_t id, const Truth& truth) {
+    IdState<Truth>& s = at(id);
+    (at_start ? s.start : s.end) = truth;
   }
 };
 
-using IdTable = KeyTable<std::string_view>;
-using GrantTable = KeyTable<GrantKey, GrantMap>;
+// A grant's key is the text kind|principal_type|principal|target. When no
+// part holds a '|', the text has exactly three of them, so two such keys are
+// equal exactly when their interned parts are; a key with a '|' inside a part
+// can only equal another such key, and those rare ones are kept by text.
+struct GrantKey {
+  std::uint32_t kind, principal_type, principal, target;
+  bool operator==(const GrantKey&) const = default;
+};
 
-struct Tables {
-  IdTable accounts, groups, entitlements, credentials;
-  GrantTable grants;
+enum GrantFlag : std::uint8_t { kAtStart = 1, kAtEnd = 2, kReturned = 4 };
+
+class GrantTable {
+ public:
+  GrantTable(std::size_t size, const Interner& ids) : slots_(capacityFor(size)), ids_(ids) {}
+
+  std::uint8_t& operator[](const GrantKey& key) {
+    if (ids_.hasPipe(key.kind) || ids_.hasPipe(key.principal_type) || ids_.hasPipe(key.principal) ||
+        ids_.hasPipe(key.target))
+      return by_text_[text(key)];
+    if (3 * (used_ + 1) > 2 * slots_.size()) rehash(2 * slots_.size());
+    std::size_t i = slotOf(key);
+    for (; slots_[i].used; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].key == key) return slots_[i].flags;
+    }
+    ++used_;
+    slots_[i] = {key, 0, true};
+    return slots_[i].flags;
+  }
+
+  std::string text(const GrantKey& k) const {
+    std::string out(ids_.text(k.kind));
+    out.append("|").append(ids_.text(k.principal_type)).append("|");
+    out.append(ids_.text(k.principal)).append("|").append(ids_.text(k.target));
+    return out;
+  }
+
+  // Calls f(text_of_key, flags) for every key; the text is built on demand.
+  template <typename F>
+  void forEach(F f) const {
+    for (const Slot& s : slots_) {
+      if (s.used) f([&] { return text(s.key); }, s.flags);
+    }
+    for (const auto& [key, flags] : by_text_) f([&] { return key; }, flags);
+  }
+
+ private:
+  struct Slot {
+    GrantKey key{};
+    std::uint8_t flags = 0;
+    bool used = false;
+  };
+
+  std::size_t slotOf(const GrantKey& k) const {
+    const std::uint64_t h =
+        ((std::uint64_t{k.principal} << 32 | k.target) * 0xff51afd7ed558ccdULL) ^
+        ((std::uint64_t{k.kind} << 32 | k.principal_type) * 0xc4ceb9fe1a85ec53ULL);
+    return ((h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(slots_.size()));
+  }
+
+  void rehash(std::size_t capacity) {
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      std::size_t i = slotOf(s.key);
+      while (slots_[i].used) i = (i + 1) & (capacity - 1);
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  std::unordered_map<std::string, std::uint8_t> by_text_;
+  const Interner& ids_;
 };
 
 std::size_t grantCount(const TenantState& s) {
@@ -180,120 +280,72 @@ std::size_t grantCount(const TenantState& s) {
   return n;
 }
 
-std::size_t credentialCount(const TenantState& s) {
-  std::size_t n = 0;
+std::size_t idCount(const TenantState& s) {
+  std::size_t n = s.accounts.size() + s.groups.size() + s.entitlements.size();
   for (const auto& a : s.accounts) n += a.credentials.size();
   return n;
 }
 
+// Every key of every type, from both snapshots and the output. Truth
+// pointers point into the snapshots, which outlive the tables.
+struct Tables {
+  Interner ids;
+  IdTable<const mocks::Account*> accounts;
+  IdTable<const mocks::Group*> groups;
+  IdTable<const mocks::Entitlement*> entitlements;
+  IdTable<OwnedCredential> credentials;
+  GrantTable grants;
+  // The grant kinds and principal types the truth spells out.
+  const std::uint32_t membership = ids("membership"), entitlement = ids("entitlement"),
+                      account = ids("account"), group = ids("group");
+
+  Tables(std::size_t id_count, std::size_t grant_count) : ids(id_count), grants(grant_count, ids) {}
+};
+
 void addTruthOf(const TenantState& s, bool at_start, Tables& t) {
+  const std::uint8_t flag = at_start ? kAtStart : kAtEnd;
   for (const auto& a : s.accounts) {
-    t.accounts.addTruth(
-        at_start, a.id,
-        accountAttrs(a.user_name, a.display_name, a.active,
-                     a.type == mocks::AccountType::Service ? "service" : "human", a.privileged));
-    for (const auto& e : a.entitlements)
-      t.grants.addTruth(at_start, grantKey(kEntitlement, kAccount, a.id, e), 0);
+    const std::uint32_t id = t.ids(a.id);
+    t.accounts.addTruth(at_start, id, &a);
+    for (const auto& e : a.entitlements) t.grants[{t.entitlement, t.account, id, t.ids(e)}] |= flag;
     for (const auto& c : a.credentials)
-      t.credentials.addTruth(at_start, c.id, "owner=" + a.id + " active=" + yes(c.active));
+      t.credentials.addTruth(at_start, t.ids(c.id), OwnedCredential{&a, &c});
   }
   for (const auto& g : s.groups) {
-    t.groups.addTruth(at_start, g.id, "displayName=" + g.display_name);
+    const std::uint32_t id = t.ids(g.id);
+    t.groups.addTruth(at_start, id, &g);
     for (const auto& m : g.members)
-      t.grants.addTruth(at_start, grantKey(kMembership, m.is_group ? kGroup : kAccount, m.id, g.id),
-                        0);
-    for (const auto& e : g.entitlements)
-      t.grants.addTruth(at_start, grantKey(kEntitlement, kGroup, g.id, e), 0);
+      t.grants[{t.membership, m.is_group ? t.group : t.account, t.ids(m.id), id}] |= flag;
+    for (const auto& e : g.entitlements) t.grants[{t.entitlement, t.group, id, t.ids(e)}] |= flag;
   }
-  for (const auto& e : s.entitlements) {
-    t.entitlements.addTruth(at_start, e.id,
-                            "displayName=" + e.display_name + " privileged=" + yes(e.privileged));
-  }
+  for (const auto& e : s.entitlements) t.entitlements.addTruth(at_start, t.ids(e.id), &e);
 }
-
-Tables truthOf(const TenantState& at_start, const TenantState& at_end, const ConnectorOutput& out) {
-  Tables t{
-      IdTable(std::max({at_start.accounts.size(), at_end.accounts.size(), out.accounts.size()})),
-      IdTable(std::max({at_start.groups.size(), at_end.groups.size(), out.groups.size()})),
-      IdTable(std::max(
-          {at_start.entitlements.size(), at_end.entitlements.size(), out.entitlements.size()})),
-      IdTable(
-          std::max({credentialCount(at_start), credentialCount(at_end), out.credentials.size()})),
-      GrantTable(std::max({grantCount(at_start), grantCount(at_end), out.grants.size()}))};
-  addTruthOf(at_start, true, t);
-  addTruthOf(at_end, false, t);
-  return t;
-}
-
-// One returned record: its key, canonical attributes and stdout line.
-template <typename Key>
-struct Returned {
-  Key key;
-  std::string attrs;
-  std::size_t line;
-};
 
 // Keeps the kMaxListedIds smallest keys in `listed`, sorted, as the ordered
 // map this scorer once iterated listed them.
-void keepSmallest(std::vector<std::string>& listed, const std::string& key) {
+void keepSmallest(std::vector<std::string>& listed, std::string key) {
   if (listed.size() == kMaxListedIds) {
     if (!(key < listed.back())) return;
     listed.pop_back();
   }
-  listed.insert(std::upper_bound(listed.begin(), listed.end(), key), key);
+  listed.insert(std::upper_bound(listed.begin(), listed.end(), key), std::move(key));
 }
 
-template <typename Table>
-void countExpected(const Table& table, reports::TypeScore& score) {
-  std::string key_text;
-  for (const auto& [key, state] : table.keys) {
-    if (state.start < 0 || state.end < 0) continue;  // gone or new mid-window: not owed
-    ++score.expected;
-    if (state.returned) {
-      ++score.matched;
-      continue;
-    }
-    ++score.missing_total;
-    writeKey(key, key_text);
-    keepSmallest(score.missing, key_text);
+// Counts a key owed when it existed at both ends of the window.
+template <typename Text>
+void countExpected(bool at_start, bool at_end, bool returned, Text text,
+                   reports::TypeScore& score) {
+  if (!at_start || !at_end) return;  // gone or new mid-window: not owed
+  ++score.expected;
+  if (returned) {
+    ++score.matched;
+    return;
   }
+  ++score.missing_total;
+  keepSmallest(score.missing, text());
 }
 
-// `record(i)` is the i-th of `count` returned records, in output order.
-template <typename Table, typename Record>
-reports::TypeScore scoreType(const std::string& type, Table& table, std::size_t count,
-                             Record record, std::vector<std::string>& examples) {
-  reports::TypeScore score;
-  score.type = type;
-  std::string key_text;
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto r = record(i);
-    KeyState& state = table.keys[r.key];
-    if (state.returned) {
-      ++score.duplicates;
-      continue;
-    }
-    state.returned = true;
-    ++score.returned;
-    if (state.start < 0 && state.end < 0) {
-      writeKey(r.key, key_text);
-      if (score.phantom.size() < kMaxListedIds) score.phantom.push_back(key_text);
-      ++score.phantom_total;
-      continue;
-    }
-    const bool attrs_ok = (state.start >= 0 && table.attrs[state.start] == r.attrs) ||
-                          (state.end >= 0 && table.attrs[state.end] == r.attrs);
-    if (!attrs_ok) {
-      ++score.attribute_mismatches;
-      if (examples.size() < 10) {
-        writeKey(r.key, key_text);
-        examples.push_back(type + " " + key_text + " (stdout line " + std::to_string(r.line) +
-                           "): got \"" + r.attrs + "\", truth \"" +
-                           table.attrs[state.end >= 0 ? state.end : state.start] + "\"");
-      }
-    }
-  }
-  countExpected(table, score);
+void finishScore(reports::TypeScore& score) {
   score.recall = score.expected == 0
                      ? 1.0
                      : static_cast<double>(score.matched) / static_cast<double>(score.expected);
@@ -301,17 +353,90 @@ reports::TypeScore scoreType(const std::string& type, Table& table, std::size_t 
   score.precision =
       judged == 0 ? 1.0
                   : static_cast<double>(judged - score.phantom_total) / static_cast<double>(judged);
+}
+
+// Scores the returned records of one type with an id, in output order.
+template <typename Truth, typename Record>
+reports::TypeScore scoreIds(const std::string& type, IdTable<Truth>& table,
+                            const std::vector<Record>& records, Interner& ids,
+                            std::vector<std::string>& examples) {
+  reports::TypeScore score;
+  score.type = type;
+  for (const Record& r : records) {
+    IdState<Truth>& state = table.at(ids(r.id));
+    if (state.returned) {
+      ++score.duplicates;
+      continue;
+    }
+    state.returned = true;
+    ++score.returned;
+    if (!has(state.start) && !has(state.end)) {
+      if (score.phantom.size() < kMaxListedIds) score.phantom.push_back(r.id);
+      ++score.phantom_total;
+      continue;
+    }
+    if ((has(state.start) && agrees(state.start, r)) || (has(state.end) && agrees(state.end, r)))
+      continue;
+    ++score.attribute_mismatches;
+    if (examples.size() < 10) {
+      examples.push_back(type + " " + r.id + " (stdout line " + std::to_string(r.line) +
+                         "): got \"" + canonical(r) + "\", truth \"" +
+                         canonical(has(state.end) ? state.end : state.start) + "\"");
+    }
+  }
+  for (const IdState<Truth>& s : table.states) {
+    const auto id = static_cast<std::uint32_t>(&s - table.states.data());
+    countExpected(
+        has(s.start), has(s.end), s.returned, [&] { return std::string(ids.text(id)); }, score);
+  }
+  finishScore(score);
   return score;
 }
 
-void checkReferences(const ConnectorOutput& out, CompletenessScore& score) {
-  std::unordered_set<std::string_view> accounts, groups, entitlements;
-  accounts.reserve(out.accounts.size());
-  groups.reserve(out.groups.size());
-  entitlements.reserve(out.entitlements.size());
-  for (const auto& a : out.accounts) accounts.insert(a.id);
-  for (const auto& g : out.groups) groups.insert(g.id);
-  for (const auto& e : out.entitlements) entitlements.insert(e.id);
+// The interned principal and target of each returned grant, for the
+// reference check.
+struct GrantEnds {
+  std::uint32_t principal, target;
+};
+
+// Grants carry no attributes, so a returned grant is either known or a phantom.
+reports::TypeScore scoreGrants(const std::vector<GrantRecord>& records, Tables& t,
+                               std::vector<GrantEnds>& ends) {
+  reports::TypeScore score;
+  score.type = "grant";
+  ends.reserve(records.size());
+  // A million grants spell a handful of kinds and principal types.
+  auto small = [&t](const std::string& text) {
+    if (text == "membership") return t.membership;
+    if (text == "entitlement") return t.entitlement;
+    if (text == "account") return t.account;
+    return text == "group" ? t.group : t.ids(text);
+  };
+  for (const GrantRecord& g : records) {
+    const GrantKey key{small(g.kind), small(g.principal_type), t.ids(g.principal), t.ids(g.target)};
+    ends.push_back({key.principal, key.target});
+    std::uint8_t& flags = t.grants[key];
+    if (flags & kReturned) {
+      ++score.duplicates;
+      continue;
+    }
+    flags |= kReturned;
+    ++score.returned;
+    if ((flags & (kAtStart | kAtEnd)) == 0) {
+      if (score.phantom.size() < kMaxListedIds) score.phantom.push_back(t.grants.text(key));
+      ++score.phantom_total;
+    }
+  }
+  t.grants.forEach([&](const auto& text, std::uint8_t flags) {
+    countExpected(flags & kAtStart, flags & kAtEnd, flags & kReturned, text, score);
+  });
+  finishScore(score);
+  return score;
+}
+
+// Every returned grant and credential must name records the output returned.
+void checkReferences(const ConnectorOutput& out, Tables& t, const std::vector<GrantEnds>& ends,
+                     CompletenessScore& score) {
   auto dangling = [&](std::size_t line, const std::string& what, const std::string& id) {
     ++score.dangling_total;
     if (score.dangling.size() < kMaxListedIds) {
@@ -319,15 +444,19 @@ void checkReferences(const ConnectorOutput& out, CompletenessScore& score) {
                                " was not returned");
     }
   };
-  for (const auto& g : out.grants) {
-    const auto& principals = g.principal_type == "account" ? accounts : groups;
-    if (principals.count(g.principal) == 0) dangling(g.line, g.principal_type, g.principal);
-    const auto& targets = g.kind == "membership" ? groups : entitlements;
-    if (targets.count(g.target) == 0)
-      dangling(g.line, g.kind == "membership" ? "group" : "entitlement", g.target);
+  for (std::size_t i = 0; i < out.grants.size(); ++i) {
+    const GrantRecord& g = out.grants[i];
+    const bool principal_returned = g.principal_type == "account"
+                                        ? t.accounts.returned(ends[i].principal)
+                                        : t.groups.returned(ends[i].principal);
+    if (!principal_returned) dangling(g.line, g.principal_type, g.principal);
+    const bool membership = g.kind == "membership";
+    const bool target_returned =
+        membership ? t.groups.returned(ends[i].target) : t.entitlements.returned(ends[i].target);
+    if (!target_returned) dangling(g.line, membership ? "group" : "entitlement", g.target);
   }
   for (const auto& c : out.credentials) {
-    if (accounts.count(c.owner) == 0) dangling(c.line, "credential owner", c.owner);
+    if (!t.accounts.returned(t.ids(c.owner))) dangling(c.line, "credential owner", c.owner);
   }
 }
 
@@ -353,50 +482,21 @@ double CompletenessScore::minRecall() const {
 
 CompletenessScore scoreCompleteness(const TenantState& at_start, const TenantState& at_end,
                                     const ConnectorOutput& out) {
-  Tables t = truthOf(at_start, at_end, out);
+  const std::size_t out_ids =
+      out.accounts.size() + out.groups.size() + out.entitlements.size() + out.credentials.size();
+  Tables t(std::max({idCount(at_start), idCount(at_end), out_ids}) + 16,
+           std::max({grantCount(at_start), grantCount(at_end), out.grants.size()}));
+  addTruthOf(at_start, true, t);
+  addTruthOf(at_end, false, t);
   CompletenessScore score;
   auto& examples = score.attribute_examples;
-  score.types.push_back(scoreType(
-      "account", t.accounts, out.accounts.size(),
-      [&](std::size_t i) {
-        const AccountRecord& a = out.accounts[i];
-        return Returned<std::string_view>{
-            a.id, accountAttrs(a.user_name, a.display_name, a.active, a.account_type, a.privileged),
-            a.line};
-      },
-      examples));
-  score.types.push_back(scoreType(
-      "group", t.groups, out.groups.size(),
-      [&](std::size_t i) {
-        const GroupRecord& g = out.groups[i];
-        return Returned<std::string_view>{g.id, "displayName=" + g.display_name, g.line};
-      },
-      examples));
-  score.types.push_back(scoreType(
-      "entitlement", t.entitlements, out.entitlements.size(),
-      [&](std::size_t i) {
-        const EntitlementRecord& e = out.entitlements[i];
-        return Returned<std::string_view>{
-            e.id, "displayName=" + e.display_name + " privileged=" + yes(e.privileged), e.line};
-      },
-      examples));
-  score.types.push_back(scoreType(
-      "grant", t.grants, out.grants.size(),
-      [&](std::size_t i) {
-        const GrantRecord& g = out.grants[i];
-        return Returned<GrantKey>{grantKey(g.kind, g.principal_type, g.principal, g.target), "",
-                                  g.line};
-      },
-      examples));
-  score.types.push_back(scoreType(
-      "credential", t.credentials, out.credentials.size(),
-      [&](std::size_t i) {
-        const CredentialRecord& c = out.credentials[i];
-        return Returned<std::string_view>{c.id, "owner=" + c.owner + " active=" + yes(c.active),
-                                          c.line};
-      },
-      examples));
-  checkReferences(out, score);
+  score.types.push_back(scoreIds("account", t.accounts, out.accounts, t.ids, examples));
+  score.types.push_back(scoreIds("group", t.groups, out.groups, t.ids, examples));
+  score.types.push_back(scoreIds("entitlement", t.entitlements, out.entitlements, t.ids, examples));
+  std::vector<GrantEnds> ends;
+  score.types.push_back(scoreGrants(out.grants, t, ends));
+  score.types.push_back(scoreIds("credential", t.credentials, out.credentials, t.ids, examples));
+  checkReferences(out, t, ends, score);
   return score;
 }
 

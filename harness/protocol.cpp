@@ -1,6 +1,9 @@
 #include "harness/protocol.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -17,34 +20,162 @@ std::string badField(bool present, const char* kind, const char* key) {
   return std::string(present ? "wrong type for " : "missing ") + kind + " field \"" + key + "\"";
 }
 
+// One member of a line's object, as the record readers need it.
+struct Field {
+  enum class Kind { Absent, Null, String, Boolean, Other };
+  Kind kind = Kind::Absent;
+  std::string_view text;  // a string's value
+  bool flag = false;      // a boolean's value
+};
+
+// The members of a one-level JSON object whose values are plain strings,
+// booleans or null: what a connector prints on nearly every line. Reading
+// such a line directly is several times faster than building nlohmann's DOM
+// for it. The reader accepts only a subset of JSON whose meaning is plain
+// (no escapes, no bytes outside printable ASCII in strings, no numbers, no
+// nesting, no repeated key) and declines everything else, which nlohmann
+// then parses; so a line means the same whichever path read it.
+class FlatObject {
+ public:
+  bool read(std::string_view line) {
+    s_ = line;
+    i_ = 0;
+    count_ = 0;
+    skipSpace();
+    if (!take('{')) return false;
+    skipSpace();
+    if (take('}')) return atEnd();
+    while (count_ < members_.size()) {
+      Member& m = members_[count_];
+      if (!plainString(m.key) || isRepeated(m.key)) return false;
+      skipSpace();
+      if (!take(':')) return false;
+      skipSpace();
+      if (!value(m.value)) return false;
+      ++count_;
+      skipSpace();
+      if (take('}')) return atEnd();
+      if (!take(',')) return false;
+      skipSpace();
+    }
+    return false;
+  }
+
+  Field find(std::string_view key) const {
+    for (std::size_t k = 0; k < count_; ++k) {
+      if (members_[k].key == key) return members_[k].value;
+    }
+    return {};
+  }
+
+ private:
+  struct Member {
+    std::string_view key;
+    Field value;
+  };
+
+  void skipSpace() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r' || s_[i_] == '\n'))
+      ++i_;
+  }
+  bool take(char c) {
+    if (i_ >= s_.size() || s_[i_] != c) return false;
+    ++i_;
+    return true;
+  }
+  bool takeWord(std::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  bool atEnd() {
+    skipSpace();
+    return i_ == s_.size();
+  }
+  bool isRepeated(std::string_view key) const {
+    for (std::size_t k = 0; k < count_; ++k) {
+      if (members_[k].key == key) return true;
+    }
+    return false;
+  }
+  bool plainString(std::string_view& out) {
+    if (!take('"')) return false;
+    const std::size_t begin = i_;
+    for (; i_ < s_.size() && s_[i_] != '"'; ++i_) {
+      const auto c = static_cast<unsigned char>(s_[i_]);
+      if (c < 0x20 || c > 0x7e || c == '\\') return false;
+    }
+    if (i_ >= s_.size()) return false;
+    out = s_.substr(begin, i_++ - begin);
+    return true;
+  }
+  bool value(Field& f) {
+    f = {};
+    if (i_ < s_.size() && s_[i_] == '"') {
+      f.kind = Field::Kind::String;
+      return plainString(f.text);
+    }
+    if (takeWord("null")) {
+      f.kind = Field::Kind::Null;
+      return true;
+    }
+    f.kind = Field::Kind::Boolean;
+    f.flag = takeWord("true");
+    return f.flag || takeWord("false");
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+  std::array<Member, 16> members_;
+  std::size_t count_ = 0;
+};
+
+// A line's object, read by either path.
+class Fields {
+ public:
+  explicit Fields(const FlatObject& flat) : flat_(&flat) {}
+  explicit Fields(const json& j) : json_(&j) {}
+
+  Field operator()(const char* key) const {
+    if (flat_ != nullptr) return flat_->find(key);
+    const auto it = json_->find(key);
+    Field f;
+    if (it == json_->end()) return f;
+    if (it->is_null()) {
+      f.kind = Field::Kind::Null;
+    } else if (it->is_string()) {
+      f.kind = Field::Kind::String;
+      f.text = it->get_ref<const std::string&>();
+    } else if (it->is_boolean()) {
+      f.kind = Field::Kind::Boolean;
+      f.flag = it->get<bool>();
+    } else {
+      f.kind = Field::Kind::Other;
+    }
+    return f;
+  }
+
+ private:
+  const FlatObject* flat_ = nullptr;
+  const json* json_ = nullptr;
+};
+
+json parseJson(std::string_view text) {
+  return json::parse(text.data(), text.data() + text.size(), nullptr, false);
+}
+
 class Parser {
  public:
   Parser(ConnectorOutput& out, Operation op, const std::set<std::string>& action_ids)
       : out_(out), op_(op), action_ids_(action_ids) {}
 
-  void line(std::size_t n, const std::string& text) {
-    if (text.find_first_not_of(" \t\r") == std::string::npos) return;
-    const json j = json::parse(text, nullptr, false);
+  void line(std::size_t n, std::string_view text) {
+    if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
+    if (flat_.read(text)) return object(n, Fields(flat_), nullptr, text);
+    const json j = parseJson(text);
     if (j.is_discarded()) return violate(n, "not a JSON value", text);
     if (!j.is_object()) return violate(n, "not a JSON object", text);
-    if (out_.status) return violate(n, "output after the status line", text);
-    const auto type = j.find("type");
-    if (type == j.end() || !type->is_string())
-      return violate(n, badField(type != j.end(), "string", "type"), text);
-    const std::string& t = type->get_ref<const std::string&>();
-    if (t == "status") return status(n, j, text);
-    if (op_ == Operation::Revoke) {
-      if (t == "result") return result(n, j, text);
-      return violate(
-          n, "type \"" + t + "\" is not allowed in a revoke operation (expected result or status)",
-          text);
-    }
-    if (t == "account") return account(n, j, text);
-    if (t == "group") return group(n, j, text);
-    if (t == "entitlement") return entitlement(n, j, text);
-    if (t == "grant") return grant(n, j, text);
-    if (t == "credential") return credential(n, j, text);
-    violate(n, "unknown type \"" + t + "\"", text);
+    object(n, Fields(j), &j, text);
   }
 
   void finish(bool truncated) {
@@ -57,23 +188,51 @@ class Parser {
   }
 
  private:
-  void violate(std::size_t n, std::string message, const std::string& text) {
+  // `j` is the line's DOM when nlohmann read it; null when the fast reader did.
+  void object(std::size_t n, const Fields& f, const json* j, std::string_view text) {
+    if (out_.status) return violate(n, "output after the status line", text);
+    const Field type = f("type");
+    if (type.kind != Field::Kind::String)
+      return violate(n, badField(type.kind != Field::Kind::Absent, "string", "type"), text);
+    const std::string_view t = type.text;
+    if (t == "status") {
+      // Rare, and it holds numbers and an object: always read by nlohmann.
+      if (j != nullptr) return status(n, *j, text);
+      return status(n, parseJson(text), text);
+    }
+    if (op_ == Operation::Revoke) {
+      if (t == "result") return result(n, f, text);
+      return violate(n,
+                     "type \"" + std::string(t) +
+                         "\" is not allowed in a revoke operation (expected result or status)",
+                     text);
+    }
+    if (t == "account") return account(n, f, text);
+    if (t == "group") return group(n, f, text);
+    if (t == "entitlement") return entitlement(n, f, text);
+    if (t == "grant") return grant(n, f, text);
+    if (t == "credential") return credential(n, f, text);
+    violate(n, "unknown type \"" + std::string(t) + "\"", text);
+  }
+
+  void violate(std::size_t n, std::string message, std::string_view text) {
     ++out_.violation_count;
     if (out_.violations.size() < kMaxViolations) {
-      out_.violations.push_back({n, std::move(message), text.substr(0, kExcerptBytes)});
+      out_.violations.push_back(
+          {n, std::move(message), std::string(text.substr(0, kExcerptBytes))});
     }
   }
 
   // Reads a required string field; records a violation and returns false when absent.
-  bool str(const json& j, const char* key, std::string& out, std::size_t n, const std::string& text,
+  bool str(const Fields& f, const char* key, std::string& out, std::size_t n, std::string_view text,
            bool required = true) {
-    auto it = j.find(key);
-    if ((it == j.end() || it->is_null()) && !required) return true;
-    if (it == j.end() || !it->is_string()) {
-      violate(n, badField(it != j.end(), "string", key), text);
+    const Field v = f(key);
+    if ((v.kind == Field::Kind::Absent || v.kind == Field::Kind::Null) && !required) return true;
+    if (v.kind != Field::Kind::String) {
+      violate(n, badField(v.kind != Field::Kind::Absent, "string", key), text);
       return false;
     }
-    out = it->get<std::string>();
+    out.assign(v.text);
     if (required && out.empty()) {
       violate(n, std::string("empty string field \"") + key + "\"", text);
       return false;
@@ -81,18 +240,18 @@ class Parser {
     return true;
   }
 
-  bool boolean(const json& j, const char* key, bool& out, std::size_t n, const std::string& text) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_boolean()) {
-      violate(n, badField(it != j.end(), "boolean", key), text);
+  bool boolean(const Fields& f, const char* key, bool& out, std::size_t n, std::string_view text) {
+    const Field v = f(key);
+    if (v.kind != Field::Kind::Boolean) {
+      violate(n, badField(v.kind != Field::Kind::Absent, "boolean", key), text);
       return false;
     }
-    out = it->get<bool>();
+    out = v.flag;
     return true;
   }
 
   bool oneOf(const std::string& value, std::initializer_list<const char*> allowed, const char* key,
-             std::size_t n, const std::string& text) {
+             std::size_t n, std::string_view text) {
     for (const char* a : allowed) {
       if (value == a) return true;
     }
@@ -100,57 +259,57 @@ class Parser {
     return false;
   }
 
-  void account(std::size_t n, const json& j, const std::string& text) {
+  void account(std::size_t n, const Fields& f, std::string_view text) {
     AccountRecord r{.line = n};
-    bool ok = str(j, "id", r.id, n, text) && str(j, "userName", r.user_name, n, text) &&
-              str(j, "displayName", r.display_name, n, text, false) &&
-              boolean(j, "active", r.active, n, text) &&
-              str(j, "accountType", r.account_type, n, text) &&
+    bool ok = str(f, "id", r.id, n, text) && str(f, "userName", r.user_name, n, text) &&
+              str(f, "displayName", r.display_name, n, text, false) &&
+              boolean(f, "active", r.active, n, text) &&
+              str(f, "accountType", r.account_type, n, text) &&
               oneOf(r.account_type, {"human", "service"}, "accountType", n, text) &&
-              boolean(j, "privileged", r.privileged, n, text);
+              boolean(f, "privileged", r.privileged, n, text);
     if (ok) out_.accounts.push_back(std::move(r));
   }
 
-  void group(std::size_t n, const json& j, const std::string& text) {
+  void group(std::size_t n, const Fields& f, std::string_view text) {
     GroupRecord r{.line = n};
-    if (str(j, "id", r.id, n, text) && str(j, "displayName", r.display_name, n, text, false)) {
+    if (str(f, "id", r.id, n, text) && str(f, "displayName", r.display_name, n, text, false)) {
       out_.groups.push_back(std::move(r));
     }
   }
 
-  void entitlement(std::size_t n, const json& j, const std::string& text) {
+  void entitlement(std::size_t n, const Fields& f, std::string_view text) {
     EntitlementRecord r{.line = n};
-    if (str(j, "id", r.id, n, text) && str(j, "displayName", r.display_name, n, text, false) &&
-        boolean(j, "privileged", r.privileged, n, text)) {
+    if (str(f, "id", r.id, n, text) && str(f, "displayName", r.display_name, n, text, false) &&
+        boolean(f, "privileged", r.privileged, n, text)) {
       out_.entitlements.push_back(std::move(r));
     }
   }
 
-  void grant(std::size_t n, const json& j, const std::string& text) {
+  void grant(std::size_t n, const Fields& f, std::string_view text) {
     GrantRecord r{.line = n};
-    if (str(j, "kind", r.kind, n, text) &&
+    if (str(f, "kind", r.kind, n, text) &&
         oneOf(r.kind, {"membership", "entitlement"}, "kind", n, text) &&
-        str(j, "principal_type", r.principal_type, n, text) &&
+        str(f, "principal_type", r.principal_type, n, text) &&
         oneOf(r.principal_type, {"account", "group"}, "principal_type", n, text) &&
-        str(j, "principal", r.principal, n, text) && str(j, "target", r.target, n, text)) {
+        str(f, "principal", r.principal, n, text) && str(f, "target", r.target, n, text)) {
       out_.grants.push_back(std::move(r));
     }
   }
 
-  void credential(std::size_t n, const json& j, const std::string& text) {
+  void credential(std::size_t n, const Fields& f, std::string_view text) {
     CredentialRecord r{.line = n};
-    if (str(j, "id", r.id, n, text) && str(j, "owner", r.owner, n, text) &&
-        str(j, "kind", r.kind, n, text) && str(j, "expires", r.expires, n, text, false) &&
-        boolean(j, "active", r.active, n, text)) {
+    if (str(f, "id", r.id, n, text) && str(f, "owner", r.owner, n, text) &&
+        str(f, "kind", r.kind, n, text) && str(f, "expires", r.expires, n, text, false) &&
+        boolean(f, "active", r.active, n, text)) {
       out_.credentials.push_back(std::move(r));
     }
   }
 
-  void result(std::size_t n, const json& j, const std::string& text) {
+  void result(std::size_t n, const Fields& f, std::string_view text) {
     ResultRecord r{.line = n};
-    if (!str(j, "id", r.id, n, text) || !str(j, "outcome", r.outcome, n, text) ||
+    if (!str(f, "id", r.id, n, text) || !str(f, "outcome", r.outcome, n, text) ||
         !oneOf(r.outcome, {"confirmed", "failed", "unconfirmed"}, "outcome", n, text) ||
-        !str(j, "detail", r.detail, n, text, false)) {
+        !str(f, "detail", r.detail, n, text, false)) {
       return;
     }
     if (action_ids_.count(r.id) == 0)
@@ -160,7 +319,8 @@ class Parser {
     out_.results.push_back(std::move(r));
   }
 
-  void status(std::size_t n, const json& j, const std::string& text) {
+  void status(std::size_t n, const json& j, std::string_view text) {
+    const Fields f(j);
     StatusRecord r{.line = n};
     auto protocol = j.find("protocol");
     if (protocol == j.end() || !protocol->is_number_integer()) {
@@ -171,9 +331,9 @@ class Parser {
                   std::to_string(kProtocolVersion),
               text);
     }
-    if (!str(j, "status", r.status, n, text) ||
+    if (!str(f, "status", r.status, n, text) ||
         !oneOf(r.status, {"complete", "partial", "failed"}, "status", n, text) ||
-        !str(j, "reason", r.reason, n, text, false)) {
+        !str(f, "reason", r.reason, n, text, false)) {
       r.status = "invalid";
     }
     if (auto counts = j.find("counts"); counts != j.end() && counts->is_object()) {
@@ -196,6 +356,7 @@ class Parser {
   const Operation op_;
   const std::set<std::string>& action_ids_;
   std::set<std::string> seen_results_;
+  FlatObject flat_;
 };
 
 bool digits(const std::string& s, std::size_t at, std::size_t n) {
@@ -234,19 +395,84 @@ bool isRfc3339DateTime(const std::string& t) {
          number(t, i + 4, 2) <= 59;
 }
 
+OutputLines::OutputLines(std::initializer_list<std::string_view> lines) {
+  for (std::string_view line : lines) push_back(line);
+}
+
+namespace {
+
+void putVarint(std::string& out, std::size_t n) {
+  for (; n >= 0x80; n >>= 7) out += static_cast<char>((n & 0x7f) | 0x80);
+  out += static_cast<char>(n);
+}
+
+std::size_t getVarint(const std::string& in, std::size_t& at) {
+  std::size_t n = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(in[at++]);
+    n |= static_cast<std::size_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return n;
+  }
+}
+
+std::size_t sharedPrefix(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  while (i + 8 <= n && std::memcmp(a.data() + i, b.data() + i, 8) == 0) i += 8;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+}  // namespace
+
+void OutputLines::push_back(std::string_view line) {
+  const bool restart = size_ % kRestartEvery == 0;
+  const std::size_t shared = restart ? 0 : sharedPrefix(last_, line);
+  const std::size_t need = 20 + line.size() - shared;  // two varints take at most 20 bytes
+  if (chunks_.empty() || chunks_.back().size() + need > chunks_.back().capacity()) {
+    const std::size_t grown = chunks_.empty() ? 4096 : 2 * chunks_.back().capacity();
+    chunks_.emplace_back().reserve(std::max(need, std::min<std::size_t>(grown, 4u << 20)));
+  }
+  std::string& chunk = chunks_.back();
+  if (restart) restarts_.push_back({chunks_.size() - 1, chunk.size()});
+  putVarint(chunk, shared);
+  putVarint(chunk, line.size() - shared);
+  chunk.append(line.substr(shared));
+  last_.assign(line);
+  ++size_;
+}
+
+std::string OutputLines::operator[](std::size_t i) const {
+  std::string line;
+  Position at = restarts_.at(i / kRestartEvery);
+  for (std::size_t k = i - i % kRestartEvery; k <= i; ++k) {
+    if (at.offset == chunks_[at.chunk].size()) at = {at.chunk + 1, 0};
+    const std::string& chunk = chunks_[at.chunk];
+    const std::size_t shared = getVarint(chunk, at.offset);
+    const std::size_t rest = getVarint(chunk, at.offset);
+    line.resize(shared);
+    line.append(chunk, at.offset, rest);
+    at.offset += rest;
+  }
+  return line;
+}
+
 ConnectorOutput parseConnectorOutput(const std::string& stdout_data, Operation operation,
                                      bool truncated, const std::set<std::string>& action_ids) {
   ConnectorOutput out;
   Parser parser(out, operation, action_ids);
+  const std::string_view data(stdout_data);
   std::size_t start = 0;
   std::size_t n = 0;
-  while (start < stdout_data.size()) {
-    auto end = stdout_data.find('\n', start);
+  while (start < data.size()) {
+    auto end = data.find('\n', start);
     // A cut stream ends mid-line; that last fragment is not judged as a line.
-    if (end == std::string::npos && truncated) break;
-    if (end == std::string::npos) end = stdout_data.size();
-    out.lines.push_back(stdout_data.substr(start, end - start));
-    parser.line(++n, out.lines.back());
+    if (end == std::string_view::npos && truncated) break;
+    if (end == std::string_view::npos) end = data.size();
+    const std::string_view text = data.substr(start, end - start);
+    // Evidence quotes lines by number: every line is kept, the blank ones too.
+    out.lines.push_back(text);
+    parser.line(++n, text);
     start = end + 1;
   }
   parser.finish(truncated);

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faultline::harness {
@@ -60,6 +62,41 @@ struct ResultRecord {
   std::size_t line = 0;
 };
 
+// A connector's stdout split into lines, kept to quote as evidence: any
+// record's line may be quoted once scoring has judged it, so every line is
+// kept, but compactly. A string per line cost a heap block and a 32-byte
+// header for each of a million lines, on top of the text. Here each line is
+// stored as the length of the prefix it shares with the line before it and
+// the bytes after that prefix (a connector prints runs of near-identical
+// lines: one principal's grants, one group's members), with a full line every
+// kRestartEvery lines so that reading one line decodes at most that many.
+// Indexing is 0-based (stdout line n is lines[n - 1]) and returns a copy.
+// Not thread-safe for writing; const access is.
+class OutputLines {
+ public:
+  OutputLines() = default;
+  OutputLines(std::initializer_list<std::string_view> lines);
+
+  void push_back(std::string_view line);
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string operator[](std::size_t i) const;
+
+ private:
+  static constexpr std::size_t kRestartEvery = 16;
+  struct Position {
+    std::size_t chunk, offset;
+  };
+
+  // Per line: varint shared, varint rest, the rest's bytes; never split
+  // across chunks. Chunks grow to a fixed size and are never reallocated:
+  // one growing buffer would hold up to twice the text while it doubles.
+  std::vector<std::string> chunks_;
+  std::vector<Position> restarts_;  // where lines 0, kRestartEvery, ... start
+  std::string last_;                // the line pushed last, to share a prefix with
+  std::size_t size_ = 0;
+};
+
 // Everything a connector said during one operation, typed.
 struct ConnectorOutput {
   std::vector<AccountRecord> accounts;
@@ -71,7 +108,7 @@ struct ConnectorOutput {
   std::optional<StatusRecord> status;
   std::vector<Violation> violations;  // capped at kMaxViolations; count is exact
   std::size_t violation_count = 0;
-  std::vector<std::string> lines;  // stdout split into lines, for evidence
+  OutputLines lines;  // stdout split into lines, for evidence
 };
 
 inline constexpr std::size_t kMaxViolations = 100;

@@ -446,5 +446,61 @@ TEST(ProtocolStaleSinceTest, Rfc3339DateTimes) {
   EXPECT_FALSE(isRfc3339DateTime(""));
 }
 
+// Lines that the fast reader declines (escapes, non-ASCII, spacing, numbers)
+// mean what nlohmann reads them to mean.
+TEST(ProtocolTest, ReadsEscapedAndNonAsciiStringsAsJson) {
+  const ConnectorOutput out =
+      sync(R"({"type":"group","id":"g\u002d1","displayName":"Caf\u00e9 \"A\""})"
+           "\n"
+           R"( { "type" : "group" , "id" : "g-2" , "displayName" : "Café" } )"
+           "\n"
+           R"({"type":"group","id":"g-3","displayName":null,"extra":[1,{"a":2.5}]})"
+           "\n" +
+           std::string(kSyncStatus) + "\n");
+  EXPECT_TRUE(out.violations.empty());
+  ASSERT_EQ(out.groups.size(), 3u);
+  EXPECT_EQ(out.groups[0].id, "g-1");
+  EXPECT_EQ(out.groups[0].display_name, "Caf\u00e9 \"A\"");
+  EXPECT_EQ(out.groups[1].id, "g-2");
+  EXPECT_EQ(out.groups[1].display_name, "Café");
+  EXPECT_EQ(out.groups[2].display_name, "");
+}
+
+TEST(ProtocolViolationTest, FlagsInvalidUtf8AsNotAJsonValue) {
+  EXPECT_EQ(violationsOfSyncLine("{\"type\":\"group\",\"id\":\"g-\xff\"}"),
+            Lines{"1: not a JSON value"});
+}
+
+TEST(ProtocolViolationTest, FlagsTrailingTextAfterTheObject) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":"g-1"} x)"), Lines{"1: not a JSON value"});
+}
+
+TEST(ProtocolViolationTest, FlagsWrongTypesReadByEitherPath) {
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":true})"),
+            Lines{"1: wrong type for string field \"id\""});
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":7})"),
+            Lines{"1: wrong type for string field \"id\""});
+  EXPECT_EQ(violationsOfSyncLine(R"({"type":"entitlement","id":"e-1","privileged":"yes"})"),
+            Lines{"1: wrong type for boolean field \"privileged\""});
+}
+
+// Lines are kept compactly (a prefix shared with the line before) and must
+// come back byte for byte, blank ones and carriage returns included, across
+// restart points and chunks.
+TEST(ProtocolTest, KeepsEveryLineByteForByte) {
+  std::vector<std::string> lines;
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    std::string line = i % 7 == 3 ? "" : R"({"type":"group","id":"g-)" + std::to_string(i) + "\"}";
+    if (i % 11 == 5) line += "\r";
+    if (i == 4000) line = std::string(70000, 'y');
+    lines.push_back(line);
+    text += line + "\n";
+  }
+  const ConnectorOutput out = sync(text);
+  ASSERT_EQ(out.lines.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) ASSERT_EQ(out.lines[i], lines[i]) << "line " << i;
+}
+
 }  // namespace
 }  // namespace faultline::harness
