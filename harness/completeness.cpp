@@ -239,7 +239,8 @@ class GrantTable {
     for (const Slot& s : slots_) {
       if (s.used) f([&] { return text(s.key); }, s.flags);
     }
-    for (const auto& [key, flags] : by_text_) f([&] { return key; }, flags);
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    for (const auto& entry : by_text_) f([&] { return entry.first; }, entry.second);
   }
 
  private:
