@@ -183,6 +183,7 @@ ProcessResult DrillRun::runOnce(const std::string& operation, const std::string&
   spec.working_dir = manifest_.dir;
   spec.stdin_data = stdin_data;
   spec.timeout = std::chrono::seconds(manifest_.timeout_seconds);
+  spec.stdout_cap = static_cast<std::size_t>(manifest_.max_stdout_mib) << 20;
   spec.on_started = [this](int pgid) {
     std::lock_guard lock(kill_mutex_);
     connector_pgid_ = pgid;

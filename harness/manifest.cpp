@@ -113,6 +113,7 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   readEnv(r, m, issues);
   readOperations(r, m, issues);
   m.timeout_seconds = static_cast<int>(r.integer("timeout_seconds", m.timeout_seconds, 1, 86'400));
+  m.max_stdout_mib = static_cast<int>(r.integer("max_stdout_mib", m.max_stdout_mib, 1, 4'096));
   r.finish();
   if (!issues.empty()) throw scenarios::ConfigError(file, std::move(issues));
   return m;

@@ -23,6 +23,10 @@ struct Manifest {
   std::map<std::string, std::string> env;  // with placeholders
   std::set<std::string> operations;
   int timeout_seconds = 120;
+  // stdout kept per operation; beyond it the output is cut (a protocol
+  // violation). Sized so a 64 MiB default covers a few hundred thousand
+  // records; an enterprise tenant (a million grants) needs ~200.
+  int max_stdout_mib = 64;
 };
 
 // The values a drill substitutes for placeholders.

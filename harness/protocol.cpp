@@ -179,7 +179,11 @@ class Parser {
   }
 
   void finish(bool truncated) {
-    if (truncated) violate(0, "stdout exceeded the harness's cap and was cut", "");
+    if (truncated)
+      violate(0,
+              "stdout exceeded the harness's cap and was cut (raise the manifest's "
+              "max_stdout_mib)",
+              "");
     if (!out_.status) violate(0, "no status line", "");
     if (op_ != Operation::Revoke) return;
     for (const auto& id : action_ids_) {

@@ -156,6 +156,28 @@ TEST(DrillTest, FloodingConnectorIsCappedAndReported) {
             std::string::npos);
 }
 
+// The manifest's max_stdout_mib moves the cap both ways: 80 MB fits under
+// 128 MiB (no cut, so the only complaint is the missing status line) and is
+// cut at 1 MiB.
+TEST(DrillTest, ManifestSetsTheStdoutCap) {
+  const auto wide = drill("tests/fixtures/connectors/misbehaving_flood_wide.json",
+                          "tests/fixtures/sync_once.json", {}, "flood-wide");
+  EXPECT_FALSE(wide.operations[0].process.stdout_truncated);
+  EXPECT_EQ(wide.operations[0].process.stdout_bytes, 80000000u);
+  const auto v = findingsWithId(wide, "protocol-violation");
+  ASSERT_EQ(v.size(), 1u) << allFindings(wide);
+  for (const auto& line : v[0]->evidence.connector_output)
+    EXPECT_EQ(line.find("cap"), std::string::npos) << line;
+
+  const auto narrow = drill("tests/fixtures/connectors/misbehaving_flood_narrow.json",
+                            "tests/fixtures/sync_once.json", {}, "flood-narrow");
+  EXPECT_TRUE(narrow.operations[0].process.stdout_truncated);
+  const auto cut = findingsWithId(narrow, "protocol-violation");
+  ASSERT_EQ(cut.size(), 1u) << allFindings(narrow);
+  EXPECT_NE(cut[0]->evidence.connector_output[0].find("raise the manifest's max_stdout_mib"),
+            std::string::npos);
+}
+
 TEST(DrillTest, LeakedSecretIsCriticalAndRedactedEverywhere) {
   const auto r = drill("tests/fixtures/connectors/misbehaving_leak.json",
                        "tests/fixtures/sync_once.json", {}, "leak");

@@ -76,6 +76,20 @@ TEST(ManifestTest, AppliesDefaultsForOptionalKeys) {
   EXPECT_TRUE(m.env.empty());
   EXPECT_EQ(m.operations, (std::set<std::string>{"sync"}));
   EXPECT_EQ(m.timeout_seconds, 120);
+  EXPECT_EQ(m.max_stdout_mib, 64);
+}
+
+TEST(ManifestTest, ReadsTheStdoutLimitWithinItsBounds) {
+  EXPECT_EQ(parseManifest(withFields(R"("max_stdout_mib":256)"), "m.json", "/d").max_stdout_mib,
+            256);
+  EXPECT_EQ(parseManifest(withFields(R"("max_stdout_mib":4096)"), "m.json", "/d").max_stdout_mib,
+            4096);
+  EXPECT_EQ(errorOf(withFields(R"("max_stdout_mib":0)")),
+            "m.json:/max_stdout_mib: must be >= 1, got 0");
+  EXPECT_EQ(errorOf(withFields(R"("max_stdout_mib":4097)")),
+            "m.json:/max_stdout_mib: must be <= 4096, got 4097");
+  EXPECT_EQ(errorOf(withFields(R"("max_stdout_mib":1.5)")),
+            "m.json:/max_stdout_mib: must be an integer, got 1.5");
 }
 
 TEST(ManifestTest, AcceptsLiteralBracesAndTheLongestTimeout) {
@@ -115,8 +129,8 @@ TEST(ManifestTest, RejectsUnsupportedFormatVersion) {
 
 TEST(ManifestTest, RejectsUnknownKeyListingAllowedOnes) {
   EXPECT_EQ(errorOf(withFields(R"("timeout":5)")),
-            "m.json:/timeout: unknown key; allowed: args, command, env, faultline_manifest, name, "
-            "operations, timeout_seconds, version");
+            "m.json:/timeout: unknown key; allowed: args, command, env, faultline_manifest, "
+            "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, RejectsEmptyCommand) {
@@ -223,7 +237,7 @@ TEST(ManifestTest, CollectsEveryProblemInOneError) {
                 "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
                 "m.json:/timeout_seconds: must be >= 1, got 0\n"
                 "m.json:/extra: unknown key; allowed: args, command, env, faultline_manifest, "
-                "name, operations, timeout_seconds, version");
+                "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, ReportsAMissingManifestFileByName) {
