@@ -314,7 +314,8 @@ void DrillRun::recordRestarts(const ConnectorRuns& runs, const OperationEvidence
       ev, "connector-restarted", reports::Severity::Info, "process",
       "The connector was killed " + std::to_string(runs.killed.size()) +
           " time(s) and restarted with the same state directory",
-      "only the last run's output is scored; the journal lines below are where it died");
+      "the last run's output is scored, and confirmations a killed run printed must hold too; "
+      "the journal lines below are where it died");
   f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
     return e.note.find("(kill_connector)") != std::string::npos;
   });
@@ -351,6 +352,19 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
                    rep.revocations);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
   addRevocationFindings(ev, rep.revocations, findings_);
+  std::set<std::string> flagged;
+  for (const auto& o : rep.revocations) {
+    if (o.outcome == "false-confirmation") flagged.insert(o.action_id);
+  }
+  const int runs_total = static_cast<int>(runs.killed.size()) + 1;
+  for (std::size_t k = 0; k < runs.killed.size(); ++k) {
+    // Killed mid-line, a run's last fragment is no claim: parse it as cut.
+    const ConnectorOutput said =
+        parseConnectorOutput(runs.killed[k].stdout_data, Operation::Revoke, true, ids);
+    const OperationEvidence killed{op.label, &runs.killed[k], &said, &journal, secrets()};
+    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs_total,
+                              judgeRevocations(actions, said, after, settled), flagged, findings_);
+  }
   addReadBackFindings(ev, rep.revocations, findings_);
   const auto changes = target_.tenant().changes();
   const auto collateral = findCollateral(

@@ -225,6 +225,25 @@ void addRevocationFindings(const OperationEvidence& op,
   }
 }
 
+void addKilledRunClaimFindings(const OperationEvidence& killed, int run, int runs,
+                               const std::vector<reports::RevocationOutcome>& outcomes,
+                               std::set<std::string>& flagged, std::vector<Finding>& out) {
+  std::vector<reports::RevocationOutcome> lies;
+  for (const auto& o : outcomes) {
+    if (o.outcome == "false-confirmation" && flagged.insert(o.action_id).second) lies.push_back(o);
+  }
+  std::vector<Finding> found;
+  addRevocationFindings(killed, lies, found);
+  const std::string which = "run " + std::to_string(run) + " of " + std::to_string(runs);
+  for (auto& f : found) {
+    f.title += ", as printed by " + which + " before a fault killed it";
+    f.detail =
+        "a claim printed before the connector died may already have been acted on; " + f.detail;
+    for (auto& line : f.evidence.connector_output) line = which + " " + line;
+    out.push_back(std::move(f));
+  }
+}
+
 void addSecretFindings(const OperationEvidence& op, std::vector<Finding>& out) {
   const ProcessResult& p = *op.process;
   for (const auto* stream : {&p.stdout_data, &p.stderr_data}) {

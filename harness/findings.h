@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,17 @@ void addRevocationFindings(const OperationEvidence& op,
                            const std::vector<reports::RevocationOutcome>& outcomes,
                            std::vector<reports::Finding>& out);
 void addSecretFindings(const OperationEvidence& op, std::vector<reports::Finding>& out);
+
+// The claims a run killed by a kill_connector fault printed before it died
+// (docs/scoring.md, "Process death"): the platform may have acted on them
+// already, so a `confirmed` must hold after the settle period like any
+// other. `killed` is that run's evidence, `outcomes` its claims judged by
+// judgeRevocations, `run` its 1-based number among `runs` runs. Adds a
+// critical false-confirmation per action it confirmed whose access remains,
+// skipping and then adding to `flagged` (action ids already found false).
+void addKilledRunClaimFindings(const OperationEvidence& killed, int run, int runs,
+                               const std::vector<reports::RevocationOutcome>& outcomes,
+                               std::set<std::string>& flagged, std::vector<reports::Finding>& out);
 
 // Adds "fault-not-fired" for every rule that fired fewer times than its
 // min_fires, and "retry-after-violation" for requests the journal marked as

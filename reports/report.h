@@ -133,7 +133,8 @@ struct OperationReport {
   std::vector<RoundReport> rounds;
   // Times a kill_connector fault killed the connector during the operation;
   // each time it was restarted with the same state directory and input, and
-  // only the last run's output is scored (docs/scoring.md, "Process death").
+  // the last run's output is scored, and a killed run's confirmations must hold too
+  // (docs/scoring.md, "Process death").
   int restarts = 0;
 };
 

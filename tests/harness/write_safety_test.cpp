@@ -132,6 +132,36 @@ TEST(ProcessDeathTest, CheckpointFlawsAreCaughtAsSilentLoss) {
   }
 }
 
+// A confirmation printed by a run that is then killed may already have been
+// acted on: it is judged like the last run's. confirms_first prints every
+// action confirmed before writing; killed at the third write, its restart
+// honestly answers unconfirmed, so only the killed run's claims can catch it.
+TEST(ProcessDeathTest, AKilledRunsConfirmationsMustHoldToo) {
+  const auto r = drill("tests/fixtures/connectors/confirms_first.json",
+                       "scenarios/process_death.json", 1, "death-confirms-first");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const auto& revoke = r.operations.at(1);
+  EXPECT_EQ(revoke.restarts, 1);
+  std::size_t not_applied = 0;
+  for (const auto& o : revoke.revocations) {
+    EXPECT_EQ(o.claimed, "unconfirmed") << o.action_id;  // the last run is honest
+    not_applied += !o.applied;
+  }
+  ASSERT_GT(not_applied, 0u);
+  const auto lies = withId(r, "false-confirmation");
+  ASSERT_EQ(lies.size(), not_applied) << listFindings(r);
+  for (const auto* f : lies) {
+    EXPECT_EQ(f->severity, reports::Severity::Critical);
+    EXPECT_EQ(f->operation, "revoke-leavers");
+    EXPECT_NE(f->title.find("as printed by run 1 of 2 before a fault killed it"), std::string::npos)
+        << f->title;
+    ASSERT_FALSE(f->evidence.connector_output.empty());
+    EXPECT_EQ(f->evidence.connector_output[0].rfind("run 1 of 2 stdout:", 0), 0u)
+        << f->evidence.connector_output[0];
+    EXPECT_NE(f->evidence.connector_output[0].find("\"confirmed\""), std::string::npos);
+  }
+}
+
 // Every revocation write applies and loses its answer. Retrying is expected;
 // undoing and redoing is not.
 TEST(IdempotencyTest, CompensatingALostAnswerFlipsStateAndIsCaught) {
