@@ -320,7 +320,8 @@ void writeOperations(std::ostringstream& out, const Report& r) {
     if (o.restarts > 0)
       out << "<p class=\"warn\" data-metric=\"restarts\"" << attr("data-operation", o.label)
           << ">Killed by a fault and restarted " << o.restarts
-          << " time(s) with the same state directory; the last run is scored.</p>\n";
+          << " time(s) with the same state directory; the last run is scored" << killedClaimsNote(o)
+          << ".</p>\n";
     if (!o.auth_trouble.empty())
       out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
           << ">Ended refused by the target: " << esc(o.auth_trouble) << "</p>\n";

@@ -187,7 +187,7 @@ void addOperationChecks(const std::string& suite, const Report& r, const Operati
   if (!o.auth_trouble.empty()) checks.back().facts = "ended refused: " + o.auth_trouble + "\n";
   if (o.restarts > 0)
     checks.back().facts += "killed by a fault and restarted " + std::to_string(o.restarts) +
-                           " time(s); the last run is scored\n";
+                           " time(s); the last run is scored" + killedClaimsNote(o) + "\n";
   for (const char* metric : {"protocol", "behaviour.retry_after", "behaviour.secret_hygiene"})
     checks.push_back(metricCheck(cls, o.label, metric));
 }

@@ -193,7 +193,7 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
     if (o.restarts > 0) {
       out << row({label, kind, declared, "process", "–", "–",
                   "killed by a fault and restarted " + std::to_string(o.restarts) +
-                      " time(s); the last run is scored"});
+                      " time(s); the last run is scored" + killedClaimsNote(o)});
     }
     if (!o.auth_trouble.empty()) {
       out << row({label, kind, declared, "authentication", "–", "–",

@@ -28,4 +28,8 @@ const char* verdictName(Verdict v) {
   return "unknown";
 }
 
+std::string killedClaimsNote(const OperationReport& o) {
+  return o.kind == "revoke" ? ", and confirmations a killed run printed are judged too" : "";
+}
+
 }  // namespace faultline::reports

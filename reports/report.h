@@ -231,4 +231,9 @@ struct Report {
 const char* severityName(Severity s);
 const char* verdictName(Verdict v);
 
+// For an operation a fault killed: "" for a sync; for a revoke, the clause
+// every writer adds to "the last run is scored" (docs/scoring.md, "Process
+// death": a killed run's confirmations are judged too).
+std::string killedClaimsNote(const OperationReport& o);
+
 }  // namespace faultline::reports
