@@ -318,7 +318,9 @@ TEST(ProtocolViolationTest, DoesNotJudgeTheCutLineOfATruncatedStream) {
   const ConnectorOutput out =
       sync(std::string(kAccount) + "\n" + R"({"type":"group","id":"g-1","displ)", true);
   EXPECT_EQ(violations(out),
-            (Lines{"0: stdout exceeded the harness's cap and was cut", "0: no status line"}));
+            (Lines{"0: stdout exceeded the harness's cap and was cut (raise the manifest's "
+                   "max_stdout_mib)",
+                   "0: no status line"}));
   EXPECT_EQ(out.accounts.size(), 1u);
   EXPECT_EQ(out.lines.size(), 1u);
 }
