@@ -362,8 +362,15 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
     const ConnectorOutput said =
         parseConnectorOutput(runs.killed[k].stdout_data, Operation::Revoke, true, ids);
     const OperationEvidence killed{op.label, &runs.killed[k], &said, &journal, secrets()};
-    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs_total,
-                              judgeRevocations(actions, said, after, settled), flagged, findings_);
+    const auto claims = judgeRevocations(actions, said, after, settled);
+    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs_total, claims, flagged,
+                              findings_);
+    // The report keeps what killed runs said: a confirmation if any gave one
+    // (that is the claim a platform may have acted on), else the latest.
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      std::string& before = rep.revocations[i].claimed_before_restart;
+      if (claims[i].claimed != "missing" && before != "confirmed") before = claims[i].claimed;
+    }
   }
   addReadBackFindings(ev, rep.revocations, findings_);
   const auto changes = target_.tenant().changes();

@@ -76,6 +76,13 @@ void writeRevocationRow(std::ostringstream& out, const OperationReport& o,
       << esc(rv.target) << "</code></td><td data-metric=\"claimed\"><b>" << esc(rv.claimed)
       << "</b>";
   if (!rv.detail.empty()) out << "<br><span class=\"muted\">" << esc(rv.detail) << "</span>";
+  if (!rv.claimed_before_restart.empty()) {
+    // A confirmation a killed run printed counts as said; false, it is the worst claim here.
+    const bool false_before = rv.claimed_before_restart == "confirmed" && !rv.applied;
+    out << "<br><span data-metric=\"claimed-before-restart\" class=\""
+        << (false_before ? "bad" : "muted")
+        << "\">before a restart: " << esc(rv.claimed_before_restart) << "</span>";
+  }
   out << "</td><td class=\"actual\">" << actualText(rv)
       << "</td><td class=\"num nowrap\" data-metric=\"result-ms\">"
       << (rv.result_ms ? std::to_string(*rv.result_ms) + " ms" : "—")

@@ -77,7 +77,8 @@ json toJson(const RevocationOutcome& r) {
           {"outcome", r.outcome},
           {"detail", r.detail},
           {"result_ms", r.result_ms ? json(*r.result_ms) : json(nullptr)},
-          {"read_back", r.read_back}};
+          {"read_back", r.read_back},
+          {"claimed_before_restart", r.claimed_before_restart}};
 }
 
 json toJson(const RoundReport& r) {

@@ -79,7 +79,10 @@ Check metricCheck(const std::string& classname, const std::string& label, const 
 // What the tenant shows after the settle period, and at the connector's exit
 // when that differed.
 std::string revocationFacts(const RevocationOutcome& r) {
-  std::string facts = "claimed " + r.claimed + "; outcome " + r.outcome + "; access ";
+  std::string facts = "claimed " + r.claimed;
+  if (!r.claimed_before_restart.empty())
+    facts += " (before a restart: " + r.claimed_before_restart + ")";
+  facts += "; outcome " + r.outcome + "; access ";
   facts += r.applied ? std::string("gone")
                      : "remains" + (r.remaining.empty() ? "" : ": " + printableLine(r.remaining));
   if (r.applied_at_exit != r.applied)

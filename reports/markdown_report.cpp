@@ -306,7 +306,11 @@ void writeRevocations(std::ostringstream& out, const Report& r) {
     const auto& [o, rv] = rows[i];
     const std::string action = rv->action_id + " " + rv->action + " " + rv->account +
                                (rv->target.empty() ? "" : " ") + rv->target;
-    out << row({inlineText(o->label), inlineText(action), inlineText(rv->claimed), actualText(*rv),
+    const std::string claimed =
+        rv->claimed + (rv->claimed_before_restart.empty()
+                           ? ""
+                           : " (before a restart: " + rv->claimed_before_restart + ")");
+    out << row({inlineText(o->label), inlineText(action), inlineText(claimed), actualText(*rv),
                 rv->result_ms ? std::to_string(*rv->result_ms) + " ms" : "–",
                 rv->read_back ? "yes" : "no"});
   }

@@ -12,7 +12,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 2;
+inline constexpr int kReportFormatMinor = 3;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -91,6 +91,10 @@ struct RevocationOutcome {
   // The journal shows the connector read the subject back (a GET answered 2xx)
   // after its last write to it and before printing its result.
   bool read_back = false;
+  // What runs a kill_connector fault ended printed for this action before
+  // they died: "confirmed" when any of them confirmed it, else the last
+  // one's claim; "" when none printed a result (docs/scoring.md, "Process death").
+  std::string claimed_before_restart;
 };
 
 // One run of a sync's connector; a sync with `rounds` runs it back to back

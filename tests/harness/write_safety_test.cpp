@@ -94,8 +94,11 @@ TEST(ProcessDeathTest, TheReferenceResumesAfterEachDeath) {
     EXPECT_EQ(t.missing_total, 0u) << t.type;
     EXPECT_EQ(t.duplicates, 0u) << t.type;
   }
-  for (const auto& o : r.operations[1].revocations)
+  for (const auto& o : r.operations[1].revocations) {
     EXPECT_EQ(o.outcome, "confirmed") << o.action_id;
+    // The reference answers after its final check: the killed run printed nothing.
+    EXPECT_EQ(o.claimed_before_restart, "") << o.action_id;
+  }
   const auto restarted = withId(r, "connector-restarted");
   ASSERT_EQ(restarted.size(), 2u);
   ASSERT_EQ(restarted[0]->evidence.journal.size(), 2u);
@@ -144,7 +147,8 @@ TEST(ProcessDeathTest, AKilledRunsConfirmationsMustHoldToo) {
   EXPECT_EQ(revoke.restarts, 1);
   std::size_t not_applied = 0;
   for (const auto& o : revoke.revocations) {
-    EXPECT_EQ(o.claimed, "unconfirmed") << o.action_id;  // the last run is honest
+    EXPECT_EQ(o.claimed, "unconfirmed") << o.action_id;               // the last run is honest
+    EXPECT_EQ(o.claimed_before_restart, "confirmed") << o.action_id;  // the killed run was not
     not_applied += !o.applied;
   }
   ASSERT_GT(not_applied, 0u);

@@ -350,6 +350,25 @@ TEST(HtmlReportTest, RevocationTableShowsClaimedActualTimeAndReadBack) {
   EXPECT_TRUE(contains(act10, "<b>remains</b>: a direct member</td>"));
 }
 
+// A killed run's confirmation of access that remains is shown as bad; a
+// killed run's other claims, or a confirmation that came true, are not.
+TEST(HtmlReportTest, RevocationRowsShowWhatAKilledRunClaimed) {
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[3].claimed_before_restart = "confirmed";  // act-10, remains
+  r.operations[1].revocations[1].claimed_before_restart = "confirmed";  // act-2, gone
+  r.operations[1].revocations[0].claimed_before_restart = "unconfirmed";
+  const std::string html = renderFixture(r);
+  EXPECT_TRUE(contains(between(html, "<tr data-action-id=\"act-10\"", "</tr>"),
+                       "<span data-metric=\"claimed-before-restart\" class=\"bad\">before a "
+                       "restart: confirmed</span>"));
+  EXPECT_TRUE(contains(between(html, "<tr data-action-id=\"act-2\"", "</tr>"),
+                       "class=\"muted\">before a restart: confirmed</span>"));
+  EXPECT_TRUE(contains(between(html, "<tr data-action-id=\"act-1\"", "</tr>"),
+                       "class=\"muted\">before a restart: unconfirmed</span>"));
+  EXPECT_FALSE(
+      contains(between(html, "<tr data-action-id=\"act-3\"", "</tr>"), "claimed-before-restart"));
+}
+
 TEST(HtmlReportTest, OperationsSayWhenTheConnectorWasKilledAndRestarted) {
   Report r = fixtures::failedReport();
   EXPECT_FALSE(contains(renderFixture(r), "data-metric=\"restarts\""));

@@ -218,6 +218,16 @@ TEST(JunitReportTest, AProcessFailureSaysTheConnectorWasRestarted) {
             std::string::npos);
 }
 
+TEST(JunitReportTest, ARevocationSaysWhatAKilledRunClaimed) {
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[3].claimed_before_restart = "confirmed";
+  r.operations[1].restarts = 1;
+  const std::string file = writeJunit("junit_killed_claim", r);
+  EXPECT_NE(xpath(file, "//testcase[starts-with(@name, 'revocation act-10')]/failure")
+                .find("claimed failed (before a restart: confirmed); outcome honest-failure"),
+            std::string::npos);
+}
+
 TEST(JunitReportTest, PropertiesCarryTheFailureClassesAndThePolicy) {
   const std::string file = writeJunit("junit_classes", fixtures::failedReport());
   const std::string property = "/testsuites/testsuite/properties/property[@name='faultline.";

@@ -280,6 +280,14 @@ TEST(MarkdownReportTest, FreshnessLineAndTableMarkNeverReflectedEvents) {
   EXPECT_FALSE(contains(renderMarkdownReport(fixtures::passedReport()), "### Freshness"));
 }
 
+TEST(MarkdownReportTest, RevocationRowsShowWhatAKilledRunClaimed) {
+  Report r = fixtures::failedReport();
+  r.operations[1].revocations[3].claimed_before_restart = "confirmed";
+  EXPECT_TRUE(contains(renderMarkdownReport(r),
+                       "| revoke-1 | act-10 remove\\_membership u-12 g-1 | failed (before a "
+                       "restart: confirmed) | **honest-failure**: remains, a direct member |"));
+}
+
 TEST(MarkdownReportTest, RevocationRowsShowTheSettledTruthTimeAndReadBack) {
   Report r = fixtures::failedReport();
   r.operations[1].revocations[3].result_ms.reset();

@@ -54,6 +54,7 @@ TEST(ReportSchemaTest, AcceptsATimedConfirmationAndAnyMaxAmplificationFromOne) {
   ASSERT_FALSE(r.operations.at(1).revocations.empty());
   r.operations[1].revocations[0].result_ms = 0;
   r.operations[1].revocations[0].read_back = true;
+  r.operations[1].revocations[0].claimed_before_restart = "confirmed";
   r.policy.max_amplification = 1.0;
   const std::string dir = freshTestDir("schema_timed");
   const auto result = validateJsonReports({writeJson(dir, "timed", renderJsonReport(r))});
@@ -118,6 +119,11 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"read_back_string", "/operations/1/revocations/0/read_back",
                  "'yes' is not of type 'boolean'",
                  [](json& j) { j["operations"][1]["revocations"][0]["read_back"] = "yes"; }},
+        Mutation{"claimed_before_restart_unknown",
+                 "/operations/1/revocations/0/claimed_before_restart", "'missing' is not one of",
+                 [](json& j) {
+                   j["operations"][1]["revocations"][0]["claimed_before_restart"] = "missing";
+                 }},
         Mutation{"max_amplification_below_one", "/policy/max_amplification",
                  "0.5 is less than the minimum of 1",
                  [](json& j) { j["policy"]["max_amplification"] = 0.5; }},
