@@ -109,7 +109,8 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:6px 0 10px;font-size:14px}
 th,td{border:1px solid var(--line);padding:4px 9px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:var(--soft);font-weight:600;overflow-wrap:normal}
-td.op{min-width:7em}td.outcome,.nowrap,table.revocations code{white-space:nowrap}
+td.op{min-width:7em}td.outcome,.nowrap{white-space:nowrap}
+table.revocations code{overflow-wrap:anywhere}table.revocations td[data-metric=claimed],table.revocations td.actual{min-width:11em}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .good{color:var(--good);font-weight:600}.bad{color:var(--bad);font-weight:700}.warn{color:var(--warn);font-weight:600}
 .ids{font-size:13px;color:var(--muted);overflow-wrap:anywhere}
