@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -360,6 +361,38 @@ std::vector<Finding> revocationFindings(const std::vector<reports::RevocationOut
   std::vector<Finding> out;
   addRevocationFindings(f.evidence(), outcomes, out);
   return out;
+}
+
+// A killed run's claims: only its false confirmations become findings, each
+// once across runs, marked with the run and quoting that run's line.
+TEST(RevocationFindingsTest, AKilledRunsFalseConfirmationNamesTheRunOnce) {
+  Fixture f;
+  f.output.lines = {R"({"type":"result","id":"act-1","outcome":"confirmed"})"};
+  f.output.results = {{"act-1", "confirmed", "", 1}};
+  auto honest = outcome("honest-failure", false, false);
+  honest.action_id = "act-2";
+  auto already = outcome("false-confirmation", false, false);
+  already.action_id = "act-3";
+  std::set<std::string> flagged = {"act-3"};
+  std::vector<Finding> out;
+  addKilledRunClaimFindings(f.evidence(), 1, 2,
+                            {outcome("false-confirmation", true, false), honest, already}, flagged,
+                            out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, "false-confirmation");
+  EXPECT_EQ(out[0].severity, Severity::Critical);
+  EXPECT_EQ(out[0].title,
+            "remove_membership act-1 confirmed but access remains, as printed by run 1 of 2 "
+            "before a fault killed it");
+  EXPECT_EQ(out[0].evidence.connector_output,
+            std::vector<std::string>{
+                R"(run 1 of 2 stdout:1: {"type":"result","id":"act-1","outcome":"confirmed"})"});
+  EXPECT_EQ(flagged, (std::set<std::string>{"act-1", "act-3"}));
+  // A later killed run repeating the same lie adds nothing.
+  out.clear();
+  addKilledRunClaimFindings(f.evidence(), 2, 3, {outcome("false-confirmation", true, false)},
+                            flagged, out);
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(RevocationFindingsTest, FalseConfirmationIsCriticalWithEvidence) {
