@@ -15,6 +15,36 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return table;
 }();
 
+// The length of the well-formed UTF-8 sequence that starts at `i`
+// (Unicode Table 3-7), or 0 when there is none; then `bad` is the length of
+// the maximal ill-formed subpart, which becomes one U+FFFD (Unicode §3.9,
+// "U+FFFD Substitution of Maximal Subparts"), as browsers and ICU do.
+std::size_t utf8SequenceAt(std::string_view s, std::size_t i, std::size_t& bad) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xbf;  // the second byte's range
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;   // overlong
+    if (lead == 0xed) high = 0x9f;  // surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;   // overlong
+    if (lead == 0xf4) high = 0x8f;  // above U+10FFFF
+  }
+  bad = 1;
+  if (length == 0) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if (i + k >= s.size()) return 0;
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xbf)) return 0;
+    bad = k + 1;
+  }
+  return length;
+}
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view s) {
@@ -23,6 +53,21 @@ void appendJsonString(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the pending run of bytes that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // Requests echo untrusted bytes (a query, a path, a cursor cut short):
+      // a body that is not UTF-8 is not JSON (RFC 8259 §8.1).
+      std::size_t bad = 0;
+      const std::size_t length = utf8SequenceAt(s, i, bad);
+      if (length > 0) {
+        i += length - 1;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out += "\xEF\xBF\xBD";
+      i += bad - 1;
+      run = i + 1;
+      continue;
+    }
     if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;

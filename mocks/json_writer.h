@@ -43,7 +43,9 @@ class JsonWriter {
 };
 
 // Appends `s` as a JSON string literal (with quotes) to `out`. Escapes
-// quotes, backslashes and control characters; passes UTF-8 through.
+// quotes, backslashes and control characters; passes well-formed UTF-8
+// through and replaces each ill-formed subsequence with U+FFFD, so the result
+// is valid UTF-8 whatever bytes `s` holds.
 void appendJsonString(std::string& out, std::string_view s);
 
 }  // namespace faultline::mocks

@@ -110,5 +110,36 @@ TEST(JsonWriterTest, OutputParsesWithNlohmannAndRoundTrips) {
   EXPECT_EQ(doc["big"].get<std::uint64_t>(), std::numeric_limits<std::uint64_t>::max());
 }
 
+TEST(JsonWriterTest, PassesWellFormedUtf8Through) {
+  // U+00E9, U+20AC, U+10348 and the last code point, U+10FFFF.
+  const std::string text = "\xC3\xA9 \xE2\x82\xAC \xF0\x90\x8D\x88 \xF4\x8F\xBF\xBF";
+  EXPECT_EQ(escaped(text), "\"" + text + "\"");
+}
+
+TEST(JsonWriterTest, ReplacesEachIllFormedByteSequenceWithReplacementCharacter) {
+  const std::string kFffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(escaped("a\xFF"
+                    "b"),
+            "\"a" + kFffd + "b\"");
+  EXPECT_EQ(escaped("\x80"), "\"" + kFffd + "\"");                          // lone continuation
+  EXPECT_EQ(escaped("\xC0\xAF"), "\"" + kFffd + kFffd + "\"");              // overlong '/'
+  EXPECT_EQ(escaped("\xED\xA0\x80"), "\"" + kFffd + kFffd + kFffd + "\"");  // surrogate
+  EXPECT_EQ(escaped("\xF4\x90\x80\x80"), "\"" + kFffd + kFffd + kFffd + kFffd + "\"");
+  // A sequence cut short is one maximal subpart: one U+FFFD, then the rest.
+  EXPECT_EQ(escaped("\xE2\x82"
+                    "x"),
+            "\"" + kFffd + "x\"");
+  EXPECT_EQ(escaped("\xF0\x90\x8D"), "\"" + kFffd + "\"");
+  EXPECT_EQ(escaped("\xE2\x82\"\xFF"), "\"" + kFffd + "\\\"" + kFffd + "\"");
+}
+
+TEST(JsonWriterTest, OutputParsesAsJsonWhateverTheInputBytes) {
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
+  std::string out;
+  JsonWriter(out).beginObject().field("s", every_byte).endObject();
+  EXPECT_FALSE(nlohmann::json::parse(out, nullptr, false).is_discarded()) << out;
+}
+
 }  // namespace
 }  // namespace faultline::mocks
