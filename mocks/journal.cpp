@@ -12,8 +12,28 @@ std::uint64_t Journal::reserve() {
 std::uint64_t Journal::record(JournalEntry entry) {
   std::lock_guard lock(mutex_);
   if (entry.seq == 0) entry.seq = ++next_seq_;
+  const std::uint64_t seq = entry.seq;
   entries_.push_back(std::move(entry));
-  return entries_.back().seq;
+  trim();
+  return seq;
+}
+
+void Journal::keepLast(std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  limit_ = limit;
+  trim();
+}
+
+void Journal::trim() {
+  while (limit_ > 0 && entries_.size() > limit_) {
+    entries_.pop_front();
+    ++dropped_;
+  }
+}
+
+std::uint64_t Journal::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
 }
 
 std::vector<JournalEntry> Journal::entries() const {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -29,9 +31,21 @@ struct JournalEntry {
   std::string note;  // e.g. "harness bug: ..." or a fault's id
 };
 
-// Append-only request log. Thread-safe.
+// Request log. Thread-safe. Keeps every entry by default: a drill's scorers
+// judge the whole history. A standalone mock serves for hours, so it keeps
+// only the newest entries (keepLast) and counts the ones it let go.
 class Journal {
  public:
+  // What `faultline mock` keeps: about 3 MB of entries, enough to look back
+  // over a connector's last few syncs.
+  static constexpr std::size_t kStandaloneLimit = 10'000;
+
+  // Keeps at most `limit` entries from now on, dropping the oldest recorded
+  // first; 0 keeps everything.
+  void keepLast(std::size_t limit);
+  // Entries let go to stay within the limit.
+  std::uint64_t dropped() const;
+
   // Reserves the next sequence number at a request's arrival, so writes it
   // causes can name it before the entry itself is recorded.
   std::uint64_t reserve();
@@ -45,9 +59,13 @@ class Journal {
   std::uint64_t lastSeq() const;
 
  private:
+  void trim();  // caller holds mutex_
+
   mutable std::mutex mutex_;
-  std::uint64_t next_seq_ = 0;         // guarded by mutex_
-  std::vector<JournalEntry> entries_;  // guarded by mutex_; ordered by seq when read
+  std::uint64_t next_seq_ = 0;        // guarded by mutex_
+  std::size_t limit_ = 0;             // guarded by mutex_; 0: unbounded
+  std::uint64_t dropped_ = 0;         // guarded by mutex_
+  std::deque<JournalEntry> entries_;  // guarded by mutex_; ordered by seq when read
 };
 
 }  // namespace faultline::mocks
