@@ -1,8 +1,17 @@
 #include "mocks/mock_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <limits>
 #include <stdexcept>
 
@@ -77,6 +86,94 @@ std::string redactQuery(const std::string& query) {
   return out;
 }
 
+// cpp-httplib's fixed pool gives each connection a worker for as long as it
+// stays open, so a few connections that trickle a request (or send nothing)
+// starve everyone else. This pool starts another worker whenever every one
+// is busy, up to `max`; the read timeouts free the stalled ones.
+class ElasticPool final : public httplib::TaskQueue {
+ public:
+  ElasticPool(std::size_t base, std::size_t max) : max_(std::max(base, max)) {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < base; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~ElasticPool() override = default;
+
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(fn));
+      if (idle_ < jobs_.size() && workers_.size() < max_ && !shutdown_)
+        workers_.emplace_back([this] { work(); });
+    }
+    cond_.notify_one();
+  }
+
+  void shutdown() override {
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard lock(mutex_);
+      shutdown_ = true;
+      workers.swap(workers_);
+    }
+    cond_.notify_all();
+    for (auto& t : workers) t.join();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock lock(mutex_);
+        ++idle_;
+        cond_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) return;  // shut down with nothing left to run
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      fn();
+    }
+  }
+
+  const std::size_t max_;
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  std::vector<std::thread> workers_;        // guarded by mutex_
+  std::deque<std::function<void()>> jobs_;  // guarded by mutex_
+  std::size_t idle_ = 0;                    // guarded by mutex_; workers waiting for a job
+  bool shutdown_ = false;                   // guarded by mutex_
+};
+
+bool expectsBody(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// cpp-httplib answers false and leaves errno to its own close(); ask the
+// kernel why with a probe socket bound the same way.
+std::string bindFailure(const std::string& host, int port) {
+  const std::string fallback = "cannot bind " + host + ":" + std::to_string(port);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return fallback;
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (probe < 0) return fallback;
+  int yes = 1;
+  ::setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  const bool bound = ::bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  const int error = errno;
+  ::close(probe);
+  if (!bound && error == EADDRINUSE)
+    return "port " + std::to_string(port) + " on " + host + " is already in use";
+  return bound ? fallback : fallback + ": " + std::strerror(error);
+}
+
+std::string queryOf(const httplib::Request& req) {
+  const auto q = req.target.find('?');
+  return q == std::string::npos ? "" : req.target.substr(q + 1);
+}
+
 }  // namespace
 
 std::string MockRequest::header(std::string_view name) const {
@@ -104,16 +201,106 @@ MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock
   // 5 requests per connection, a pool smaller than our connection count.
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(1'000'000);
-  const auto threads = static_cast<std::size_t>(options_.threads);
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const auto threads = static_cast<std::size_t>(std::max(1, options_.threads));
+  server_->new_task_queue = [threads] { return new ElasticPool(threads, kMaxWorkers); };
+  server_->set_read_timeout(kReadTimeoutSeconds, 0);
+  server_->set_keep_alive_timeout(kReadTimeoutSeconds);
   server_->set_payload_max_length(16u << 20);
-  // serve() catches everything a handler throws; this is the last net for
-  // anything thrown by cpp-httplib around it.
+  // cpp-httplib's default options add SO_REUSEPORT, which lets a second
+  // server bind a port this one listens on and take half its connections.
+  // SO_REUSEADDR alone still lets a restarted mock rebind through TIME_WAIT.
+  server_->set_socket_options([this](int fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = fd;
+  });
+  // RFC 9112 §6.3: without Content-Length or Transfer-Encoding a request's
+  // body is empty. cpp-httplib 0.11 waits for the connection to close
+  // instead, holding the client until the read timeout and answering an
+  // empty 400. The Request is cpp-httplib's own non-const object.
+  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if (expectsBody(req.method) && !req.has_header("Content-Length") &&
+        !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Every route answers its own errors with a body, and a routed request has
+  // its path match set; what is left was refused before routing.
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!req.matches.empty() || !res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        const std::string detail =
+            "the request could not be read as HTTP (" + std::to_string(res.status) + ")";
+        const Dialect* dialect = dialectFor(req.path);
+        MockResponse response;
+        if (dialect != nullptr) {
+          response = dialect->refused(res.status, detail);
+        } else {
+          response.status = res.status;
+          response.body = "{\"error\":\"" + detail + "\"}";
+        }
+        response.note = "refused before routing: " + detail;
+        answerUnrouted(req, res, response);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  // serve() catches everything a handler throws; this is the net for
+  // anything thrown around it, by cpp-httplib or the route glue.
   server_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content("{\"error\":\"faultline harness bug\"}", "application/json");
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
+        std::string what = "unknown exception";
+        try {
+          if (thrown) std::rethrow_exception(thrown);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+          // `what` already says it is not a std::exception.
+        }
+        const Dialect* dialect = dialectFor(req.path);
+        MockResponse response;
+        if (dialect != nullptr) {
+          response = dialect->internalError(what);
+        } else {
+          response.status = 500;
+          response.body = "{\"error\":\"faultline harness bug\"}";
+        }
+        response.note = "harness bug: " + what;
+        answerUnrouted(req, res, response);
       });
+}
+
+const Dialect* MockServer::dialectFor(const std::string& path) const {
+  for (const auto& [pattern, dialect] : owners_) {
+    if (std::regex_match(path, pattern)) return dialect;
+  }
+  return fallback_ != nullptr ? fallback_ : dialects_.empty() ? nullptr : dialects_.front().get();
+}
+
+void MockServer::answerUnrouted(const httplib::Request& req, httplib::Response& res,
+                                const MockResponse& response) const {
+  // Runs inside cpp-httplib's error and exception handlers, where a throw
+  // would end the process: anything going wrong here still answers.
+  try {
+    res.status = response.status;
+    for (const auto& [k, v] : response.headers) res.set_header(k, v);
+    res.set_content(response.body, response.content_type);
+    JournalEntry entry;
+    entry.seq = journal_.reserve();
+    entry.t_ms = clock_.nowMs();
+    entry.dialect = dialectFor(req.path) != nullptr ? dialectFor(req.path)->name() : "";
+    entry.method = req.method;
+    entry.path = req.path;
+    entry.query = redactQuery(queryOf(req));
+    entry.status = response.status;
+    entry.bytes_in = req.body.size();
+    entry.bytes_out = res.body.size();
+    entry.note = response.note;
+    journal_.record(std::move(entry));
+  } catch (...) {
+    res.status = 500;
+    res.set_content("{\"error\":\"faultline harness bug\"}", "application/json");
+  }
 }
 
 MockServer::~MockServer() {
@@ -121,11 +308,15 @@ MockServer::~MockServer() {
 }
 
 void MockServer::addDialect(std::unique_ptr<Dialect> dialect) {
-  for (const auto& route : dialect->routes()) install(*dialect, route);
+  for (const auto& route : dialect->routes()) {
+    install(*dialect, route);
+    owners_.emplace_back(std::regex(route.pattern), dialect.get());
+  }
   dialects_.push_back(std::move(dialect));
 }
 
 void MockServer::addFallback(const Dialect& dialect) {
+  fallback_ = &dialect;
   for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
     install(dialect, {method, ".*", AuthMode::None,
                       [&dialect](const MockRequest& r) { return dialect.notFound(r.path); }});
@@ -461,8 +652,10 @@ int MockServer::start() {
   port_ = options_.port == 0
               ? server_->bind_to_any_port(options_.host)
               : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  if (port_ <= 0)
-    throw std::runtime_error("cannot bind " + options_.host + ":" + std::to_string(options_.port));
+  if (port_ <= 0) throw std::runtime_error(bindFailure(options_.host, options_.port));
+  // The packaged cpp-httplib listens with a backlog of 5, compiled in; calling
+  // listen() again on the listening socket raises it (Linux, POSIX allows it).
+  ::listen(listen_fd_.load(), kListenBacklog);
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   // The socket already listens (connections queue in its backlog); wait only
   // until the accept loop runs, so stop() cannot race ahead of it.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -19,7 +20,9 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace faultline::mocks {
 
@@ -96,19 +99,35 @@ class Dialect {
   // The dialect's answer when a handler threw: a harness bug, never the
   // connector's fault.
   virtual MockResponse internalError(const std::string& detail) const = 0;
+  // The dialect's answer to a request the HTTP layer refused before any route
+  // saw it: `status` is 400 (not HTTP), 413 (body too large), 414 and so on.
+  virtual MockResponse refused(int status, const std::string& detail) const = 0;
 };
 
 struct MockServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;
+  // Workers started with the server; more start while every one is busy, up
+  // to MockServer::kMaxWorkers, so stalled connections cannot queue the rest.
   int threads = 8;
 };
 
 // Serves dialects over HTTP on loopback. Owns its listener thread and joins it
 // in stop() or the destructor. Handlers run on cpp-httplib's pool, so
 // everything they touch (tenant, journal, issuer) is thread-safe.
+//
+// Limits that keep it serving under abuse: up to kMaxWorkers connections are
+// served at once (more wait in a listen queue of kListenBacklog); a
+// connection is closed when a request stops arriving for kReadTimeoutSeconds
+// or sits idle between requests as long. Every request gets an answer in the
+// dialect's error format and a journal entry, even one cpp-httplib refuses
+// before routing or one whose handler throws.
 class MockServer {
  public:
+  static constexpr int kMaxWorkers = 512;
+  static constexpr int kListenBacklog = 1024;
+  static constexpr int kReadTimeoutSeconds = 5;
+
   MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock,
              MockServerOptions options = {});
   ~MockServer();
@@ -142,7 +161,8 @@ class MockServer {
   // Call after every addDialect.
   void addFallback(const Dialect& dialect);
   // Binds and starts serving; returns the bound port. Throws
-  // std::runtime_error when the address cannot be bound.
+  // std::runtime_error when the address cannot be bound, e.g.
+  // "port 8080 on 127.0.0.1 is already in use": a port is never shared.
   int start();
   void stop();
   // Lets every deferred write fault land now (delayed applies, reverts), as
@@ -154,6 +174,12 @@ class MockServer {
 
  private:
   void install(const Dialect& dialect, const Route& route);
+  // Answers and journals a request no route answered: refused by the HTTP
+  // layer, or thrown out of by something around a handler.
+  void answerUnrouted(const httplib::Request& req, httplib::Response& res,
+                      const MockResponse& response) const;
+  // The dialect whose routes cover `path`, else the fallback; null if none.
+  const Dialect* dialectFor(const std::string& path) const;
   MockResponse serve(const Dialect& dialect, const Route& route, MockRequest& request) const;
   MockResponse serveWithFaults(const Dialect& dialect, const Route& route,
                                MockRequest& request) const;
@@ -197,6 +223,10 @@ class MockServer {
   mutable std::vector<Deferred> deferred_;  // guarded by deferred_mutex_
   std::unique_ptr<httplib::Server> server_;
   std::vector<std::unique_ptr<Dialect>> dialects_;
+  // Route patterns and their dialects, set up before start(), read-only after.
+  std::vector<std::pair<std::regex, const Dialect*>> owners_;
+  const Dialect* fallback_ = nullptr;
+  std::atomic<int> listen_fd_{-1};  // the socket bind() last set options on
   std::thread listener_;
   int port_ = 0;
 };

@@ -7,11 +7,29 @@
 namespace faultline::mocks {
 namespace {
 
+// RFC 6749 §5.2 allows only printable ASCII without '"' and '\\' in an
+// error_description, and descriptions echo what a client sent.
+std::string describable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '"') {
+      out.push_back('\'');
+    } else if (c == '\\' || c < 0x20 || c > 0x7e) {
+      out.push_back('?');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 MockResponse oauthError(int status, const std::string& error, const std::string& description) {
   MockResponse r;
   r.status = status;
   JsonWriter w(r.body);
-  w.beginObject().field("error", error).field("error_description", description).endObject();
+  w.beginObject().field("error", error).field("error_description", describable(description));
+  w.endObject();
   r.headers.emplace_back("Cache-Control", "no-store");
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"faultline\"");
   return r;
@@ -40,6 +58,26 @@ const std::string* field(const std::vector<std::pair<std::string, std::string>>&
     if (k == name) return &v;
   }
   return nullptr;
+}
+
+// RFC 6749 §3.2: a parameter sent more than once makes the request invalid.
+const std::string* repeatedField(const std::vector<std::pair<std::string, std::string>>& form) {
+  for (std::size_t i = 0; i < form.size(); ++i) {
+    for (std::size_t j = i + 1; j < form.size(); ++j) {
+      if (form[i].first == form[j].first) return &form[i].first;
+    }
+  }
+  return nullptr;
+}
+
+bool isFormContent(std::string_view content_type) {
+  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
+  if (content_type.size() < kForm.size()) return false;
+  for (std::size_t i = 0; i < kForm.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(content_type[i])) != kForm[i]) return false;
+  }
+  return content_type.size() == kForm.size() || content_type[kForm.size()] == ';' ||
+         content_type[kForm.size()] == ' ';
 }
 
 }  // namespace
@@ -106,7 +144,19 @@ OAuthDialect::OAuthDialect(TokenIssuer& issuer, std::string token_path)
     : issuer_(issuer), token_path_(std::move(token_path)) {}
 
 std::vector<Route> OAuthDialect::routes() {
-  return {{"POST", token_path_, AuthMode::None, [this](const MockRequest& r) { return token(r); }}};
+  std::vector<Route> out = {
+      {"POST", token_path_, AuthMode::None, [this](const MockRequest& r) { return token(r); }}};
+  // The token endpoint is POST only (RFC 6749 §3.2); any other method gets
+  // 405 in the endpoint's own error format rather than the API's 404.
+  for (const char* method : {"GET", "PUT", "PATCH", "DELETE"}) {
+    out.push_back({method, token_path_, AuthMode::None, [](const MockRequest& r) {
+                     MockResponse e =
+                         oauthError(405, "invalid_request", r.method + " is not allowed; use POST");
+                     e.headers.emplace_back("Allow", "POST");
+                     return e;
+                   }});
+  }
+  return out;
 }
 
 MockResponse OAuthDialect::unauthorized(const std::string& description, bool) const {
@@ -121,12 +171,24 @@ MockResponse OAuthDialect::notFound(const std::string& path) const {
   return oauthError(404, "invalid_request", "no such endpoint: " + path);
 }
 
+MockResponse OAuthDialect::refused(int status, const std::string& detail) const {
+  return oauthError(status, "invalid_request", detail);
+}
+
 MockResponse OAuthDialect::internalError(const std::string& detail) const {
   return oauthError(500, "server_error", "faultline harness bug: " + detail);
 }
 
 MockResponse OAuthDialect::token(const MockRequest& request) const {
+  const std::string content_type = request.header("Content-Type");
+  if (!request.body.empty() && !isFormContent(content_type)) {
+    return oauthError(
+        400, "invalid_request",
+        "the body must be application/x-www-form-urlencoded, got \"" + content_type + "\"");
+  }
   const auto form = parseForm(request.body);
+  if (const std::string* name = repeatedField(form))
+    return oauthError(400, "invalid_request", *name + " is given more than once");
   const std::string* grant = field(form, "grant_type");
   if (grant == nullptr) return oauthError(400, "invalid_request", "grant_type is required");
   if (*grant != "client_credentials") {
@@ -134,6 +196,11 @@ MockResponse OAuthDialect::token(const MockRequest& request) const {
   }
   std::string id, secret;
   const std::string authorization = request.header("Authorization");
+  // RFC 6749 §2.3: a client uses one authentication method per request.
+  if (isBasicScheme(authorization) && field(form, "client_secret") != nullptr) {
+    return oauthError(400, "invalid_request",
+                      "client credentials are given both in the Authorization header and the body");
+  }
   if (isBasicScheme(authorization)) {
     const auto decoded = decodeBase64(authorization.substr(6));
     const auto colon = decoded ? decoded->find(':') : std::string::npos;

@@ -21,6 +21,7 @@ class OAuthDialect final : public Dialect {
   MockResponse notFound(const std::string& path) const override;
   RequestTarget classify(const MockRequest& request) const override;
   MockResponse internalError(const std::string& detail) const override;
+  MockResponse refused(int status, const std::string& detail) const override;
 
   MockResponse token(const MockRequest& request) const;
   const std::string& tokenPath() const { return token_path_; }

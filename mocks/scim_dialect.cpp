@@ -169,6 +169,10 @@ MockResponse ScimDialect::notFound(const std::string& path) const {
   return scimError(404, "", "no such endpoint: " + path);
 }
 
+MockResponse ScimDialect::refused(int status, const std::string& detail) const {
+  return scimError(status, status == 400 ? "invalidSyntax" : "", detail);
+}
+
 MockResponse ScimDialect::internalError(const std::string& detail) const {
   return scimError(500, "", "faultline harness bug: " + detail);
 }

@@ -32,6 +32,7 @@ class ScimDialect final : public Dialect {
   MockResponse notFound(const std::string& path) const override;
   RequestTarget classify(const MockRequest& request) const override;
   MockResponse internalError(const std::string& detail) const override;
+  MockResponse refused(int status, const std::string& detail) const override;
 
   // Exposed for tests: the handlers without the HTTP layer.
   MockResponse list(const MockRequest& request, const std::string& resource) const;
