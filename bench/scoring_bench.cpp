@@ -120,7 +120,7 @@ mocks::Account makeAccount(std::size_t i, const std::string& id) {
   a.display_name = (service ? "Service " : "Person ") + std::to_string(i);
   a.given_name = "Given" + std::to_string(i % 977);
   a.family_name = "Family" + std::to_string(i % 1013);
-  a.email = a.user_name;
+  a.emails = {{a.user_name, "work", true}};
   a.privileged = i % 20 == 0;
   a.created = a.last_modified = "2025-06-01T09:00:00Z";
   if (service) {

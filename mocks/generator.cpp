@@ -113,8 +113,9 @@ Account makeAccount(const scenarios::TenantSpec& spec, SeededRng& rng, int i, st
       a.credentials.push_back(std::move(c));
     }
   }
-  a.email =
-      a.user_name.find('@') == std::string::npos ? a.user_name + "@svc.example.test" : a.user_name;
+  a.emails = {
+      {a.user_name.find('@') == std::string::npos ? a.user_name + "@svc.example.test" : a.user_name,
+       "work", true}};
   return a;
 }
 
@@ -165,7 +166,7 @@ std::string tenantToJson(const TenantState& state) {
                         {"externalId", a.external_id},
                         {"userName", a.user_name},
                         {"displayName", a.display_name},
-                        {"email", a.email},
+                        {"email", a.emails.empty() ? "" : a.emails.front().value},
                         {"accountType", a.type == AccountType::Service ? "service" : "human"},
                         {"privileged", a.privileged},
                         {"active", a.active},

@@ -11,11 +11,25 @@ namespace faultline::mocks {
 namespace {
 
 const std::set<std::string>& filterable(const std::string& resource) {
-  static const std::set<std::string> kUsers = {
-      "id",           "username",          "displayname",  "externalid",         "active",
-      "emails",       "emails.value",      "emails.type",  "name.givenname",     "name.familyname",
-      "accounttype",  "privileged",        "entitlements", "entitlements.value", "groups",
-      "groups.value", "meta.lastmodified", "meta.created"};
+  static const std::set<std::string> kUsers = {"id",
+                                               "username",
+                                               "displayname",
+                                               "externalid",
+                                               "active",
+                                               "emails",
+                                               "emails.value",
+                                               "emails.type",
+                                               "emails.primary",
+                                               "name.givenname",
+                                               "name.familyname",
+                                               "accounttype",
+                                               "privileged",
+                                               "entitlements",
+                                               "entitlements.value",
+                                               "groups",
+                                               "groups.value",
+                                               "meta.lastmodified",
+                                               "meta.created"};
   static const std::set<std::string> kGroups = {
       "id",           "displayname",       "externalid",  "members", "members.value",
       "members.type", "meta.lastmodified", "meta.created"};
@@ -50,7 +64,17 @@ class ResourceSource final : public AttributeSource {
       out.push_back(e.get());
       owned_.push_back(std::move(e));
     };
-    if (account_ != nullptr && path == "emails") add(account_->email, "work");
+    if (account_ != nullptr && path == "emails") {
+      // Unlike ids, addresses compare without case (caseExact false in /Schemas).
+      for (const auto& email : account_->emails) {
+        auto e = std::make_unique<MapAttributeSource>();
+        e->add("value", email.value);
+        if (!email.type.empty()) e->add("type", email.type);
+        e->add("primary", email.primary);
+        out.push_back(e.get());
+        owned_.push_back(std::move(e));
+      }
+    }
     if (account_ != nullptr && path == "entitlements") {
       for (const auto& e : account_->entitlements) add(e, "");
     }

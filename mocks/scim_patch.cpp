@@ -118,6 +118,119 @@ PatchError setBool(const json* value, bool& target, const std::string& name) {
   return {};
 }
 
+// `name` is complex and single-valued: add and replace set the
+// sub-attributes the value carries and keep the others (RFC 7644 §3.5.2.1,
+// §3.5.2.3); remove clears it. `formatted` is derived from the other two and
+// read-only, so a client echoing back what it read is not refused for it.
+PatchError editName(Op op, const json* value, Account& a) {
+  if (op == Op::Remove) {
+    a.given_name.clear();
+    a.family_name.clear();
+    return {};
+  }
+  if (value == nullptr || !value->is_object())
+    return fail("invalidValue", "name must be an object");
+  for (const auto& [key, item] : value->items()) {
+    const std::string sub = lower(key);
+    if (sub == "formatted") continue;
+    std::string* target = sub == "givenname"    ? &a.given_name
+                          : sub == "familyname" ? &a.family_name
+                                                : nullptr;
+    if (target == nullptr) return fail("invalidPath", "name has no sub-attribute \"" + key + "\"");
+    if (auto e = setString(&item, *target, "name." + key, false); !e.ok()) return e;
+  }
+  return {};
+}
+
+MapAttributeSource emailSource(const Email& e) {
+  MapAttributeSource element;
+  element.add("value", e.value);
+  if (!e.type.empty()) element.add("type", e.type);
+  element.add("primary", e.primary);
+  return element;
+}
+
+// One sub-attribute of the selected emails: `emails[type eq "work"].value`.
+PatchError editEmailField(Op op, const std::string& sub, const json* value, Email& e) {
+  if (sub == "value") {
+    if (op == Op::Remove) return fail("invalidValue", "emails.value is required in each email");
+    return setString(value, e.value, "emails.value", true);
+  }
+  if (sub == "type")
+    return setString(op == Op::Remove ? nullptr : value, e.type, "emails.type", false);
+  if (sub == "primary") {
+    if (op == Op::Remove) {
+      e.primary = false;
+      return {};
+    }
+    return setBool(value, e.primary, "emails.primary");
+  }
+  return fail("invalidPath", "emails has no sub-attribute \"" + sub + "\"");
+}
+
+// RFC 7643 §2.4: a new primary value takes "primary" from every other one.
+void keepOnePrimary(std::vector<Email>& emails, std::size_t chosen) {
+  for (std::size_t i = 0; i < emails.size(); ++i) {
+    if (i != chosen) emails[i].primary = false;
+  }
+}
+
+PatchError editEmails(Op op, const PatchPath* path, const json* value, std::vector<Email>& emails) {
+  const bool filtered = path != nullptr && path->value_filter;
+  if (filtered) {
+    if (op == Op::Add) return fail("invalidPath", "add cannot target a value filter on emails");
+    const std::string sub = path->sub_attribute;
+    if (op == Op::Remove && sub.empty()) {
+      std::erase_if(emails, [&](const Email& e) { return path->selects(emailSource(e)); });
+      return {};
+    }
+    std::vector<Email> incoming;
+    if (sub.empty()) {
+      if (value == nullptr) return fail("invalidValue", "replace needs a value");
+      if (value->is_array()) return fail("invalidValue", "replace of one email needs one object");
+      if (auto e = readEmails(*value, incoming); !e.empty()) return fail("invalidValue", e);
+    }
+    bool matched = false;
+    for (std::size_t i = 0; i < emails.size(); ++i) {
+      if (!path->selects(emailSource(emails[i]))) continue;
+      matched = true;
+      if (sub.empty()) {
+        emails[i] = incoming.front();
+      } else if (auto e = editEmailField(op, sub, value, emails[i]); !e.ok()) {
+        return e;
+      }
+      if (emails[i].primary) keepOnePrimary(emails, i);
+    }
+    // RFC 7644 §3.5.2.3: a replace whose filter matches nothing is noTarget.
+    if (!matched && op == Op::Replace) return fail("noTarget", "no email matches the filter");
+    return {};
+  }
+  if (op == Op::Remove) {
+    emails.clear();
+    return {};
+  }
+  if (value == nullptr)
+    return fail("invalidValue", op == Op::Add ? "add needs a value" : "replace needs a value");
+  std::vector<Email> incoming;
+  if (auto e = readEmails(*value, incoming); !e.empty()) return fail("invalidValue", e);
+  if (op == Op::Replace) {
+    emails = std::move(incoming);
+    return {};
+  }
+  for (auto& e : incoming) {
+    // An email already held is not added twice (RFC 7644 §3.5.2.1).
+    auto same = std::find_if(emails.begin(), emails.end(), [&](const Email& held) {
+      return lower(held.value) == lower(e.value) && held.type == e.type;
+    });
+    if (same == emails.end())
+      same = emails.insert(emails.end(), std::move(e));
+    else
+      same->primary = same->primary || e.primary;
+    if (same->primary) keepOnePrimary(emails, static_cast<std::size_t>(same - emails.begin()));
+  }
+  return {};
+}
+
 RefList entitlementRefs(const std::vector<std::string>& ids) {
   return {ids, std::vector<std::string>(ids.size())};
 }
@@ -133,6 +246,10 @@ PatchError applyUserAttribute(Op op, const std::string& name, const PatchPath* p
   if (name == "externalid") return setString(v, a.external_id, "externalId", false);
   if (name == "name.givenname") return setString(v, a.given_name, "name.givenName", false);
   if (name == "name.familyname") return setString(v, a.family_name, "name.familyName", false);
+  if (name == "name") return editName(op, value, a);
+  if (name == "name.formatted")
+    return fail("mutability", "name.formatted is read-only: it is derived from the other parts");
+  if (name == "emails") return editEmails(op, path, value, a.emails);
   if (name == "privileged") return setBool(v, a.privileged, "privileged");
   if (name == "entitlements") {
     RefList refs = entitlementRefs(a.entitlements);
@@ -187,6 +304,14 @@ PatchError applyPatch(const json& body, Resource& resource, Apply apply) {
   if (!body.is_object() || !body.contains("Operations") || !body["Operations"].is_array()) {
     return fail("invalidSyntax", "the body must be a PatchOp with an \"Operations\" array");
   }
+  // RFC 7644 §3.5.2: the body carries the PatchOp schema URI. A strict server
+  // refuses one without it, and a connector must work against strict servers.
+  const json& schemas = body.contains("schemas") ? body["schemas"] : json();
+  if (!schemas.is_array() ||
+      std::find(schemas.begin(), schemas.end(), json(kPatchOpSchema)) == schemas.end()) {
+    return fail("invalidSyntax", "the body must list \"" + std::string(kPatchOpSchema) +
+                                     "\" in \"schemas\" (RFC 7644 section 3.5.2)");
+  }
   for (const auto& operation : body["Operations"]) {
     if (!operation.is_object() || !operation.contains("op") || !operation["op"].is_string()) {
       return fail("invalidSyntax", "each operation needs a string \"op\"");
@@ -212,8 +337,8 @@ PatchError applyPatch(const json& body, Resource& resource, Apply apply) {
     PatchPathParse parsed = parsePatchPath(operation["path"].get<std::string>());
     if (!parsed.path) return fail("invalidPath", parsed.error);
     std::string name = parsed.path->attribute.name;
-    if (!parsed.path->sub_attribute.empty())
-      return fail("invalidPath", "sub-attribute paths are not supported");
+    if (!parsed.path->sub_attribute.empty() && name != "emails")
+      return fail("invalidPath", "sub-attribute paths are supported on emails only");
     if (auto e = apply(op, name, &*parsed.path, value, resource); !e.ok()) return e;
   }
   return {};

@@ -1,5 +1,6 @@
 #include "mocks/scim_resources.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -75,6 +76,30 @@ std::string readString(const json& body, const char* key, std::string& out, bool
 
 }  // namespace
 
+std::string readEmails(const json& values, std::vector<Email>& out) {
+  const json items = values.is_array() ? values : json::array({values});
+  for (const auto& item : items) {
+    if (!item.is_object() || !item.contains("value") || !item["value"].is_string() ||
+        item["value"].get<std::string>().empty()) {
+      return "emails values must be objects with a non-empty string \"value\"";
+    }
+    Email e;
+    e.value = item["value"];
+    if (item.contains("type")) {
+      if (!item["type"].is_string()) return "emails.type must be a string";
+      e.type = item["type"];
+    }
+    if (item.contains("primary")) {
+      if (!item["primary"].is_boolean()) return "emails.primary must be a boolean";
+      e.primary = item["primary"];
+    }
+    out.push_back(std::move(e));
+  }
+  if (std::count_if(out.begin(), out.end(), [](const Email& e) { return e.primary; }) > 1)
+    return "at most one of emails may be primary";
+  return "";
+}
+
 std::string weakEtag(std::uint64_t version) {
   return "W/\"" + std::to_string(version) + "\"";
 }
@@ -100,14 +125,20 @@ void writeUser(std::string& out, const TenantState& state, const Account& a,
   if (!a.external_id.empty()) w.field("externalId", a.external_id);
   w.field("userName", a.user_name);
   if (!a.given_name.empty() || !a.family_name.empty()) {
+    const char* space = a.given_name.empty() || a.family_name.empty() ? "" : " ";
     w.key("name").beginObject().field("givenName", a.given_name).field("familyName", a.family_name);
-    w.field("formatted", a.given_name + " " + a.family_name).endObject();
+    w.field("formatted", a.given_name + space + a.family_name).endObject();
   }
   w.field("displayName", a.display_name);
   w.field("active", a.active);
-  if (!a.email.empty()) {
-    w.key("emails").beginArray().beginObject().field("value", a.email).field("type", "work");
-    w.field("primary", true).endObject().endArray();
+  if (!a.emails.empty()) {
+    w.key("emails").beginArray();
+    for (const auto& e : a.emails) {
+      w.beginObject().field("value", e.value);
+      if (!e.type.empty()) w.field("type", e.type);
+      w.field("primary", e.primary).endObject();
+    }
+    w.endArray();
   }
   writeEntitlementRefs(w, state, a.entitlements);
   // RFC 7643 §4.1.2: groups the user belongs to directly, then those reached
@@ -198,10 +229,10 @@ std::string readUser(const json& body, Account& a) {
     if (auto e = readString(name, "familyName", a.family_name, false); !e.empty())
       return "name." + e;
   }
-  if (body.contains("emails") && body["emails"].is_array() && !body["emails"].empty()) {
-    const auto& first = body["emails"][0];
-    if (first.is_object() && first.contains("value") && first["value"].is_string())
-      a.email = first["value"];
+  if (body.contains("emails")) {
+    a.emails.clear();
+    if (!body["emails"].is_array()) return "emails must be an array";
+    if (auto e = readEmails(body["emails"], a.emails); !e.empty()) return e;
   }
   if (body.contains("entitlements")) {
     a.entitlements.clear();

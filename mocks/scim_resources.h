@@ -40,6 +40,10 @@ std::optional<std::uint64_t> parseEtag(std::string_view etag);
 // Reads a User or Group representation (POST, PUT). Returns "" on success or
 // an error detail for a 400 invalidValue / invalidSyntax answer.
 std::string readUser(const nlohmann::json& body, Account& account);
+// Reads `emails` values: an array of {value, type, primary}, or one such
+// object (as a PATCH value may be). Appends to `out`; "" on success or an
+// error detail. At most one value may be primary (RFC 7643 §2.4).
+std::string readEmails(const nlohmann::json& values, std::vector<Email>& out);
 std::string readGroup(const nlohmann::json& body, Group& group);
 
 }  // namespace faultline::mocks

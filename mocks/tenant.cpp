@@ -136,7 +136,7 @@ void Tenant::logAccountDiff(const Account& before, const Account& after, const s
   if (before.active != after.active)
     log(after.active ? "account.enabled" : "account.disabled", after.id, "", cause);
   if (before.user_name != after.user_name) log("account.renamed", after.id, after.user_name, cause);
-  if (before.display_name != after.display_name || before.email != after.email ||
+  if (before.display_name != after.display_name || before.emails != after.emails ||
       before.external_id != after.external_id || before.given_name != after.given_name ||
       before.family_name != after.family_name || before.privileged != after.privileged) {
     log("account.updated", after.id, "", cause);

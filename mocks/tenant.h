@@ -25,6 +25,14 @@ struct Credential {
   bool operator==(const Credential&) const = default;
 };
 
+// One entry of a User's multi-valued `emails` (RFC 7643 §4.1.2).
+struct Email {
+  std::string value;
+  std::string type;  // "work", "home", "other" or "" (RFC 7643 canonical values)
+  bool primary = false;
+  bool operator==(const Email&) const = default;
+};
+
 struct Account {
   std::string id;
   std::string external_id;
@@ -32,7 +40,7 @@ struct Account {
   std::string display_name;
   std::string given_name;
   std::string family_name;
-  std::string email;
+  std::vector<Email> emails;  // at most one primary
   AccountType type = AccountType::Human;
   bool privileged = false;
   bool active = true;

@@ -108,7 +108,7 @@ AppliedEvent Timeline::joiner(const scenarios::TimelineEvent& event, const std::
   Account a;
   const std::string tag = std::to_string(event.index) + "-" + hex8(rng.next());
   a.user_name = "joiner." + tag + "@example.test";
-  a.email = a.user_name;
+  a.emails = {{a.user_name, "work", true}};
   a.given_name = "Joiner";
   a.family_name = tag;
   a.display_name = "Joiner " + tag;

@@ -43,7 +43,7 @@ TEST_F(TenantTest, UpdateAccountWithMatchingIfMatchSucceeds) {
   const WriteResult r = tenant_.updateAccount(
       "acc-bob",
       [](Account& a) {
-        a.email = "bob@corp.test";
+        a.emails = {{"bob@corp.test", "work", true}};
         return ok();
       },
       1, "test");
@@ -217,7 +217,7 @@ TEST_F(TenantTest, UpdateAccountLogsGrantsRevocationsAndAttributeEdits) {
       "acc-alice",
       [](Account& a) {
         a.entitlements = {"ent-deploy", "ent-admin", "ent-deploy"};
-        a.email = "alice@corp.test";
+        a.emails = {{"alice@corp.test", "work", true}};
         return ok();
       },
       std::nullopt, "test");
