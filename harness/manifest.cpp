@@ -23,6 +23,11 @@ const std::set<std::string>& knownPlaceholders() {
 
 // Returns "" when every placeholder in `text` is known and braces balance.
 std::string checkPlaceholders(const std::string& text) {
+  // execve takes C strings: a NUL would cut the argument or variable short,
+  // and the connector would fail to start for a reason no report explains.
+  if (text.find('\0') != std::string::npos)
+    return "must not contain a NUL byte (\\u0000): a process argument or environment value "
+           "cannot hold one";
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text.compare(i, 2, "{{") == 0 || text.compare(i, 2, "}}") == 0) {
       ++i;
@@ -109,6 +114,8 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   m.version = r.string("version", std::string());
   m.command = r.string("command", true).value_or("");
   if (r.has("command") && m.command.empty()) r.fail("command", "must not be empty");
+  if (m.command.find('\0') != std::string::npos)
+    r.fail("command", "must not contain a NUL byte (\\u0000): a path cannot hold one");
   readArgs(r, m, issues);
   readEnv(r, m, issues);
   readOperations(r, m, issues);

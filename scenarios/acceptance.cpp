@@ -12,12 +12,52 @@ using nlohmann::json;
 // Reads a key whose value is one of two words; nullopt when absent.
 std::optional<bool> readChoice(ObjectReader& r, const std::string& key, const std::string& yes,
                                const std::string& no) {
-  if (!r.has(key)) return std::nullopt;
-  const std::string value = r.string(key, std::string());
-  if (value == yes) return true;
-  if (value == no) return false;
-  r.fail(key, "must be \"" + yes + "\" or \"" + no + "\", got \"" + value + "\"");
+  const std::optional<std::string> value = r.string(key, false);
+  if (!value) return std::nullopt;
+  if (*value == yes) return true;
+  if (*value == no) return false;
+  r.fail(key, "must be \"" + yes + "\" or \"" + no + "\", got \"" + *value + "\"");
   return std::nullopt;
+}
+
+std::map<std::string, std::string> readSeverities(const json& node, const std::string& pointer,
+                                                  std::vector<ConfigIssue>& issues) {
+  static const std::vector<std::string> kLevels = {"info", "warning", "error", "critical"};
+  std::map<std::string, std::string> out;
+  for (const auto& [id, value] : node.items()) {
+    const std::string p = pointer + "/" + escapePointerToken(id);
+    const auto& ids = knownFindingIds();
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      issues.push_back({p, "unknown finding id; docs/scoring.md lists them"});
+      continue;
+    }
+    const std::string* level = value.is_string() ? &value.get_ref<const std::string&>() : nullptr;
+    if (level == nullptr || std::find(kLevels.begin(), kLevels.end(), *level) == kLevels.end()) {
+      issues.push_back({p, "must be one of info, warning, error, critical, got " +
+                               (level != nullptr ? "\"" + *level + "\"" : describeJsonType(value))});
+      continue;
+    }
+    out[id] = *level;
+  }
+  return out;
+}
+
+// Reads the fragment's keys from `r` without finishing it, so a policy file
+// can read them beside its own top-level keys and reject unknown keys once,
+// listing every allowed one.
+AcceptanceFragment readAcceptanceKeys(ObjectReader& r, std::vector<ConfigIssue>& issues) {
+  AcceptanceFragment a;
+  a.accept_honest_partial = readChoice(r, "honest_partial", "accept", "fail");
+  a.pass_inconclusive = readChoice(r, "inconclusive", "pass", "fail");
+  a.min_recall = r.optionalNumber("min_recall", 0.0, 1.0);
+  a.min_precision = r.optionalNumber("min_precision", 0.0, 1.0);
+  if (const auto n = r.optionalInteger("max_retry_after_violations", 0, 1'000'000))
+    a.max_retry_after_violations = static_cast<int>(*n);
+  // Below 1 would flag a sync that sent exactly the minimum.
+  a.max_amplification = r.optionalNumber("max_amplification", 1.0, 1000.0);
+  if (const json* severity = r.child("severity", json::value_t::object, false))
+    a.severity = readSeverities(*severity, r.pointerTo("severity"), issues);
+  return a;
 }
 
 }  // namespace
@@ -62,38 +102,8 @@ const std::vector<std::string>& knownFindingIds() {
 
 AcceptanceFragment readAcceptance(const json& node, const std::string& pointer,
                                   std::vector<ConfigIssue>& issues) {
-  AcceptanceFragment a;
   ObjectReader r(node, pointer, issues);
-  a.accept_honest_partial = readChoice(r, "honest_partial", "accept", "fail");
-  a.pass_inconclusive = readChoice(r, "inconclusive", "pass", "fail");
-  if (r.has("min_recall")) a.min_recall = r.number("min_recall", 1.0, 0.0, 1.0);
-  if (r.has("min_precision")) a.min_precision = r.number("min_precision", 1.0, 0.0, 1.0);
-  if (r.has("max_retry_after_violations")) {
-    a.max_retry_after_violations =
-        static_cast<int>(r.integer("max_retry_after_violations", 0, 0, 1'000'000));
-  }
-  // Below 1 would flag a sync that sent exactly the minimum.
-  if (r.has("max_amplification"))
-    a.max_amplification = r.number("max_amplification", 4.0, 1.0, 1000.0);
-  if (const json* severity = r.child("severity", json::value_t::object, false)) {
-    for (const auto& [id, value] : severity->items()) {
-      const std::string p = pointer + "/severity/" + escapePointerToken(id);
-      const auto& ids = knownFindingIds();
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-        issues.push_back({p, "unknown finding id; docs/scoring.md lists them"});
-        continue;
-      }
-      static const std::vector<std::string> kLevels = {"info", "warning", "error", "critical"};
-      if (!value.is_string() ||
-          std::find(kLevels.begin(), kLevels.end(), value.get<std::string>()) == kLevels.end()) {
-        issues.push_back({p, "must be one of info, warning, error, critical, got " +
-                                 (value.is_string() ? "\"" + value.get<std::string>() + "\""
-                                                    : describeJsonType(value))});
-        continue;
-      }
-      a.severity[id] = value.get<std::string>();
-    }
-  }
+  AcceptanceFragment a = readAcceptanceKeys(r, issues);
   r.finish();
   return a;
 }
@@ -103,37 +113,15 @@ PolicyFile parsePolicyFile(const std::string& text, const std::string& path) {
   std::vector<ConfigIssue> issues;
   PolicyFile p;
   p.path = path;
-  if (!doc.is_object()) {
-    issues.push_back({"", "must be a JSON object, got " + describeJsonType(doc)});
-    throw ConfigError(path, std::move(issues));
-  }
   // The version key and "scenarios" sit beside the global fragment's keys.
-  json global = doc;
-  global.erase("faultline_policy");
-  global.erase("scenarios");
-  {
-    json header = json::object();
-    if (doc.contains("faultline_policy")) header["faultline_policy"] = doc["faultline_policy"];
-    ObjectReader r(header, "", issues);
-    r.formatVersion("faultline_policy", kPolicyFormatVersion, "policy version");
-    r.finish();
+  ObjectReader r(doc, "", issues);
+  r.formatVersion("faultline_policy", kPolicyFormatVersion, "policy version");
+  p.global = readAcceptanceKeys(r, issues);
+  if (const json* scenarios = r.child("scenarios", json::value_t::object, false)) {
+    for (const auto& [name, fragment] : scenarios->items())
+      p.scenarios[name] = readAcceptance(fragment, "/scenarios/" + escapePointerToken(name), issues);
   }
-  p.global = readAcceptance(global, "", issues);
-  if (doc.contains("scenarios")) {
-    if (!doc["scenarios"].is_object()) {
-      issues.push_back({"/scenarios", "must be an object keyed by scenario name, got " +
-                                          describeJsonType(doc["scenarios"])});
-    } else {
-      for (const auto& [name, fragment] : doc["scenarios"].items()) {
-        const std::string pointer = "/scenarios/" + escapePointerToken(name);
-        if (!fragment.is_object()) {
-          issues.push_back({pointer, "must be an object, got " + describeJsonType(fragment)});
-          continue;
-        }
-        p.scenarios[name] = readAcceptance(fragment, pointer, issues);
-      }
-    }
-  }
+  r.finish();
   if (!issues.empty()) throw ConfigError(path, std::move(issues));
   return p;
 }

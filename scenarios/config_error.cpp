@@ -7,7 +7,8 @@ std::string render(const std::string& file, const std::vector<ConfigIssue>& issu
   std::string out;
   for (const auto& issue : issues) {
     if (!out.empty()) out += '\n';
-    out += file + ':' + issue.pointer + ": " + issue.message;
+    // A whole-file problem has no pointer: "file: message", not "file:: message".
+    out += file + (issue.pointer.empty() ? "" : ":" + issue.pointer) + ": " + issue.message;
   }
   return out;
 }

@@ -14,7 +14,8 @@ struct ConfigIssue {
 
 // Every problem found in one file. Loading collects all issues before it
 // throws, so one run shows the author everything that is wrong. what() prints
-// one issue per line as `file:pointer: message`.
+// one issue per line as `file:pointer: message`, or `file: message` for a
+// problem with the whole file (empty pointer).
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(std::string file, std::vector<ConfigIssue> issues);

@@ -341,10 +341,16 @@ FaultRule readRule(const json& node, const std::string& pointer, std::vector<Con
   f.id = r.string("id", true).value_or("");
   const std::string kind = r.string("kind", true).value_or("");
   const auto info = kinds().find(kind);
-  if (r.has("kind") && info == kinds().end()) {
-    std::string names;
-    for (const auto& [name, unused] : kinds()) names += (names.empty() ? "" : ", ") + name;
-    r.fail("kind", "unknown fault kind \"" + kind + "\"; known: " + names);
+  const bool unknown_kind = r.has("kind") && info == kinds().end();
+  if (unknown_kind) {
+    std::vector<std::string> names;
+    for (const auto& [name, unused] : kinds()) names.push_back(name);
+    const std::string guess = closestName(kind, names);
+    std::string known;
+    for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
+    r.fail("kind", "unknown fault kind \"" + kind + "\"" +
+                       (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") +
+                       "; known: " + known);
   }
   if (const json* match = r.child("match", json::value_t::object, false)) {
     f.match = readMatch(*match, pointer + "/match", issues);
@@ -355,7 +361,9 @@ FaultRule readRule(const json& node, const std::string& pointer, std::vector<Con
     f.kind = info->second.kind;
     info->second.read(r, f);
   }
-  r.finish();
+  // Which keys a rule may have depends on its kind: with the kind misspelt,
+  // its parameters would all be called unknown, burying the one real mistake.
+  if (!unknown_kind) r.finish();
   if (info != kinds().end() && r.valid()) checkReachable(f, info->second, pointer, issues);
   return f;
 }

@@ -1,36 +1,129 @@
 #include "scenarios/json_reader.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace faultline::scenarios {
 
 using nlohmann::json;
 
-nlohmann::json parseJsonDocument(std::string_view text, const std::string& file) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // nlohmann's text already says "at line L, column C"; drop its internal
-    // "[json.exception.parse_error.N] " prefix so the author sees only that.
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw ConfigError(file, {{"", "invalid JSON: " + message}});
-  } catch (const json::exception& e) {
-    // A number too large for a double ("1e999") is an out_of_range error,
-    // not a parse_error, and carries no position.
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message = message.substr(pos + 2);
-    throw ConfigError(file, {{"", "invalid JSON: " + message}});
+namespace {
+
+// nlohmann's message without its "[json.exception.parse_error.N] " prefix,
+// which means nothing to the author of the file.
+std::string withoutExceptionId(const std::string& message) {
+  const auto pos = message.find("] ");
+  return pos == std::string::npos ? message : message.substr(pos + 2);
+}
+
+// Follows the parser through the document so that a repeated key can be
+// named by its pointer, and so that nesting is cut off before a deep tree is
+// built: nlohmann parses iteratively, but copying or destroying the result
+// recurses once per level.
+class DocumentGuard {
+ public:
+  explicit DocumentGuard(const std::string& file) : file_(file) {}
+
+  bool onEvent(json::parse_event_t event, const json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (frames_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
+          throw ConfigError(file_, {{"", "arrays and objects nested deeper than " +
+                                             std::to_string(kMaxJsonDepth) +
+                                             " levels; faultline reads at most " +
+                                             std::to_string(kMaxJsonDepth)}});
+        }
+        frames_.push_back({event == json::parse_event_t::object_start, 0, {}, {}});
+        break;
+      case json::parse_event_t::key:
+        frames_.back().key = parsed.get<std::string>();
+        if (!frames_.back().keys.insert(frames_.back().key).second) {
+          issues_.push_back({pointer(), "duplicate key; each key may appear once in an object"});
+        }
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        elementDone();
+        break;
+      case json::parse_event_t::value:
+        elementDone();
+        break;
+    }
+    return true;
   }
+
+  std::vector<ConfigIssue>& issues() { return issues_; }
+
+ private:
+  struct Frame {
+    bool object;
+    std::size_t index;  // of the current element, in an array
+    std::string key;    // of the current member, in an object
+    std::set<std::string> keys;
+  };
+
+  void elementDone() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+  }
+
+  std::string pointer() const {
+    std::string out;
+    for (const auto& f : frames_)
+      out += "/" + (f.object ? escapePointerToken(f.key) : std::to_string(f.index));
+    return out;
+  }
+
+  const std::string& file_;
+  std::vector<Frame> frames_;
+  std::vector<ConfigIssue> issues_;
+};
+
+}  // namespace
+
+nlohmann::json parseJsonDocument(std::string_view text, const std::string& file) {
+  DocumentGuard guard(file);
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end(),
+                      [&guard](int, json::parse_event_t event, json& parsed) {
+                        return guard.onEvent(event, parsed);
+                      });
+  } catch (const json::exception& e) {
+    // A parse_error's text already says "at line L, column C". A number too
+    // large for a double ("1e999") is an out_of_range error without one.
+    throw ConfigError(file, {{"", "invalid JSON: " + withoutExceptionId(e.what())}});
+  }
+  if (!guard.issues().empty()) throw ConfigError(file, std::move(guard.issues()));
+  return doc;
 }
 
 std::string readFileOrThrow(const std::string& path) {
+  // A folder opens and reads as empty on Linux, which would be reported as
+  // "unexpected end of input" far from the real mistake.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(path, {{"", "is a directory, not a file"}});
+  }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, {{"", "cannot open file"}});
+  if (!in) {
+    const int error = errno;
+    throw ConfigError(path, {{"", "cannot open file: " + (error != 0
+                                                              ? std::generic_category().message(error)
+                                                              : std::string("unknown error"))}});
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) throw ConfigError(path, {{"", "cannot read file"}});
+  if (in.bad()) {
+    const int error = errno;
+    throw ConfigError(path, {{"", "cannot read file: " + std::generic_category().message(error)}});
+  }
   return buffer.str();
 }
 
@@ -54,6 +147,34 @@ std::string describeJsonType(const json& value) {
     default:
       return "an unsupported value";
   }
+}
+
+std::string closestName(const std::string& word, const std::vector<std::string>& names) {
+  // Untrusted words can be long; a typo of a short name never is.
+  constexpr std::size_t kMaxWord = 64;
+  if (word.empty() || word.size() > kMaxWord) return "";
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& name : names) {
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(name.size() + 1);
+    for (std::size_t j = 0; j <= name.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= name.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == name[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[name.size()] < best_distance) {
+      best_distance = row[name.size()];
+      best = name;
+    }
+  }
+  return best;
 }
 
 ObjectReader::ObjectReader(const json& object, std::string pointer,
@@ -136,19 +257,36 @@ std::optional<std::uint64_t> ObjectReader::unsignedInteger(const std::string& ke
 }
 
 double ObjectReader::number(const std::string& key, double fallback, double min, double max) {
+  return optionalNumber(key, min, max).value_or(fallback);
+}
+
+std::optional<double> ObjectReader::optionalNumber(const std::string& key, double min,
+                                                   double max) {
   const json* value = take(key, false);
-  if (value == nullptr) return fallback;
+  if (value == nullptr) return std::nullopt;
   if (!value->is_number()) {
     fail(key, "must be a number, got " + describeJsonType(*value));
-    return fallback;
+    return std::nullopt;
   }
   const double n = value->get<double>();
   if (!(n >= min && n <= max)) {
     std::ostringstream range;
     range << "must be in [" << min << "," << max << "], got " << value->dump();
     fail(key, range.str());
-    return fallback;
+    return std::nullopt;
   }
+  return n;
+}
+
+std::optional<std::int64_t> ObjectReader::optionalInteger(const std::string& key, std::int64_t min,
+                                                          std::int64_t max) {
+  if (!has(key)) {
+    allowed_.insert(key);
+    return std::nullopt;
+  }
+  const std::size_t before = issues_.size();
+  const std::int64_t n = integer(key, min, min, max);
+  if (issues_.size() != before) return std::nullopt;
   return n;
 }
 

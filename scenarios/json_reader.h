@@ -13,11 +13,20 @@
 
 namespace faultline::scenarios {
 
-// Parses a whole document; a syntax error becomes a ConfigError whose message
-// carries line and column.
+// Arrays and objects nested deeper than this are refused: nothing faultline
+// reads needs more than a handful of levels, and a deep tree would overflow
+// the stack of every recursive walk over it (copy, compare, dump).
+inline constexpr int kMaxJsonDepth = 128;
+
+// Parses a whole document from an untrusted file. Throws ConfigError naming
+// `file` for a syntax error (with line and column), for nesting deeper than
+// kMaxJsonDepth, and for every key repeated within one object (each at the
+// pointer of the repeat): nlohmann would keep the last silently, so the
+// author's first value would be ignored without a word.
 nlohmann::json parseJsonDocument(std::string_view text, const std::string& file);
 
-// Reads a file into a string; throws ConfigError naming the file on failure.
+// Reads a file into a string; throws ConfigError naming the file and the
+// reason (a folder, or the system's error text) on failure.
 std::string readFileOrThrow(const std::string& path);
 
 // Reads the fields of one JSON object into typed values, recording every
@@ -39,6 +48,10 @@ class ObjectReader {
                        std::int64_t max, bool required = false);
   std::optional<std::uint64_t> unsignedInteger(const std::string& key, bool required);
   double number(const std::string& key, double fallback, double min, double max);
+  // Absent, wrong type or out of range: nullopt (the last two recorded).
+  std::optional<std::int64_t> optionalInteger(const std::string& key, std::int64_t min,
+                                              std::int64_t max);
+  std::optional<double> optionalNumber(const std::string& key, double min, double max);
   bool boolean(const std::string& key, bool fallback);
   // The raw child for nested readers; records "missing" when required.
   const nlohmann::json* child(const std::string& key, nlohmann::json::value_t type, bool required);
@@ -64,5 +77,9 @@ class ObjectReader {
 };
 
 std::string describeJsonType(const nlohmann::json& value);
+
+// The name in `names` closest to `word` by edit distance, for a "did you
+// mean" hint; "" when none is close enough to be a likely typo.
+std::string closestName(const std::string& word, const std::vector<std::string>& names);
 
 }  // namespace faultline::scenarios

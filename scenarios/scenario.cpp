@@ -52,8 +52,9 @@ TargetSpec readTarget(const json& node, const std::string& pointer,
   return spec;
 }
 
+// `counts` numbers the default labels per kind: sync-1, revoke-1, sync-2.
 Operation readOperation(const json& node, const std::string& pointer,
-                        std::vector<ConfigIssue>& issues, int ordinal) {
+                        std::vector<ConfigIssue>& issues, int (&counts)[2]) {
   Operation op;
   ObjectReader r(node, pointer, issues);
   const auto kind = r.string("op", true);
@@ -75,6 +76,7 @@ Operation readOperation(const json& node, const std::string& pointer,
   } else {
     op.rounds = static_cast<int>(r.integer("rounds", 1, 1, 100));
   }
+  const int ordinal = ++counts[op.kind == OperationKind::Revoke ? 1 : 0];
   op.label =
       r.string("label", std::string(operationKindName(op.kind)) + "-" + std::to_string(ordinal));
   r.finish();
@@ -82,6 +84,18 @@ Operation readOperation(const json& node, const std::string& pointer,
 }
 
 }  // namespace
+
+bool isSafeScenarioName(std::string_view name) {
+  // ASCII only, whatever the locale: the name becomes part of file names.
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (name.empty() || name.size() > kMaxScenarioNameLength || !alnum(name[0])) return false;
+  for (const char c : name) {
+    if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
 
 const char* operationKindName(OperationKind kind) {
   return kind == OperationKind::Sync ? "sync" : "revoke";
@@ -104,12 +118,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   if (const auto* ops = r.child("operations", json::value_t::array, true)) {
     if (ops->empty()) issues.push_back({"/operations", "must hold at least one operation"});
     int counts[2] = {0, 0};
-    for (std::size_t i = 0; i < ops->size(); ++i) {
-      const auto ptr = "/operations/" + std::to_string(i);
-      const auto& node = (*ops)[i];
-      const bool is_revoke = node.is_object() && node.value("op", std::string()) == "revoke";
-      s.operations.push_back(readOperation(node, ptr, issues, ++counts[is_revoke ? 1 : 0]));
-    }
+    for (std::size_t i = 0; i < ops->size(); ++i)
+      s.operations.push_back(readOperation((*ops)[i], "/operations/" + std::to_string(i), issues, counts));
   }
   if (const auto* a = r.child("acceptance", json::value_t::object, false))
     s.acceptance = readAcceptance(*a, "/acceptance", issues);
@@ -135,8 +145,13 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
     }
   }
   r.finish();
-  if (!s.name.empty() && s.name.find_first_of("\n\r\t") != std::string::npos) {
-    issues.push_back({"/name", "must be a single line"});
+  if (r.has("name") && doc["name"].is_string() && !isSafeScenarioName(s.name)) {
+    // Quoted as JSON, ASCII-escaped, so a control character shows as such.
+    const std::string shown = json(s.name).dump(-1, ' ', true, json::error_handler_t::replace);
+    issues.push_back({"/name", "must be 1 to " + std::to_string(kMaxScenarioNameLength) +
+                                   " letters, digits, '-', '_' or '.', starting with a letter "
+                                   "or digit, got " +
+                                   shown});
   }
   if (!issues.empty()) throw ConfigError(file, std::move(issues));
   return s;

@@ -82,4 +82,11 @@ Scenario parseScenario(std::string_view text, const std::string& file);
 
 const char* operationKindName(OperationKind kind);
 
+// A scenario's name names its report files (<name>-seed<N>.json) and its
+// entry in a policy file, so it is kept to characters every file system and
+// shell takes as they are: ASCII letters, digits, '-', '_' and '.', starting
+// with a letter or digit, at most kMaxScenarioNameLength bytes.
+inline constexpr std::size_t kMaxScenarioNameLength = 100;
+bool isSafeScenarioName(std::string_view name);
+
 }  // namespace faultline::scenarios

@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/config_error.h"
 
@@ -218,12 +222,12 @@ TEST(ManifestTest, RejectsTimeoutGivenAsString) {
 }
 
 TEST(ManifestTest, RejectsDocumentThatIsNotAnObject) {
-  EXPECT_EQ(errorOf("[]"), "m.json:: must be an object, got an array");
+  EXPECT_EQ(errorOf("[]"), "m.json: must be an object, got an array");
 }
 
 TEST(ManifestTest, RejectsInvalidJsonWithLineAndColumn) {
   const std::string error = errorOf("{\n  \"name\": }");
-  EXPECT_EQ(error.rfind("m.json:: invalid JSON: ", 0), 0u) << error;
+  EXPECT_EQ(error.rfind("m.json: invalid JSON: ", 0), 0u) << error;
   EXPECT_NE(error.find("line 2, column 11"), std::string::npos) << error;
 }
 
@@ -246,8 +250,43 @@ TEST(ManifestTest, ReportsAMissingManifestFileByName) {
     loadManifest(path);
     FAIL() << "loaded a file that does not exist";
   } catch (const scenarios::ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()), path + ":: cannot open file");
+    EXPECT_EQ(std::string(e.what()), path + ": cannot open file: No such file or directory");
   }
+}
+
+TEST(ManifestTest, RejectsANulByteInArgsEnvAndCommand) {
+  // A process argument is a C string: the connector would start with its
+  // argument cut short, or not at all, and the drill would blame it.
+  const std::string nul =
+      ": must not contain a NUL byte (\\u0000): a process argument or environment value cannot "
+      "hold one";
+  EXPECT_EQ(errorOf(withFields(R"("args":["--a","x\u0000y"])")), "m.json:/args/1" + nul);
+  EXPECT_EQ(errorOf(withFields(R"("env":{"TOKEN":"\u0000"})")), "m.json:/env/TOKEN" + nul);
+  EXPECT_EQ(
+      errorOf(R"({"faultline_manifest":1,"name":"n","command":"run\u0000","operations":["sync"]})"),
+      "m.json:/command: must not contain a NUL byte (\\u0000): a path cannot hold one");
+}
+
+// Every field, given a value of the wrong type, is named by its pointer.
+TEST(ManifestTest, RejectsEveryFieldOfTheWrongType) {
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"faultline_manifest", "\"1\""}, {"name", "1"},         {"version", "[]"},
+      {"command", "{}"},                {"args", "{}"},        {"env", "[]"},
+      {"operations", "\"sync\""},       {"timeout_seconds", "1.5"}, {"max_stdout_mib", "true"}};
+  for (const auto& [key, value] : fields) {
+    nlohmann::json doc = nlohmann::json::parse(withFields(""));
+    doc[key] = nlohmann::json::parse(value);
+    const std::string error = errorOf(doc.dump());
+    EXPECT_NE(error.find("m.json:/" + key + ": must be"), std::string::npos) << key << ": " << error;
+  }
+  EXPECT_EQ(errorOf(withFields(R"("env":{"A":null})")), "m.json:/env/A: must be a string, got null");
+}
+
+TEST(ManifestTest, RefusesDuplicateKeysAndDeepNesting) {
+  EXPECT_EQ(errorOf(withFields(R"("command":"other")")),
+            "m.json:/command: duplicate key; each key may appear once in an object");
+  EXPECT_EQ(errorOf(withFields(R"("env":)" + std::string(100'000, '[') + std::string(100'000, ']'))),
+            "m.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
 }
 
 // Placeholders.

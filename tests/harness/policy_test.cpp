@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "harness/behaviour.h"
 #include "scenarios/acceptance.h"
@@ -324,6 +325,59 @@ TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
       policyError(R"({"faultline_policy":2})"),
       "p.json:/faultline_policy: unsupported policy version 2; this faultline reads version 1");
   EXPECT_EQ(policyError(R"({"honest_partial":"accept"})"), "p.json:/faultline_policy: is required");
+}
+
+TEST(PolicyFileTest, AnUnknownKeyListsEveryAllowedKey) {
+  constexpr const char* kAllowed =
+      "faultline_policy, honest_partial, inconclusive, max_amplification, "
+      "max_retry_after_violations, min_precision, min_recall, scenarios, severity";
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recal":0.9})"),
+            std::string("p.json:/min_recal: unknown key; allowed: ") + kAllowed);
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"a":{"colour":1}}})"),
+            "p.json:/scenarios/a/colour: unknown key; allowed: honest_partial, inconclusive, "
+            "max_amplification, max_retry_after_violations, min_precision, min_recall, severity");
+}
+
+// Every key, given a value of the wrong type, is named by its pointer; none
+// aborts the loader.
+TEST(PolicyFileTest, RejectsEveryKeyOfTheWrongType) {
+  const std::vector<std::string> keys = {"honest_partial", "inconclusive", "min_recall",
+                                         "min_precision",  "max_retry_after_violations",
+                                         "max_amplification", "severity", "scenarios"};
+  for (const auto& key : keys) {
+    for (const std::string value : {"[1]", "null", "{\"a\":1}", "true"}) {
+      if (value[0] == '{' && (key == "severity" || key == "scenarios")) continue;
+      const std::string text = R"({"faultline_policy":1,")" + key + "\":" + value + "}";
+      const std::string error = policyError(text);
+      EXPECT_EQ(error.rfind("p.json:/" + key + ": must be", 0), 0u) << text << "\n" << error;
+      const std::string nested =
+          R"({"faultline_policy":1,"scenarios":{"s":{")" + key + "\":" + value + "}}}";
+      if (key == "scenarios") continue;
+      EXPECT_EQ(policyError(nested).rfind("p.json:/scenarios/s/" + key + ": must be", 0), 0u)
+          << nested << "\n" << policyError(nested);
+    }
+  }
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"severity":{"silent-loss":3}})"),
+            "p.json:/severity/silent-loss: must be one of info, warning, error, critical, got 3");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"s":[]}})"),
+            "p.json:/scenarios/s: must be an object, got an array");
+  EXPECT_EQ(policyError(R"({"faultline_policy":"1"})"),
+            "p.json:/faultline_policy: must be an integer, got a string");
+  EXPECT_EQ(policyError("[]"), "p.json: must be an object, got an array");
+}
+
+TEST(PolicyFileTest, RefusesDeepNestingWithoutOverflowingTheStack) {
+  // 100,000 levels once overflowed the stack while the policy was copied.
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const std::string limit =
+      "p.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128";
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"x":)" + deep + "}"), limit);
+  EXPECT_EQ(policyError(deep), limit);
+}
+
+TEST(PolicyFileTest, RefusesADuplicateKey) {
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recall":0.5,"min_recall":0.9})"),
+            "p.json:/min_recall: duplicate key; each key may appear once in an object");
 }
 
 }  // namespace

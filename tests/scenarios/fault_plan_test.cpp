@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "scenarios/config_error.h"
 #include "scenarios/scenario.h"
 
@@ -252,6 +254,43 @@ TEST(FaultPlanTest, ParsesIdFormatAndOperationMatch) {
 TEST(FaultPlanTest, RejectsOperationBeyondTheScenariosOperations) {
   EXPECT_EQ(errorOf(R"([{"id":"x","kind":"empty_page","match":{"operation":{"from":2}}}])"),
             "f.json:/faults/0/match/operation/from: the scenario has 1 operation(s), got 2");
+}
+
+TEST(FaultPlanTest, AMisspeltKindIsTheOnlyErrorAndGetsASuggestion) {
+  // The rule's own keys are not called unknown: which keys a rule may have
+  // depends on the kind the author meant.
+  const std::string error =
+      errorOf(R"([{"id":"x","kind":"rate_limt","status":503,"retry_after_seconds":2}])");
+  EXPECT_EQ(error.substr(0, error.find("; known: ")),
+            "f.json:/faults/0/kind: unknown fault kind \"rate_limt\" (did you mean "
+            "\"rate_limit\"?)");
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+TEST(FaultPlanTest, RejectsEveryRuleFieldOfTheWrongType) {
+  for (const std::string key : {"id", "kind", "match", "min_fires", "max_fires"}) {
+    nlohmann::json rule = {{"id", "x"}, {"kind", "empty_page"}};
+    rule[key] = nlohmann::json::array({true});
+    const std::string error = errorOf("[" + rule.dump() + "]");
+    EXPECT_NE(error.find("f.json:/faults/0/" + key + ": must be"), std::string::npos) << error;
+  }
+  for (const std::string key :
+       {"methods", "resource", "id", "page", "ordinal", "attempt", "window_ms", "operation",
+        "probability"}) {
+    const std::string error =
+        errorOf(R"([{"id":"x","kind":"empty_page","match":{")" + key + R"(":true}}])");
+    EXPECT_NE(error.find("f.json:/faults/0/match/" + key + ": must be"), std::string::npos)
+        << error;
+  }
+  for (const std::string key : {"from", "to"}) {
+    const std::string error =
+        errorOf(R"([{"id":"x","kind":"empty_page","match":{"page":{")" + key + R"(":"1"}}}])");
+    EXPECT_NE(error.find("f.json:/faults/0/match/page/" + key + ": must be"), std::string::npos)
+        << error;
+  }
+  EXPECT_EQ(errorOf(R"([{"id":"x","kind":"empty_page","match":{"methods":[7]}}])"),
+            "f.json:/faults/0/match/methods/0: must be one of GET, POST, PUT, PATCH, DELETE, got 7");
+  EXPECT_EQ(errorOf(R"([7])"), "f.json:/faults/0: must be an object, got 7");
 }
 
 TEST(FaultPlanTest, RejectsUnknownKindListingKnownOnes) {

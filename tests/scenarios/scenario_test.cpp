@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/config_error.h"
 
@@ -83,14 +86,14 @@ TEST(ScenarioLoaderTest, CollectsEveryIssueBeforeFailing) {
 TEST(ScenarioLoaderTest, ReportsSyntaxErrorsWithLineAndColumn) {
   EXPECT_EQ(
       errorOf("{\n  \"name\": \"n\",\n  \"operations\": [,]\n}"),
-      "s.json:: invalid JSON: parse error at line 3, column 18: syntax error while parsing value - "
+      "s.json: invalid JSON: parse error at line 3, column 18: syntax error while parsing value - "
       "unexpected ','; expected '[', '{', or a literal");
 }
 
 TEST(ScenarioLoaderTest, RejectsNumbersTooLargeForADouble) {
   // Found by the scenario_loader fuzzer: nlohmann throws out_of_range here.
   EXPECT_EQ(errorOf(R"({"faultline_scenario":1e999,"name":"n","operations":[{"op":"sync"}]})"),
-            "s.json:: invalid JSON: number overflow parsing '1e999'");
+            "s.json: invalid JSON: number overflow parsing '1e999'");
 }
 
 TEST(ScenarioLoaderTest, RejectsMissingVersionAndNewerVersions) {
@@ -120,7 +123,7 @@ TEST(ScenarioLoaderTest, RejectsInconsistentSizes) {
 }
 
 TEST(ScenarioLoaderTest, RejectsWrongTopLevelType) {
-  EXPECT_EQ(errorOf("[1,2]"), "s.json:: must be an object, got an array");
+  EXPECT_EQ(errorOf("[1,2]"), "s.json: must be an object, got an array");
 }
 
 TEST(ScenarioLoaderTest, EscapesPointerTokens) {
@@ -135,7 +138,107 @@ TEST(ScenarioLoaderTest, NamesTheFileThatCannotBeOpened) {
     loadScenario("/nonexistent/x.json");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "/nonexistent/x.json:: cannot open file");
+    EXPECT_STREQ(e.what(), "/nonexistent/x.json: cannot open file: No such file or directory");
+  }
+}
+
+TEST(ScenarioLoaderTest, RejectsAnOperationKindThatIsNotAString) {
+  // nlohmann's value("op", std::string()) threw type_error here and aborted.
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"x","operations":[{"op":50,"label":"a"}]})"),
+            "s.json:/operations/0/op: must be a string, got 50");
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"x","operations":[{"op":["revoke"]}]})"),
+            "s.json:/operations/0/op: must be a string, got an array");
+}
+
+// Every field of the scenario, given a value of the wrong type, is named by
+// its pointer; none aborts the loader.
+TEST(ScenarioLoaderTest, RejectsEveryFieldOfTheWrongType) {
+  const std::string op = R"({"op":"sync"})";
+  struct Case {
+    std::string pointer, document;
+  };
+  auto top = [&](const std::string& key, const std::string& value) {
+    return R"({"faultline_scenario":1,"name":"n","operations":[)" + op + "]," + "\"" + key +
+           "\":" + value + "}";
+  };
+  // Each top-level key with the one kind of value it takes.
+  const std::vector<std::pair<std::string, char>> top_keys = {
+      {"description", '"'}, {"seed", '0'},   {"tenant", '{'},  {"target", '{'},
+      {"acceptance", '{'},  {"faults", '['}, {"timeline", '['}};
+  std::vector<Case> cases;
+  for (const auto& [key, takes] : top_keys) {
+    for (const std::string value : {"{}", "[]", "\"s\"", "true", "-1.5", "null"}) {
+      if (value[0] != takes) cases.push_back({"/" + key, top(key, value)});
+    }
+  }
+  for (const std::string key : {"accounts", "groups", "entitlements", "nesting_depth", "nhi_share",
+                                "privileged_share", "inactive_share", "api_keys_per_nhi",
+                                "max_groups_per_account"})
+    cases.push_back({"/tenant/" + key, top("tenant", "{\"" + key + "\":\"1\"}")});
+  for (const std::string key : {"dialect", "default_page_size", "max_page_size", "token_ttl_seconds"})
+    cases.push_back({"/target/" + key, top("target", "{\"" + key + "\":[]}")});
+  auto withOperation = [](nlohmann::json op) {
+    return R"({"faultline_scenario":1,"name":"n","operations":[)" + op.dump() + "]}";
+  };
+  for (const std::string key : {"op", "label", "rounds"}) {
+    nlohmann::json sync = {{"op", "sync"}};
+    sync[key] = nlohmann::json::object();
+    cases.push_back({"/operations/0/" + key, withOperation(sync)});
+  }
+  for (const std::string key : {"remove_memberships", "remove_entitlements", "deprovision",
+                                "inherited_entitlements"}) {
+    nlohmann::json revoke = {{"op", "revoke"}, {"remove_memberships", 1}, {"deprovision", 1}};
+    revoke[key] = "2";
+    cases.push_back({"/operations/0/" + key, withOperation(revoke)});
+  }
+  for (const std::string value : {"1", "\"a\"", "{}", "null"})
+    cases.push_back({"/operations", R"({"faultline_scenario":1,"name":"n","operations":)" + value + "}"});
+  cases.push_back({"/operations/0", R"({"faultline_scenario":1,"name":"n","operations":[7]})"});
+  cases.push_back({"/name", R"({"faultline_scenario":1,"name":7,"operations":[{"op":"sync"}]})"});
+  cases.push_back({"/faultline_scenario", R"({"faultline_scenario":"1","name":"n","operations":[{"op":"sync"}]})"});
+  for (const auto& c : cases) {
+    const std::string error = errorOf(c.document);
+    EXPECT_NE(error.find("s.json:" + c.pointer + ": must be"), std::string::npos)
+        << c.document << "\n" << error;
+  }
+}
+
+TEST(ScenarioLoaderTest, RejectsAnEmptyNameAndOneUnfitForAFileName) {
+  const std::string expected =
+      "s.json:/name: must be 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or "
+      "digit, got ";
+  auto named = [](const std::string& name) {
+    return R"({"faultline_scenario":1,"name":)" + name + R"(,"operations":[{"op":"sync"}]})";
+  };
+  EXPECT_EQ(errorOf(named(R"("")")), expected + R"("")");
+  EXPECT_EQ(errorOf(named(R"("../etc")")), expected + R"("../etc")");
+  EXPECT_EQ(errorOf(named(R"("a b")")), expected + R"("a b")");
+  EXPECT_EQ(errorOf(named(R"("-rf")")), expected + R"("-rf")");
+  EXPECT_EQ(errorOf(named(R"("two\nlines")")), expected + R"("two\nlines")");
+  EXPECT_EQ(errorOf(named(R"("caf\u00e9")")), expected + R"("caf\u00e9")");
+  EXPECT_EQ(errorOf(named("\"" + std::string(101, 'a') + "\"")),
+            expected + "\"" + std::string(101, 'a') + "\"");
+  EXPECT_EQ(parseScenario(named(R"("Partial_pages-2.1")"), "s.json").name, "Partial_pages-2.1");
+}
+
+TEST(ScenarioLoaderTest, RefusesADuplicateKeyInsteadOfKeepingTheLast) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","op":"revoke"}]})"),
+            "s.json:/operations/0/op: duplicate key; each key may appear once in an object");
+}
+
+TEST(ScenarioLoaderTest, RefusesDeepNestingAnywhere) {
+  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync"}],"x":)" +
+                    std::string(100'000, '[') + std::string(100'000, ']') + "}"),
+            "s.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
+}
+
+TEST(ScenarioLoaderTest, SaysAScenarioPathIsAFolder) {
+  const std::string dir = std::string(FAULTLINE_SOURCE_DIR) + "/scenarios";
+  try {
+    loadScenario(dir);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), dir + ": is a directory, not a file");
   }
 }
 
