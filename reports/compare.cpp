@@ -1,7 +1,9 @@
 #include "reports/compare.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -13,30 +15,157 @@ namespace {
 
 using nlohmann::json;
 
-// Reads `pointer` from a report or throws naming the report and the pointer.
-const json& at(const json& report, const std::string& pointer, const std::string& name) {
-  const json::json_pointer p(pointer);
-  if (!report.contains(p))
-    throw std::runtime_error(name + ":" + pointer + ": missing; is this a faultline report?");
-  return report.at(p);
+// What compare reads of one report, typed. Reports are untrusted files
+// (hand-edited, truncated, written by another tool), so they are read once,
+// with every type checked, and nothing after this touches the JSON again.
+struct FindingView {
+  std::string id, severity, operation, metric, title, detail;
+};
+
+struct TypeView {
+  std::string type;
+  double recall = 1.0, precision = 1.0;
+};
+
+struct OperationView {
+  std::string label, declared_status;
+  std::vector<TypeView> completeness;
+  std::map<std::string, int> outcomes;  // revocation outcome -> count
+  std::optional<double> amplification;
+};
+
+struct ReportView {
+  std::string scenario, verdict, seed;
+  std::vector<OperationView> operations;
+  std::vector<FindingView> findings;
+};
+
+// Reads members of a report, recording every wrong type as
+// `name:/pointer: must be ..., got ...` and throwing them all at the end.
+class ReportReader {
+ public:
+  explicit ReportReader(const std::string& name) : name_(name) {}
+
+  // The member, or null when it is absent (recorded when required) or when
+  // it fails `is` (recorded as "must be `what`").
+  const json* member(const json& object, const std::string& pointer, const char* key,
+                     bool (json::*is)() const noexcept, const char* what, bool required = false) {
+    const auto it = object.find(key);
+    if (it == object.end()) {
+      if (required) fail(pointer + "/" + key, "missing; is this a faultline report?");
+      return nullptr;
+    }
+    if (!((*it).*is)()) {
+      fail(pointer + "/" + key, std::string("must be ") + what + ", got " + shown(*it));
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::string text(const json& object, const std::string& pointer, const char* key,
+                   bool required = false) {
+    const json* v = member(object, pointer, key, &json::is_string, "a string", required);
+    return v == nullptr ? "" : v->get<std::string>();
+  }
+
+  std::optional<double> number(const json& object, const std::string& pointer, const char* key) {
+    const json* v = member(object, pointer, key, &json::is_number, "a number");
+    return v == nullptr ? std::nullopt : std::optional(v->get<double>());
+  }
+
+  // Each element of the array member `key` that is an object, with its pointer.
+  template <typename Read>
+  void objects(const json& object, const std::string& pointer, const char* key, bool required,
+               Read read) {
+    const json* array = member(object, pointer, key, &json::is_array, "an array", required);
+    if (array == nullptr) return;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string p = pointer + "/" + key + "/" + std::to_string(i);
+      if (!(*array)[i].is_object()) {
+        fail(p, "must be an object, got " + shown((*array)[i]));
+        continue;
+      }
+      read((*array)[i], p);
+    }
+  }
+
+  void fail(const std::string& pointer, const std::string& message) {
+    ++failures_;
+    // A malformed report can be wrong millions of times; a few lines say enough.
+    if (failures_ <= kMaxShown) problems_ += (problems_.empty() ? "" : "\n") + name_ + ":" +
+                                             pointer + ": " + message;
+  }
+
+  void throwIfFailed() const {
+    if (failures_ == 0) return;
+    std::string out = problems_;
+    if (failures_ > kMaxShown)
+      out += "\n" + name_ + ": and " + std::to_string(failures_ - kMaxShown) + " more problem(s)";
+    throw std::runtime_error(out);
+  }
+
+ private:
+  static constexpr std::size_t kMaxShown = 20;
+
+  static std::string shown(const json& v) {
+    if (v.is_string()) return "a string";
+    if (v.is_object()) return "an object";
+    if (v.is_array()) return "an array";
+    return v.dump();
+  }
+
+  const std::string& name_;
+  std::string problems_;
+  std::size_t failures_ = 0;
+};
+
+OperationView readOperation(ReportReader& in, const json& op, const std::string& p) {
+  OperationView o;
+  o.label = in.text(op, p, "label");
+  o.declared_status = in.text(op, p, "declared_status");
+  in.objects(op, p, "completeness", false, [&](const json& t, const std::string& tp) {
+    o.completeness.push_back({in.text(t, tp, "type"), in.number(t, tp, "recall").value_or(1.0),
+                              in.number(t, tp, "precision").value_or(1.0)});
+  });
+  in.objects(op, p, "revocations", false, [&](const json& r, const std::string& rp) {
+    ++o.outcomes[in.text(r, rp, "outcome")];
+  });
+  o.amplification = in.number(op, p, "amplification");
+  return o;
 }
 
-void checkReport(const json& r, const std::string& name) {
+ReportView readReport(const json& r, const std::string& name) {
   if (!r.is_object()) throw std::runtime_error(name + ": not a JSON object");
-  const json& version = at(r, "/faultline_report", name);
-  if (!version.is_number_integer() || version.get<int>() != 1) {
-    throw std::runtime_error(name + ":/faultline_report: report format " + version.dump() +
+  ReportReader in(name);
+  const json* version =
+      in.member(r, "", "faultline_report", &json::is_primitive, "a number", true);
+  in.throwIfFailed();
+  if (!version->is_number_integer() || *version != 1) {
+    throw std::runtime_error(name + ":/faultline_report: report format " + version->dump() +
                              "; this faultline compares format 1");
   }
-  for (const char* p : {"/scenario/name", "/seed", "/verdict", "/operations", "/findings"})
-    at(r, p, name);
-}
-
-// The array under `key`, or an empty one: a reference, so pointers into it stay valid.
-const json& arrayAt(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  const auto it = object.find(key);
-  return it != object.end() && it->is_array() ? *it : kEmpty;
+  ReportView v;
+  if (const json* s = in.member(r, "", "scenario", &json::is_object, "an object", true))
+    v.scenario = in.text(*s, "/scenario", "name", true);
+  if (const json* seed = in.member(r, "", "seed", &json::is_number_integer,
+                                   "an integer in [0, 2^64)", true)) {
+    if (seed->is_number_unsigned() || seed->get<std::int64_t>() >= 0) {
+      v.seed = std::to_string(seed->get<std::uint64_t>());
+    } else {
+      in.fail("/seed", "must be an integer in [0, 2^64), got " + seed->dump());
+    }
+  }
+  v.verdict = in.text(r, "", "verdict", true);
+  in.objects(r, "", "operations", true, [&](const json& op, const std::string& p) {
+    v.operations.push_back(readOperation(in, op, p));
+  });
+  in.objects(r, "", "findings", true, [&](const json& f, const std::string& p) {
+    v.findings.push_back({in.text(f, p, "id"), in.text(f, p, "severity"),
+                          in.text(f, p, "operation"), in.text(f, p, "metric"),
+                          in.text(f, p, "title"), in.text(f, p, "detail")});
+  });
+  in.throwIfFailed();
+  return v;
 }
 
 int verdictRank(const std::string& v) {
@@ -51,36 +180,24 @@ std::string fixed3(double v) {
   return buf;
 }
 
-bool failing(const json& finding) {
-  const std::string s = finding.value("severity", "");
-  return s == "error" || s == "critical";
-}
+bool failing(const FindingView& f) { return f.severity == "error" || f.severity == "critical"; }
 
-std::string findingKey(const json& f) {
-  return f.value("id", "") + "|" + f.value("operation", "") + "|" + f.value("metric", "");
-}
+std::string findingKey(const FindingView& f) { return f.id + "|" + f.operation + "|" + f.metric; }
 
-std::string describeFinding(const json& f) {
-  return "[" + f.value("severity", "") + "] " + f.value("id", "") + ": " + f.value("title", "");
-}
-
-std::map<std::string, int> outcomeCounts(const json& op) {
-  std::map<std::string, int> counts;
-  for (const auto& r : arrayAt(op, "revocations")) ++counts[r.value("outcome", "")];
-  return counts;
+std::string describeFinding(const FindingView& f) {
+  return "[" + f.severity + "] " + f.id + ": " + f.title;
 }
 
 class Comparer {
  public:
-  Comparer(const json& base, const json& head, const CompareOptions& options)
+  Comparer(const ReportView& base, const ReportView& head, const CompareOptions& options)
       : base_(base), head_(head), options_(options) {
-    drill_ = head.at(json::json_pointer("/scenario/name")).get<std::string>() + " seed " +
-             head.at("seed").dump();
+    drill_ = head.scenario + " seed " + head.seed;
     std::multiset<std::string> before;
-    for (const auto& f : base_["findings"]) {
+    for (const auto& f : base_.findings) {
       if (failing(f)) before.insert(findingKey(f));
     }
-    for (const auto& f : head_["findings"]) {
+    for (const auto& f : head_.findings) {
       if (!failing(f)) continue;
       if (auto it = before.find(findingKey(f)); it != before.end()) {
         before.erase(it);
@@ -88,7 +205,7 @@ class Comparer {
         new_findings_.push_back(&f);
       }
     }
-    for (const auto& f : base_["findings"]) {
+    for (const auto& f : base_.findings) {
       if (failing(f) && before.count(findingKey(f)) != 0) {
         gone_findings_.push_back(&f);
         before.erase(before.find(findingKey(f)));
@@ -97,15 +214,15 @@ class Comparer {
   }
 
   Comparison run() {
-    const std::string vb = base_["verdict"], vh = head_["verdict"];
+    const std::string& vb = base_.verdict;
+    const std::string& vh = head_.verdict;
     if (vb != vh) add("verdict", "", vb, vh, verdictRank(vh) > verdictRank(vb));
-    std::map<std::string, const json*> base_ops;
-    for (const auto& op : base_["operations"]) base_ops[op.value("label", "")] = &op;
-    for (const auto& op : head_["operations"]) {
-      const std::string label = op.value("label", "");
-      const auto it = base_ops.find(label);
+    std::map<std::string, const OperationView*> base_ops;
+    for (const auto& op : base_.operations) base_ops[op.label] = &op;
+    for (const auto& op : head_.operations) {
+      const auto it = base_ops.find(op.label);
       if (it == base_ops.end()) {
-        out_.unmatched.push_back(drill_ + ": operation " + label + " only in HEAD");
+        out_.unmatched.push_back(drill_ + ": operation " + op.label + " only in HEAD");
         continue;
       }
       compareOperation(*it->second, op);
@@ -113,33 +230,33 @@ class Comparer {
     }
     for (const auto& [label, op] : base_ops)
       out_.unmatched.push_back(drill_ + ": operation " + label + " only in BASE");
-    for (const json* f : new_findings_) {
-      add("finding", f->value("operation", ""), "-", describeFinding(*f), true);
-      std::string detail = f->value("detail", "");
+    for (const FindingView* f : new_findings_) {
+      add("finding", f->operation, "-", describeFinding(*f), true);
+      std::string detail = f->detail;
       if (detail.size() > 200) detail = detail.substr(0, 200) + "...";
       out_.changes.back().why = detail;
     }
-    for (const json* f : gone_findings_)
-      add("finding", f->value("operation", ""), describeFinding(*f), "-", false);
+    for (const FindingView* f : gone_findings_)
+      add("finding", f->operation, describeFinding(*f), "-", false);
     return std::move(out_);
   }
 
  private:
-  void compareOperation(const json& b, const json& h) {
-    const std::string label = h.value("label", "");
-    if (b.value("declared_status", "") != h.value("declared_status", ""))
-      add("declared_status", label, b.value("declared_status", ""), h.value("declared_status", ""),
-          false, true);
-    std::map<std::string, const json*> base_types;
-    for (const auto& t : arrayAt(b, "completeness")) base_types[t.value("type", "")] = &t;
-    for (const auto& t : arrayAt(h, "completeness")) {
-      const auto it = base_types.find(t.value("type", ""));
+  void compareOperation(const OperationView& b, const OperationView& h) {
+    const std::string& label = h.label;
+    if (b.declared_status != h.declared_status)
+      add("declared_status", label, b.declared_status, h.declared_status, false, true);
+    std::map<std::string, const TypeView*> base_types;
+    for (const auto& t : b.completeness) base_types[t.type] = &t;
+    for (const auto& t : h.completeness) {
+      const auto it = base_types.find(t.type);
       if (it == base_types.end()) continue;
       for (const char* ratio : {"recall", "precision"}) {
-        const double before = it->second->value(ratio, 1.0);
-        const double after = t.value(ratio, 1.0);
+        const bool is_recall = std::string(ratio) == "recall";
+        const double before = is_recall ? it->second->recall : it->second->precision;
+        const double after = is_recall ? t.recall : t.precision;
         if (before == after) continue;
-        const std::string metric = "completeness." + t.value("type", "") + "." + std::string(ratio);
+        const std::string metric = "completeness." + t.type + "." + std::string(ratio);
         if (after < before - options_.tolerance) {
           add(metric, label, fixed3(before), fixed3(after), true);
         } else if (after > before + options_.tolerance) {
@@ -147,7 +264,6 @@ class Comparer {
         }
       }
     }
-    const auto ob = outcomeCounts(b), oh = outcomeCounts(h);
     auto count = [](const std::map<std::string, int>& m, const std::string& k) {
       const auto it = m.find(k);
       return it == m.end() ? 0 : it->second;
@@ -155,14 +271,14 @@ class Comparer {
     // Fewer confirmed-and-true, or more of a bad outcome, is a regression.
     for (const char* outcome : {"confirmed", "false-confirmation", "honest-failure", "unreported",
                                 "false-alarm", "unconfirmed-applied"}) {
-      const int before = count(ob, outcome), after = count(oh, outcome);
+      const int before = count(b.outcomes, outcome), after = count(h.outcomes, outcome);
       if (before == after) continue;
       const bool good = std::string(outcome) == "confirmed";
       add("revocation." + std::string(outcome), label, std::to_string(before),
           std::to_string(after), good ? after < before : after > before);
     }
-    if (b.contains("amplification") && h.contains("amplification")) {
-      const double before = b.value("amplification", 0.0), after = h.value("amplification", 0.0);
+    if (b.amplification && h.amplification) {
+      const double before = *b.amplification, after = *h.amplification;
       if (before > 0 && after > before * options_.amplification_tolerance) {
         add("behaviour.amplification", label, fixed3(before), fixed3(after), true);
       } else if (after > 0 && after * options_.amplification_tolerance < before) {
@@ -182,11 +298,11 @@ class Comparer {
         const auto dot = metric.find('.', 13);
         type_metric = metric.substr(0, dot) + "s";
       }
-      for (const json* f : new_findings_) {
-        if (f->value("operation", "") != operation && !operation.empty()) continue;
-        if (!type_metric.empty() && f->value("metric", "") != type_metric) continue;
+      for (const FindingView* f : new_findings_) {
+        if (f->operation != operation && !operation.empty()) continue;
+        if (!type_metric.empty() && f->metric != type_metric) continue;
         if (!c.why.empty()) c.why += "; ";
-        c.why += f->value("id", "") + ": " + f->value("title", "");
+        c.why += f->id + ": " + f->title;
         if (c.why.size() > 300) break;
       }
     }
@@ -194,11 +310,11 @@ class Comparer {
     out_.changes.push_back(std::move(c));
   }
 
-  const json& base_;
-  const json& head_;
+  const ReportView& base_;
+  const ReportView& head_;
   const CompareOptions& options_;
   std::string drill_;
-  std::vector<const json*> new_findings_, gone_findings_;
+  std::vector<const FindingView*> new_findings_, gone_findings_;
   Comparison out_;
 };
 
@@ -213,16 +329,15 @@ bool Comparison::regressed() const {
 
 Comparison compareReports(const json& base, const json& head, const CompareOptions& options,
                           const std::string& base_name, const std::string& head_name) {
-  checkReport(base, base_name);
-  checkReport(head, head_name);
-  const std::string bs = base["scenario"]["name"], hs = head["scenario"]["name"];
-  if (bs != hs || base["seed"] != head["seed"]) {
+  const ReportView b = readReport(base, base_name);
+  const ReportView h = readReport(head, head_name);
+  if (b.scenario != h.scenario || b.seed != h.seed) {
     throw std::runtime_error(base_name + " and " + head_name +
-                             " are reports of different drills: scenario " + bs + " seed " +
-                             base["seed"].dump() + " vs scenario " + hs + " seed " +
-                             head["seed"].dump() + "; compare the same scenario and seed");
+                             " are reports of different drills: scenario " + b.scenario +
+                             " seed " + b.seed + " vs scenario " + h.scenario + " seed " + h.seed +
+                             "; compare the same scenario and seed");
   }
-  return Comparer(base, head, options).run();
+  return Comparer(b, h, options).run();
 }
 
 std::string renderComparison(const Comparison& c) {

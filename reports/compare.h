@@ -33,9 +33,12 @@ struct Comparison {
 };
 
 // Compares two JSON reports (docs/report-format.md) of the same drill.
+// Reports are untrusted: every field compare reads is type-checked first.
 // Throws std::runtime_error naming `base_name`/`head_name` and the JSON
-// pointer when a report is not one faultline wrote, or when they are reports
-// of different drills.
+// pointer when a report is not one faultline wrote or holds a field of the
+// wrong type (one line per problem, e.g.
+// `a.json:/findings/0/severity: must be a string, got 3`), or when they are
+// reports of different drills.
 Comparison compareReports(const nlohmann::json& base, const nlohmann::json& head,
                           const CompareOptions& options, const std::string& base_name = "BASE",
                           const std::string& head_name = "HEAD");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -61,6 +62,31 @@ TEST(CliCompareTest, ADrillMissingFromHeadIsARegressionAndBadInputIsAUsageError)
           &out),
       2);
   EXPECT_NE(out.find("/faultline_report: missing"), std::string::npos) << out;
+}
+
+TEST(CliCompareTest, AMalformedReportIsRefusedNamingFileAndPointer) {
+  const auto dir = fs::path(FAULTLINE_BINARY_DIR) / "test-out" / "compare-malformed";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string good = (dir / "good.json").string();
+  const std::string bad = (dir / "bad.json").string();
+  const std::string head =
+      R"({"faultline_report":1,"scenario":{"name":"d"},"seed":7,"verdict":"failed",)"
+      R"("operations":[{"label":"sync-1"}],"findings":[)";
+  std::ofstream(good) << head << "]}";
+  std::ofstream(bad) << head << R"({"id":"silent-loss","severity":4}]})";
+  std::string out;
+  EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
+  EXPECT_NE(out.find(bad + ":/findings/0/severity: must be a string, got 4"), std::string::npos)
+      << out;
+  std::ofstream(bad, std::ios::trunc) << head << R"(],"seed":8})";
+  EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
+  EXPECT_NE(out.find(bad + ":/seed: duplicate key"), std::string::npos) << out;
+  std::ofstream(bad, std::ios::trunc) << std::string(100'000, '[') << std::string(100'000, ']');
+  EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
+  EXPECT_NE(out.find(bad + ": arrays and objects nested deeper than 128 levels"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace

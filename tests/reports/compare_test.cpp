@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -120,6 +121,68 @@ TEST(CompareTest, RefusesOtherDrillsAndOtherFiles) {
     EXPECT_EQ(std::string(e.what()),
               "s.json:/faultline_report: missing; is this a faultline report?");
   }
+}
+
+std::string compareError(const json& base, const json& head) {
+  try {
+    compareReports(base, head, {}, "a.json", "b.json");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(CompareTest, RefusesAFindingFieldOfTheWrongTypeNamingThePointer) {
+  // These once threw nlohmann's type_error out of compare and aborted.
+  json head = withFinding(report("failed", 1.0), "silent-loss", "error", "completeness.accounts");
+  head["findings"][0]["severity"] = 3;
+  EXPECT_EQ(compareError(report("passed", 1.0), head),
+            "b.json:/findings/0/severity: must be a string, got 3");
+  head["findings"][0]["severity"] = "error";
+  head["findings"][0]["id"] = json::array();
+  head["operations"][0]["label"] = 5;
+  EXPECT_EQ(compareError(report("passed", 1.0), head),
+            "b.json:/operations/0/label: must be a string, got 5\n"
+            "b.json:/findings/0/id: must be a string, got an array");
+}
+
+// Every field compare reads, given a value of the wrong type in either
+// report, is refused with its pointer.
+TEST(CompareTest, RefusesEveryFieldOfTheWrongType) {
+  json full = withFinding(report("failed", 1.0), "silent-loss", "error", "completeness.accounts");
+  full["operations"][0]["revocations"] = json::array({{{"outcome", "confirmed"}}});
+  const std::vector<std::string> pointers = {
+      "/scenario", "/scenario/name", "/seed", "/verdict", "/operations", "/operations/0",
+      "/operations/0/label", "/operations/0/declared_status", "/operations/0/amplification",
+      "/operations/0/completeness", "/operations/0/completeness/0",
+      "/operations/0/completeness/0/type", "/operations/0/completeness/0/recall",
+      "/operations/0/completeness/0/precision", "/operations/0/revocations",
+      "/operations/0/revocations/0", "/operations/0/revocations/0/outcome", "/findings",
+      "/findings/0", "/findings/0/id", "/findings/0/severity", "/findings/0/operation",
+      "/findings/0/metric", "/findings/0/title", "/findings/0/detail"};
+  for (const auto& pointer : pointers) {
+    const json::json_pointer p(pointer);
+    // A value of another type than the one there: a number where text is,
+    // text where a number, an array or an object is.
+    const json wrong = full.at(p).is_string() ? json(-7) : json("x");
+    json bad = full;
+    bad.at(p) = wrong;
+    const std::string error = compareError(full, bad);
+    EXPECT_EQ(error.rfind("b.json:" + pointer + ": must be ", 0), 0u) << pointer << ": " << error;
+    EXPECT_EQ(compareError(bad, full).rfind("a.json:" + pointer + ": must be ", 0), 0u) << pointer;
+  }
+  json negative = full;
+  negative["seed"] = -1;
+  EXPECT_EQ(compareError(full, negative),
+            "b.json:/seed: must be an integer in [0, 2^64), got -1");
+}
+
+TEST(CompareTest, ListsAFewProblemsOfAVeryMalformedReport) {
+  json bad = report("failed", 1.0);
+  for (int i = 0; i < 1000; ++i) bad["findings"].push_back(i);
+  const std::string error = compareError(report("passed", 1.0), bad);
+  EXPECT_EQ(error.substr(0, error.find('\n')), "b.json:/findings/0: must be an object, got 0");
+  EXPECT_NE(error.find("\nb.json: and 980 more problem(s)"), std::string::npos) << error;
 }
 
 }  // namespace
