@@ -34,41 +34,53 @@ std::int64_t answeredMs(const JournalEntry& e) {
   return e.t_ms + e.duration_us / 1000;
 }
 
-void addTokenReuseFindings(const OperationEvidence& op, std::vector<Finding>& out) {
-  struct Rejection {
-    const JournalEntry* first;  // the first 401 for this token
-    std::size_t reused = 0;
+void addTokenReuseFindings(const OperationEvidence& op, RejectedTokens& rejected,
+                           std::vector<Finding>& out) {
+  struct Reuse {
+    const RejectedTokens::Rejection* rejection;
+    std::size_t times = 0;
   };
-  std::map<std::string, Rejection> rejected;  // by token id
+  std::map<std::string, Reuse> reused;  // by token id, in the order of the detail
   std::set<std::uint64_t> quoted;
   std::size_t reuses = 0;
   for (const auto& e : *op.journal) {
     if (e.token_id.empty()) continue;
-    const auto it = rejected.find(e.token_id);
-    if (it == rejected.end()) {
-      if (e.status == 401) rejected.emplace(e.token_id, Rejection{&e});
+    const RejectedTokens::Rejection* r = rejected.find(e.token_id);
+    if (r == nullptr || r->first.seq >= e.seq) {
+      if (e.status == 401) rejected.remember(e, op.label);
       continue;
     }
-    if (e.t_ms < answeredMs(*it->second.first)) continue;
-    ++it->second.reused;
+    if (e.t_ms < answeredMs(r->first)) continue;
+    Reuse& u = reused.try_emplace(e.token_id, Reuse{r}).first->second;
+    ++u.times;
     ++reuses;
-    quoted.insert(it->second.first->seq);
+    quoted.insert(r->first.seq);
     quoted.insert(e.seq);
   }
   if (reuses == 0) return;
   std::string detail;
-  for (const auto& [token, r] : rejected) {
-    if (r.reused == 0) continue;
+  // A 401 answered in an earlier operation is not in this one's journal:
+  // it is quoted from the drill's memory, ahead of this operation's lines.
+  std::vector<JournalEntry> earlier;
+  const std::uint64_t first_seq = op.journal->empty() ? 0 : op.journal->front().seq;
+  for (const auto& [token, u] : reused) {
+    const bool before = u.rejection->first.seq < first_seq;
     detail += (detail.empty() ? "" : "; ") + token + " answered 401 at #" +
-              std::to_string(r.first->seq) + ", presented again " + std::to_string(r.reused) +
-              " time(s)";
+              std::to_string(u.rejection->first.seq) +
+              (before ? " (in " + u.rejection->operation + ")" : "") + ", presented again " +
+              std::to_string(u.times) + " time(s)";
+    if (before) earlier.push_back(u.rejection->first);
   }
   Finding f = makeFinding(
       op, "rejected-token-reuse", Severity::Error, "behaviour.auth",
       std::to_string(reuses) + " request(s) presented a bearer token the target had rejected",
-      detail + "; after a 401 a client must fetch a new token before it sends again");
+      detail + "; after a 401 a client must fetch a new token before it sends again, in this "
+               "process or the next");
+  std::sort(earlier.begin(), earlier.end(),
+            [](const JournalEntry& a, const JournalEntry& b) { return a.seq < b.seq; });
+  earlier.insert(earlier.end(), op.journal->begin(), op.journal->end());
   f.evidence.journal =
-      journalEvidence(*op.journal, [&](const JournalEntry& e) { return quoted.count(e.seq) != 0; });
+      journalEvidence(earlier, [&](const JournalEntry& e) { return quoted.count(e.seq) != 0; });
   out.push_back(std::move(f));
 }
 
@@ -201,9 +213,24 @@ Amplification measureAmplification(const std::vector<JournalEntry>& journal,
   return a;
 }
 
+const RejectedTokens::Rejection* RejectedTokens::find(const std::string& token_id) const {
+  const auto it = by_token_.find(token_id);
+  return it == by_token_.end() ? nullptr : &it->second;
+}
+
+void RejectedTokens::remember(const JournalEntry& e, const std::string& operation) {
+  if (e.status == 401 && !e.token_id.empty()) by_token_.try_emplace(e.token_id, Rejection{e, operation});
+}
+
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
                           std::vector<Finding>& out) {
-  addTokenReuseFindings(op, out);
+  RejectedTokens alone;
+  addBehaviourFindings(op, amplification, alone, out);
+}
+
+void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
+                          RejectedTokens& rejected, std::vector<Finding>& out) {
+  addTokenReuseFindings(op, rejected, out);
   addDuplicateWriteFindings(op, out);
   if (amplification != nullptr) addAmplificationFindings(op, *amplification, out);
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,27 @@ bool answeredWithFault(const mocks::JournalEntry& entry);
 // finding's title states; nullopt for any other title.
 std::optional<double> amplificationOfTitle(const std::string& title);
 
+// Every bearer token the target answered 401 during one drill, with the
+// first such answer. A dead token stays dead for the client whichever
+// process presents it next (a later round, operation or restart that read it
+// back from its state directory), so a drill keeps one of these across all
+// its operations. Not thread-safe; a drill scores one operation at a time.
+class RejectedTokens {
+ public:
+  struct Rejection {
+    mocks::JournalEntry first;  // the first 401 for the token
+    std::string operation;      // the operation it was answered in
+  };
+
+  // The first 401 for `token_id`; null when the target never refused it.
+  const Rejection* find(const std::string& token_id) const;
+  // Records `e` when it is the token's first 401.
+  void remember(const mocks::JournalEntry& e, const std::string& operation);
+
+ private:
+  std::map<std::string, Rejection> by_token_;
+};
+
 // Adds "rejected-token-reuse" and "duplicate-write" for the operation, and,
 // when `amplification` is given (a sync), "request-amplification" whenever
 // the sync sent more than its minimum. The policy's max_amplification is
@@ -52,6 +74,10 @@ std::optional<double> amplificationOfTitle(const std::string& title);
 // at or below it: the scorer cannot know the policy, and a stricter one still
 // needs the evidence. docs/scoring.md, "Behaviour", defines each. Pure
 // functions of the evidence; thread-compatible.
+// `rejected` carries the 401s of the drill's earlier operations in and this
+// one's out; the overload without it judges the operation alone.
+void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
+                          RejectedTokens& rejected, std::vector<reports::Finding>& out);
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
                           std::vector<reports::Finding>& out);
 

@@ -115,6 +115,7 @@ class DrillRun {
   std::string state_dir_;
   std::vector<reports::Finding> findings_;
   FreshnessScorer freshness_;
+  RejectedTokens rejected_tokens_;  // every 401 of the drill: reuse spans processes
   int drill_rounds_ = 0;       // rounds run so far, across every sync
   std::string current_label_;  // the operation running, for the live line
   std::mutex kill_mutex_;
@@ -289,7 +290,7 @@ void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
   addProcessFindings(ev, findings_);
   addProtocolFindings(ev, findings_);
   addRetryAfterFindings(ev, findings_);
-  addBehaviourFindings(ev, amplification, findings_);
+  addBehaviourFindings(ev, amplification, rejected_tokens_, findings_);
   addSecretFindings(ev, findings_);
   const ConnectorOutput& output = *ev.output;
   rep.process = summarise(*ev.process, ev.secrets);

@@ -332,6 +332,32 @@ TEST(BehaviourDrillTest, StaleTokenIsCaughtReusingTheRevokedToken) {
   EXPECT_NE(std::find(classes.begin(), classes.end(), "unsafe-behaviour"), classes.end());
 }
 
+// A token kept in the state directory outlives the process that saw it
+// refused: the revoke's first request presents the token the sync's 401
+// killed. Reuse is judged per drill, across processes.
+TEST(BehaviourDrillTest, PersistedTokenIsCaughtPresentingARejectedTokenInTheNextProcess) {
+  const auto r = drill("tests/fixtures/connectors/persisted_token.json",
+                       "scenarios/auth_expiry.json", 1, "behaviour-persisted-token");
+  EXPECT_EQ(r.verdict, reports::Verdict::Failed);
+  const Finding* f = findingIn(r, "rejected-token-reuse");
+  ASSERT_NE(f, nullptr) << findingsOf(r);
+  EXPECT_EQ(f->severity, Severity::Error);
+  ASSERT_EQ(r.operations.size(), 2u);
+  EXPECT_EQ(f->operation, r.operations[1].label);  // the revoke, a new process
+  EXPECT_NE(f->detail.find("tok-1 answered 401 at #"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("(in " + r.operations[0].label + ")"), std::string::npos) << f->detail;
+  // The sync's 401 is quoted from the drill's memory, ahead of the revoke's lines.
+  ASSERT_GE(f->evidence.journal.size(), 2u);
+  EXPECT_NE(f->evidence.journal[0].find("(revoke_token): revoked tok-1"), std::string::npos)
+      << f->evidence.journal[0];
+  // Within the sync the connector behaved: it fetched a new token after the 401.
+  for (const auto& other : r.findings) {
+    if (other.id == "rejected-token-reuse") {
+      EXPECT_EQ(other.operation, r.operations[1].label);
+    }
+  }
+}
+
 const reports::OperationReport& firstOfKind(const reports::Report& r, const std::string& kind) {
   return *std::find_if(r.operations.begin(), r.operations.end(),
                        [&](const auto& op) { return op.kind == kind; });
