@@ -69,10 +69,10 @@ bool same(const mocks::Entitlement* t, const EntitlementRecord& r) {
 }
 
 std::string canonical(const OwnedCredential& c) {
-  return "owner=" + c.owner->id + " active=" + yes(c.credential->active);
+  return "owner=" + canonicalId(c.owner->id) + " active=" + yes(c.credential->active);
 }
 std::string canonical(const CredentialRecord& c) {
-  return "owner=" + c.owner + " active=" + yes(c.active);
+  return "owner=" + canonicalId(c.owner) + " active=" + yes(c.active);
 }
 bool same(const OwnedCredential& t, const CredentialRecord& r) {
   return t.owner->id == r.owner && t.credential->active == r.active;
@@ -124,6 +124,11 @@ class Interner {
   }
 
   std::uint32_t operator()(std::string_view s) {
+    // A UUID in capitals names the same record as in lowercase (the id rule,
+    // docs/connector-protocol.md): folded here, once per occurrence, every
+    // table below still compares plain numbers.
+    char folded[36];
+    if (foldUuid(s, folded)) s = std::string_view(folded, sizeof folded);
     if (3 * (ends_.size() + 1) > 2 * slots_.size()) rehash(2 * slots_.size());
     const std::uint64_t h = hashOf(s);
     std::size_t i = slotOf(h);
@@ -153,6 +158,28 @@ class Interner {
 
   std::size_t slotOf(std::uint64_t h) const {
     return (h * 0x9e3779b97f4a7c15ULL) >> (64 - std::countr_zero(slots_.size()));
+  }
+
+  // Writes `s` in lowercase to `out` and returns true when it is a UUID
+  // holding a capital; one pass, as most ids are not.
+  static bool foldUuid(std::string_view s, char* out) {
+    if (s.size() != 36) return false;
+    bool upper = false;
+    for (std::size_t i = 0; i < 36; ++i) {
+      const char c = s[i];
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') return false;
+        out[i] = c;
+      } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+        out[i] = c;
+      } else if (c >= 'A' && c <= 'F') {
+        upper = true;
+        out[i] = static_cast<char>(c - 'A' + 'a');
+      } else {
+        return false;
+      }
+    }
+    return upper;
   }
 
   void rehash(std::size_t capacity) {
@@ -190,6 +217,10 @@ struct IdTable {
     return states[id];
   }
   bool returned(std::uint32_t id) const { return id < states.size() && states[id].returned; }
+  // Created or deleted while the connector ran: present at one end only.
+  bool changedMidWindow(std::uint32_t id) const {
+    return id < states.size() && has(states[id].start) != has(states[id].end);
+  }
   // A later record with the same id at the same instant replaces an earlier one.
   void addTruth(bool at_start, std::uint32_t id, const Truth& truth) {
     IdState<Truth>& s = at(id);
@@ -435,7 +466,12 @@ reports::TypeScore scoreGrants(const std::vector<GrantRecord>& records, Tables& 
   return score;
 }
 
-// Every returned grant and credential must name records the output returned.
+// Every returned grant and credential must name records the output returned,
+// except records created or deleted while the connector ran: completeness
+// does not owe them, so a reference to one may stand alone. A joiner created
+// between a connector's Users and Groups listings is in the group it joined,
+// but was never in any Users page the connector read; only a connector whose
+// page boundaries happen to fall after the joiner would have printed it.
 void checkReferences(const ConnectorOutput& out, Tables& t, const std::vector<GrantEnds>& ends,
                      CompletenessScore& score) {
   auto dangling = [&](std::size_t line, const std::string& what, const std::string& id) {
@@ -447,17 +483,23 @@ void checkReferences(const ConnectorOutput& out, Tables& t, const std::vector<Gr
   };
   for (std::size_t i = 0; i < out.grants.size(); ++i) {
     const GrantRecord& g = out.grants[i];
-    const bool principal_returned = g.principal_type == "account"
-                                        ? t.accounts.returned(ends[i].principal)
-                                        : t.groups.returned(ends[i].principal);
-    if (!principal_returned) dangling(g.line, g.principal_type, g.principal);
+    const std::uint32_t principal = ends[i].principal, target = ends[i].target;
+    const bool principal_ok = g.principal_type == "account"
+                                  ? t.accounts.returned(principal) ||
+                                        t.accounts.changedMidWindow(principal)
+                                  : t.groups.returned(principal) ||
+                                        t.groups.changedMidWindow(principal);
+    if (!principal_ok) dangling(g.line, g.principal_type, g.principal);
     const bool membership = g.kind == "membership";
-    const bool target_returned =
-        membership ? t.groups.returned(ends[i].target) : t.entitlements.returned(ends[i].target);
-    if (!target_returned) dangling(g.line, membership ? "group" : "entitlement", g.target);
+    const bool target_ok =
+        membership ? t.groups.returned(target) || t.groups.changedMidWindow(target)
+                   : t.entitlements.returned(target) || t.entitlements.changedMidWindow(target);
+    if (!target_ok) dangling(g.line, membership ? "group" : "entitlement", g.target);
   }
   for (const auto& c : out.credentials) {
-    if (!t.accounts.returned(t.ids(c.owner))) dangling(c.line, "credential owner", c.owner);
+    const std::uint32_t owner = t.ids(c.owner);
+    if (!t.accounts.returned(owner) && !t.accounts.changedMidWindow(owner))
+      dangling(c.line, "credential owner", c.owner);
   }
 }
 

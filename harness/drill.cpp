@@ -255,6 +255,7 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
   round.requests = journal.size();
   round.declared_status = rep.declared_status;
   round.declared_reason = rep.declared_reason;
+  round.declared_incomplete = rep.declared_incomplete;
   round.stale_since = output.status ? output.status->stale_since : "";
   round.recall = score.minRecall();
   round.stale_records = freshness_.observeRound({round.drill_round, span, round.started_ms, &after},
@@ -264,6 +265,14 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
       (round.stale_records > 0 ? ", " + std::to_string(round.stale_records) + " stale records"
                                : ""));
   return round;
+}
+
+// The status line's "incomplete" field as the report keeps it; nullopt when
+// not sent.
+std::optional<std::vector<std::string>> declaredIncomplete(const ConnectorOutput& output) {
+  if (!output.status || !output.status->incomplete) return std::nullopt;
+  return std::vector<std::string>(output.status->incomplete->begin(),
+                                  output.status->incomplete->end());
 }
 
 // What the operation's last answers say about its credentials: the last API
@@ -297,6 +306,7 @@ void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
   rep.requests = ev.journal->size();
   rep.declared_status = output.status ? output.status->status : "missing";
   rep.declared_reason = output.status ? redactSecrets(output.status->reason, ev.secrets) : "";
+  rep.declared_incomplete = declaredIncomplete(output);
   rep.protocol_violations = output.violation_count;
 }
 

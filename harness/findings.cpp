@@ -31,7 +31,13 @@ Finding make(const OperationEvidence& op, std::string id, Severity severity, std
 // have printed no status line at all, so there may be no reason to quote.
 std::string declaredReason(const OperationEvidence& op) {
   if (!op.output->status) return " (no status line)";
-  return " (reason given: \"" + op.output->status->reason + "\")";
+  const StatusRecord& status = *op.output->status;
+  std::string declared;
+  if (status.incomplete) {
+    for (const auto& type : *status.incomplete) declared += (declared.empty() ? "" : ", ") + type;
+    declared = "; declared incomplete: [" + declared + "]";
+  }
+  return " (reason given: \"" + status.reason + "\"" + declared + ")";
 }
 
 // " (privileged non-human)", " (privileged)", " (non-human)" or "".
@@ -51,7 +57,7 @@ std::string joinIds(const std::vector<std::string>& ids, std::size_t total) {
 // Whether the status line's reason names the resource a type comes from
 // (docs/scoring.md, "Honesty").
 bool reasonNames(const OperationEvidence& op, const std::string& type) {
-  return op.output->status && reasonNamesType(op.output->status->reason, type);
+  return op.output->status && declaresIncomplete(*op.output->status, type);
 }
 
 // The list requests of the resource a type is read from, as evidence that
@@ -128,7 +134,10 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
                silent ? Severity::Critical : Severity::Error, metric,
                silent ? "Declared " + declared + " but " + std::to_string(t.missing_total) + " " +
                             t.type + "(s) are missing" +
-                            (declared == "partial" ? " and the reason does not say so" : "")
+                            (declared != "partial" ? ""
+                             : op.output->status->incomplete
+                                 ? " and its \"incomplete\" field does not name them"
+                                 : " and the reason does not say so")
                       : "Sync declared " + declared + "; " + std::to_string(t.missing_total) + " " +
                             t.type + "(s) are missing",
                "missing " + t.type + " ids: " + joinIds(t.missing, t.missing_total) +
@@ -319,6 +328,11 @@ bool reasonNamesType(std::string reason, const std::string& type) {
   if (it == kWords.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
                      [&](const std::string& w) { return reason.find(w) != std::string::npos; });
+}
+
+bool declaresIncomplete(const StatusRecord& status, const std::string& type) {
+  if (status.incomplete) return status.incomplete->count(type) != 0;
+  return reasonNamesType(status.reason, type);
 }
 
 reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string& reason) {

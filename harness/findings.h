@@ -59,6 +59,10 @@ void addRetryAfterFindings(const OperationEvidence& op, std::vector<reports::Fin
 // "account" is named by "user" or "account", and so on.
 bool reasonNamesType(std::string reason, const std::string& type);
 
+// Whether a status line declares `type` incomplete: its "incomplete" field
+// when sent (only the field counts then), else its reason's words.
+bool declaresIncomplete(const StatusRecord& status, const std::string& type);
+
 // Failed when any finding is error or critical; otherwise inconclusive when a
 // required fault did not fire (the drill proves nothing about it); otherwise
 // passed.

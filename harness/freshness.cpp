@@ -11,30 +11,44 @@ using reports::Finding;
 using reports::Severity;
 using scenarios::TimelineEventKind;
 
-// One round's output by id, built once per round.
+// One round's output by id, built once per round. Ids are keyed as the id
+// rule compares them (canonicalId): a UUID printed in capitals is the record
+// the event changed.
 struct OutputIndex {
   std::map<std::string, std::vector<const AccountRecord*>> accounts;
   std::map<std::string, std::vector<const CredentialRecord*>> credentials;
   std::map<std::string, std::vector<std::size_t>> grants;  // key -> lines
 
   explicit OutputIndex(const ConnectorOutput& out) {
-    for (const auto& a : out.accounts) accounts[a.id].push_back(&a);
-    for (const auto& c : out.credentials) credentials[c.id].push_back(&c);
-    for (const auto& g : out.grants) grants[g.key()].push_back(g.line);
+    for (const auto& a : out.accounts) accounts[canonicalId(a.id)].push_back(&a);
+    for (const auto& c : out.credentials) credentials[canonicalId(c.id)].push_back(&c);
+    for (const auto& g : out.grants) {
+      grants[g.kind + "|" + g.principal_type + "|" + canonicalId(g.principal) + "|" +
+             canonicalId(g.target)]
+          .push_back(g.line);
+    }
   }
   bool hasGrant(const std::string& key) const { return grants.count(key) != 0; }
+  const std::vector<const AccountRecord*>* account(const std::string& id) const {
+    const auto it = accounts.find(canonicalId(id));
+    return it == accounts.end() ? nullptr : &it->second;
+  }
+  const std::vector<const CredentialRecord*>* credential(const std::string& id) const {
+    const auto it = credentials.find(canonicalId(id));
+    return it == credentials.end() ? nullptr : &it->second;
+  }
 };
 
 std::string membership(const std::string& account, const std::string& group) {
-  return "membership|account|" + account + "|" + group;
+  return "membership|account|" + canonicalId(account) + "|" + canonicalId(group);
 }
 std::string directGrant(const std::string& account, const std::string& entitlement) {
-  return "entitlement|account|" + account + "|" + entitlement;
+  return "entitlement|account|" + canonicalId(account) + "|" + canonicalId(entitlement);
 }
 
 bool reflects(const AppliedEvent& e, const OutputIndex& out, bool complete) {
-  const auto account = out.accounts.find(e.account);
-  const bool printed = account != out.accounts.end();
+  const auto* account = out.account(e.account);
+  const bool printed = account != nullptr;
   switch (e.kind) {
     case TimelineEventKind::Joiner:
       return printed;
@@ -42,7 +56,7 @@ bool reflects(const AppliedEvent& e, const OutputIndex& out, bool complete) {
       // A complete answer may leave disabled accounts out; a partial one's
       // silence proves nothing.
       if (!printed) return complete;
-      return std::none_of(account->second.begin(), account->second.end(),
+      return std::none_of(account->begin(), account->end(),
                           [](const AccountRecord* a) { return a->active; });
     case TimelineEventKind::Mover:
       return out.hasGrant(membership(e.account, e.group_to)) &&
@@ -52,10 +66,10 @@ bool reflects(const AppliedEvent& e, const OutputIndex& out, bool complete) {
     case TimelineEventKind::Ungrant:
       return printed && !out.hasGrant(directGrant(e.account, e.entitlement));
     case TimelineEventKind::RotateKey: {
-      const auto old_key = out.credentials.find(e.old_key);
-      return out.credentials.count(e.new_key) != 0 &&
-             (old_key == out.credentials.end() ||
-              std::none_of(old_key->second.begin(), old_key->second.end(),
+      const auto* old_key = out.credential(e.old_key);
+      return out.credential(e.new_key) != nullptr &&
+             (old_key == nullptr ||
+              std::none_of(old_key->begin(), old_key->end(),
                            [](const CredentialRecord* c) { return c->active; }));
     }
   }
@@ -64,9 +78,9 @@ bool reflects(const AppliedEvent& e, const OutputIndex& out, bool complete) {
 
 void addActiveKeyLines(const OutputIndex& out, const std::string& key,
                        std::vector<std::size_t>& lines) {
-  const auto it = out.credentials.find(key);
-  if (it == out.credentials.end()) return;
-  for (const auto* c : it->second)
+  const auto* printed = out.credential(key);
+  if (printed == nullptr) return;
+  for (const auto* c : *printed)
     if (c->active) lines.push_back(c->line);
 }
 
@@ -82,8 +96,8 @@ std::vector<std::size_t> stale(const AppliedEvent& e, const OutputIndex& out,
   switch (e.kind) {
     case TimelineEventKind::Leaver:
       if (account == nullptr || account->active) break;  // undone since
-      if (const auto it = out.accounts.find(e.account); it != out.accounts.end()) {
-        for (const auto* a : it->second)
+      if (const auto* printed = out.account(e.account); printed != nullptr) {
+        for (const auto* a : *printed)
           if (a->active) lines.push_back(a->line);
       }
       for (const auto& key : e.keys_deactivated)
@@ -214,10 +228,10 @@ std::size_t FreshnessScorer::observeRound(const RoundObservation& round,
     stale_lines.insert(stale_lines.end(), lines.begin(), lines.end());
     stale_events += (stale_events.empty() ? "" : "; ") + eventName(e) + ": " + e.what;
     if (e.kind != TimelineEventKind::Leaver) continue;
-    const auto printed = index.accounts.find(e.account);
-    if (printed == index.accounts.end()) continue;
+    const auto* printed = index.account(e.account);
+    if (printed == nullptr) continue;
     bool shown_active = false;
-    for (const auto* a : printed->second) {
+    for (const auto* a : *printed) {
       if (!a->active) continue;
       leaver_lines.push_back(a->line);
       shown_active = true;

@@ -109,23 +109,35 @@ long long leadingCount(const std::string& title) {
 struct Declared {
   std::string status;
   std::string reason;
+  const std::optional<std::vector<std::string>>* incomplete = nullptr;
+
+  // The status line's "incomplete" field when sent, else the reason's words
+  // (docs/scoring.md, "Honesty"), as the completeness findings judge it.
+  bool declares(const std::string& type) const {
+    if (incomplete != nullptr && incomplete->has_value()) {
+      return std::find((*incomplete)->begin(), (*incomplete)->end(), type) != (*incomplete)->end();
+    }
+    return reasonNamesType(reason, type);
+  }
 };
 
 void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f) {
   const reports::OperationReport* op = operationOf(r, f);
   const reports::RoundReport* round = roundOf(r, f);
   const std::string type = typeOfMetric(f.metric);
-  const Declared declared = round != nullptr
-                                ? Declared{round->declared_status, round->declared_reason}
-                            : op != nullptr ? Declared{op->declared_status, op->declared_reason}
-                                            : Declared{};
+  Declared declared;
+  if (round != nullptr) {
+    declared = {round->declared_status, round->declared_reason, &round->declared_incomplete};
+  } else if (op != nullptr) {
+    declared = {op->declared_status, op->declared_reason, &op->declared_incomplete};
+  }
   static const std::set<std::string> kCompleteness = {"declared-incomplete", "phantom-records",
                                                       "attribute-mismatch", "dangling-reference",
                                                       "duplicate-records"};
   // An honest partial: the connector said partial (or failed) and named what.
   if (p.accept_honest_partial && op != nullptr && kCompleteness.count(f.id) != 0 &&
       (declared.status == "partial" || declared.status == "failed") &&
-      (type.empty() || declared.status == "failed" || reasonNamesType(declared.reason, type))) {
+      (type.empty() || declared.status == "failed" || declared.declares(type))) {
     change(f, Severity::Info,
            "accepted: the connector declared " + declared.status +
                " and said why (honest_partial: accept)");

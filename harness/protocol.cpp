@@ -353,7 +353,59 @@ class Parser {
         violate(n, "status field \"stale_since\" must be an RFC 3339 time or \"unknown\"", text);
       }
     }
+    incomplete(n, j, text, r);
+    lastSuccess(n, j, text, r);
     out_.status = std::move(r);
+  }
+
+  static bool isRecordType(const json& v) {
+    return v.is_string() && std::find(kRecordTypes.begin(), kRecordTypes.end(),
+                                      v.get_ref<const std::string&>()) != kRecordTypes.end();
+  }
+
+  // Present means sent, whatever is wrong with it: the connector chose the
+  // machine-readable form, so its reason's words no longer count, and only
+  // the valid entries declare anything.
+  void incomplete(std::size_t n, const json& j, std::string_view text, StatusRecord& r) {
+    const auto it = j.find("incomplete");
+    if (it == j.end()) return;
+    r.incomplete.emplace();
+    if (!it->is_array()) {
+      return violate(n,
+                     "status field \"incomplete\" must be an array of record types (account, "
+                     "group, entitlement, grant, credential)",
+                     text);
+    }
+    for (const auto& v : *it) {
+      if (isRecordType(v)) {
+        r.incomplete->insert(v.get<std::string>());
+      } else {
+        violate(n,
+                "status field \"incomplete\" holds " + v.dump() +
+                    ", not one of account, group, entitlement, grant, credential",
+                text);
+      }
+    }
+  }
+
+  void lastSuccess(std::size_t n, const json& j, std::string_view text, StatusRecord& r) {
+    const auto it = j.find("last_success");
+    if (it == j.end()) return;
+    if (!it->is_object()) {
+      return violate(n, "status field \"last_success\" must be an object of record type to time",
+                     text);
+    }
+    for (const auto& [type, when] : it->items()) {
+      if (!isRecordType(json(type))) {
+        violate(n, "status field \"last_success\" names \"" + type + "\", not a record type",
+                text);
+      } else if (!when.is_string() || !isRfc3339DateTime(when.get<std::string>())) {
+        violate(n, "status field \"last_success\" for \"" + type + "\" must be an RFC 3339 time",
+                text);
+      } else {
+        r.last_success[type] = when.get<std::string>();
+      }
+    }
   }
 
   ConnectorOutput& out_;
@@ -397,6 +449,29 @@ bool isRfc3339DateTime(const std::string& t) {
   return i + 6 == t.size() && (t[i] == '+' || t[i] == '-') && digits(t, i + 1, 2) &&
          t[i + 3] == ':' && digits(t, i + 4, 2) && number(t, i + 1, 2) <= 23 &&
          number(t, i + 4, 2) <= 59;
+}
+
+bool isUuidShaped(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string canonicalId(std::string_view id) {
+  std::string out(id);
+  if (isUuidShaped(id)) {
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
 }
 
 OutputLines::OutputLines(std::initializer_list<std::string_view> lines) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <map>
@@ -54,8 +55,20 @@ struct StatusRecord {
   // "this output includes data not refreshed since then": an RFC 3339 time
   // or "unknown"; "" when the connector did not say (docs/connector-protocol.md).
   std::string stale_since;
+  // Sync only: the record types (account, group, entitlement, grant,
+  // credential) the connector declares incomplete, machine-readable. Absent
+  // when the connector did not send the field: then the words of `reason`
+  // decide (docs/scoring.md, "Honesty"); once sent, only the field counts.
+  std::optional<std::set<std::string>> incomplete;
+  // Sync only: per record type, when it was last read in full (RFC 3339);
+  // for people and reports, never scored.
+  std::map<std::string, std::string> last_success;
   std::size_t line = 0;
 };
+
+// The record types a sync prints, as the status line's "incomplete" names them.
+inline constexpr std::array<std::string_view, 5> kRecordTypes = {
+    "account", "group", "entitlement", "grant", "credential"};
 
 struct ResultRecord {
   std::string id, outcome, detail;
@@ -121,6 +134,14 @@ enum class Operation { Sync, Revoke };
 // Whether `text` is an RFC 3339 date-time (RFC 3339 §5.6), e.g.
 // "2026-01-01T10:00:00Z" or "2026-01-01T11:00:00.25+01:00".
 bool isRfc3339DateTime(const std::string& text);
+
+// The id rule every scorer follows (docs/connector-protocol.md, "Ids"): a
+// UUID-shaped id (8-4-4-4-12 hex digits) names the same record in any case,
+// as RFC 4122 and a SCIM `id` with caseExact false allow, so it is compared
+// in lowercase; any other id is compared byte for byte (RFC 7643 caseExact).
+bool isUuidShaped(std::string_view id);
+// `id` as scorers compare it: lowercase when UUID-shaped, else unchanged.
+std::string canonicalId(std::string_view id);
 
 ConnectorOutput parseConnectorOutput(const std::string& stdout_data, Operation operation,
                                      bool truncated, const std::set<std::string>& action_ids = {});

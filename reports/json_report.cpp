@@ -82,16 +82,19 @@ json toJson(const RevocationOutcome& r) {
 }
 
 json toJson(const RoundReport& r) {
-  return {{"round", r.round},
-          {"drill_round", r.drill_round},
-          {"started_ms", r.started_ms},
-          {"duration_ms", r.duration_ms},
-          {"requests", r.requests},
-          {"declared_status", r.declared_status},
-          {"declared_reason", r.declared_reason},
-          {"stale_since", r.stale_since},
-          {"recall", r.recall},
-          {"stale_records", r.stale_records}};
+  json out = {{"round", r.round},
+              {"drill_round", r.drill_round},
+              {"started_ms", r.started_ms},
+              {"duration_ms", r.duration_ms},
+              {"requests", r.requests},
+              {"declared_status", r.declared_status},
+              {"declared_reason", r.declared_reason},
+              {"stale_since", r.stale_since},
+              {"recall", r.recall},
+              {"stale_records", r.stale_records}};
+  // Written only when the connector sent it: absent and [] differ.
+  if (r.declared_incomplete) out["declared_incomplete"] = *r.declared_incomplete;
+  return out;
 }
 
 template <typename T>
@@ -128,24 +131,26 @@ json toJson(const OperationReport& o) {
   for (const auto& t : o.completeness) completeness.push_back(toJson(t));
   json revocations = json::array();
   for (const auto& r : o.revocations) revocations.push_back(toJson(r));
-  return {{"label", o.label},
-          {"kind", o.kind},
-          {"started_ms", o.started_ms},
-          {"duration_ms", o.duration_ms},
-          {"requests", o.requests},
-          {"process", toJson(o.process)},
-          {"declared_status", o.declared_status},
-          {"declared_reason", o.declared_reason},
-          {"completeness", completeness},
-          {"dangling_references", o.dangling_references},
-          {"dangling", o.dangling},
-          {"revocations", revocations},
-          {"protocol_violations", o.protocol_violations},
-          {"auth_trouble", o.auth_trouble},
-          {"amplification", o.amplification},
-          {"minimum_requests", o.minimum_requests},
-          {"rounds", rounds},
-          {"restarts", o.restarts}};
+  json out = {{"label", o.label},
+              {"kind", o.kind},
+              {"started_ms", o.started_ms},
+              {"duration_ms", o.duration_ms},
+              {"requests", o.requests},
+              {"process", toJson(o.process)},
+              {"declared_status", o.declared_status},
+              {"declared_reason", o.declared_reason},
+              {"completeness", completeness},
+              {"dangling_references", o.dangling_references},
+              {"dangling", o.dangling},
+              {"revocations", revocations},
+              {"protocol_violations", o.protocol_violations},
+              {"auth_trouble", o.auth_trouble},
+              {"amplification", o.amplification},
+              {"minimum_requests", o.minimum_requests},
+              {"rounds", rounds},
+              {"restarts", o.restarts}};
+  if (o.declared_incomplete) out["declared_incomplete"] = *o.declared_incomplete;
+  return out;
 }
 
 // "time to confirmation: p50 120 ms, max 340 ms over 2 confirmed action(s)",

@@ -12,7 +12,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 3;
+inline constexpr int kReportFormatMinor = 4;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -108,7 +108,10 @@ struct RoundReport {
   std::string declared_status;  // complete, partial, failed, missing
   std::string declared_reason;
   std::string stale_since;  // from the status line; "" when not given
-  double recall = 1.0;      // the lowest recall over the five types
+  // The status line's "incomplete" record types, sorted; nullopt when the
+  // connector did not send the field (its reason's words decide then).
+  std::optional<std::vector<std::string>> declared_incomplete;
+  double recall = 1.0;  // the lowest recall over the five types
   std::size_t stale_records = 0;
 };
 
@@ -121,6 +124,7 @@ struct OperationReport {
   ProcessSummary process;
   std::string declared_status;  // complete, partial, failed, missing
   std::string declared_reason;
+  std::optional<std::vector<std::string>> declared_incomplete;  // as in RoundReport
   std::vector<TypeScore> completeness;
   std::size_t dangling_references = 0;
   std::vector<std::string> dangling;  // capped

@@ -362,6 +362,78 @@ TEST(CompletenessTest, RecordCreatedMidWindowIsNotMissingWhenAbsent) {
   EXPECT_TRUE(s.exact());
 }
 
+// A joiner created between a connector's Users and Groups listings is in the
+// group it joined, but in no Users page the connector read: the grant is
+// true, its account is not owed, so the reference does not dangle.
+TEST(CompletenessTest, GrantOfAnAccountCreatedMidWindowDoesNotDangle) {
+  ConnectorOutput out = perfectOutput();
+  addGrant(out, "membership", "account", "u-leaver", "g-eng");
+  const CompletenessScore s = scoreCompleteness(smallTenant(), withLeaver(smallTenant()), out);
+  EXPECT_EQ(s.dangling_total, 0u) << (s.dangling.empty() ? "" : s.dangling[0]);
+  EXPECT_TRUE(s.exact());
+}
+
+TEST(CompletenessTest, GrantOfAnAccountDeletedMidWindowDoesNotDangle) {
+  ConnectorOutput out = perfectOutput();
+  addGrant(out, "membership", "account", "u-leaver", "g-eng");
+  const CompletenessScore s = scoreCompleteness(withLeaver(smallTenant()), smallTenant(), out);
+  EXPECT_EQ(s.dangling_total, 0u);
+}
+
+// Present at both ends, the account was owed: leaving it out still dangles.
+TEST(CompletenessTest, GrantOfAnAccountPresentThroughoutStillDangles) {
+  const auto tenant = withLeaver(smallTenant());
+  ConnectorOutput out = perfectOutput();
+  addGrant(out, "membership", "account", "u-leaver", "g-eng");
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(s.dangling,
+            std::vector<std::string>{"stdout line 15: account u-leaver was not returned"});
+}
+
+// The id rule (docs/connector-protocol.md, "Ids"): UUIDs match in any case.
+
+constexpr const char* kUuidLower = "2819c223-7f76-453a-919d-413861904646";
+constexpr const char* kUuidUpper = "2819C223-7F76-453A-919D-413861904646";
+
+TEST(CompletenessTest, UuidIdsMatchInAnyCase) {
+  mocks::TenantState tenant = smallTenant();
+  tenant.accounts[0].id = kUuidLower;
+  tenant.groups[0].members[1].id = kUuidLower;
+  tenant.reindex();
+  ConnectorOutput out = perfectOutput();
+  out.accounts[0].id = kUuidUpper;
+  out.grants[0].principal = kUuidUpper;
+  out.grants[5].principal = "2819c223-7F76-453a-919D-413861904646";
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_TRUE(s.exact()) << (s.dangling.empty() ? "" : s.dangling[0]);
+  EXPECT_EQ(scoreOf(s, "account").phantom_total, 0u);
+  EXPECT_EQ(scoreOf(s, "grant").matched, 6u);
+}
+
+TEST(CompletenessTest, CredentialOwnerUuidMatchesInAnyCase) {
+  mocks::TenantState tenant = smallTenant();
+  tenant.accounts[2].id = kUuidLower;
+  tenant.groups[1].members[0].id = kUuidLower;
+  tenant.reindex();
+  ConnectorOutput out = perfectOutput();
+  out.accounts[2].id = kUuidLower;
+  out.grants[3].principal = kUuidLower;
+  out.credentials[0].owner = kUuidUpper;
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(scoreOf(s, "credential").attribute_mismatches, 0u);
+  EXPECT_TRUE(s.exact());
+}
+
+// Any other id is exact, as SCIM's caseExact: "ENT-READ" is another record.
+TEST(CompletenessTest, NonUuidIdsMatchOnlyExactly) {
+  const auto tenant = smallTenant();
+  ConnectorOutput out = perfectOutput();
+  out.entitlements[1].id = "ENT-READ";
+  const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+  EXPECT_EQ(scoreOf(s, "entitlement").missing, std::vector<std::string>{"ent-read"});
+  EXPECT_EQ(scoreOf(s, "entitlement").phantom, std::vector<std::string>{"ENT-READ"});
+}
+
 TEST(CompletenessTest, AcceptsAttributesFromEitherEndOfTheWindow) {
   mocks::TenantState end = smallTenant();
   end.accounts[0].active = false;

@@ -176,6 +176,42 @@ TEST(CompletenessFindingsTest, PartialForAnotherReasonIsStillSilentLoss) {
             "missing account ids: u-bob (reason given: \"Entitlements: HTTP 403\")");
 }
 
+// Once a status line sends "incomplete", only the field declares a type:
+// words in the reason can no longer excuse a loss, nor are they needed.
+TEST(CompletenessFindingsTest, OnceTheFieldIsSentTheReasonsWordsNoLongerCount) {
+  Fixture f{.output = statusOutput("partial", "Groups: HTTP 403; user and entitlement grants lost")};
+  f.output.status->incomplete = std::set<std::string>{"group", "grant"};
+  const auto findings = completenessFindings(f, scoreMissing({"u-bob"}, 1));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "silent-loss");
+  EXPECT_EQ(findings[0].severity, Severity::Critical);
+  EXPECT_EQ(findings[0].title,
+            "Declared partial but 1 account(s) are missing and its \"incomplete\" field does not "
+            "name them");
+  EXPECT_EQ(findings[0].detail,
+            "missing account ids: u-bob (reason given: \"Groups: HTTP 403; user and entitlement "
+            "grants lost\"; declared incomplete: [grant, group])");
+}
+
+TEST(CompletenessFindingsTest, TheFieldDeclaresATypeWhateverTheReasonSays) {
+  Fixture f{.output = statusOutput("partial", "read permission lost")};
+  f.output.status->incomplete = std::set<std::string>{"account"};
+  const auto findings = completenessFindings(f, scoreMissing({"u-bob"}, 1));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].id, "declared-incomplete");
+}
+
+TEST(CompletenessFindingsTest, DeclaresIncompleteFallsBackToTheReasonOnlyWithoutTheField) {
+  StatusRecord status{.status = "partial", .reason = "Entitlements: HTTP 403"};
+  EXPECT_TRUE(declaresIncomplete(status, "entitlement"));
+  EXPECT_TRUE(declaresIncomplete(status, "grant"));
+  EXPECT_FALSE(declaresIncomplete(status, "group"));
+  status.incomplete = std::set<std::string>{"group"};
+  EXPECT_FALSE(declaresIncomplete(status, "entitlement"));
+  EXPECT_FALSE(declaresIncomplete(status, "grant"));
+  EXPECT_TRUE(declaresIncomplete(status, "group"));
+}
+
 TEST(CompletenessFindingsTest, PhantomsDuplicatesMismatchesAndDanglingEachGetAFinding) {
   Fixture f{.output = statusOutput("complete", "")};
   CompletenessScore s = scoreMissing({}, 0);

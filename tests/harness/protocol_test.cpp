@@ -448,6 +448,89 @@ TEST(ProtocolStaleSinceTest, Rfc3339DateTimes) {
   EXPECT_FALSE(isRfc3339DateTime(""));
 }
 
+// incomplete and last_success (docs/connector-protocol.md, §4.6): optional,
+// additive; what a partial declares incomplete, machine-readably.
+
+ConnectorOutput partialWith(const std::string& fields) {
+  return sync(R"({"type":"status","protocol":1,"status":"partial","reason":"Groups: 403")" +
+              fields + "}\n");
+}
+
+TEST(ProtocolIncompleteTest, AbsentMeansNotSent) {
+  const ConnectorOutput out = partialWith("");
+  EXPECT_FALSE(out.status->incomplete.has_value());
+  EXPECT_TRUE(out.status->last_success.empty());
+}
+
+TEST(ProtocolIncompleteTest, ReadsTheRecordTypesAndLastSuccessTimes) {
+  const ConnectorOutput out = partialWith(
+      R"(,"incomplete":["group","grant"],"last_success":{"group":"2026-01-01T10:00:00Z"})");
+  EXPECT_TRUE(out.violations.empty()) << violations(out)[0];
+  ASSERT_TRUE(out.status->incomplete.has_value());
+  EXPECT_EQ(*out.status->incomplete, (std::set<std::string>{"group", "grant"}));
+  EXPECT_EQ(out.status->last_success.at("group"), "2026-01-01T10:00:00Z");
+}
+
+TEST(ProtocolIncompleteTest, AnEmptyListIsSentAndDeclaresNothing) {
+  const ConnectorOutput out = partialWith(R"(,"incomplete":[])");
+  ASSERT_TRUE(out.status->incomplete.has_value());
+  EXPECT_TRUE(out.status->incomplete->empty());
+  EXPECT_TRUE(out.violations.empty());
+}
+
+// A wrong type is a violation quoting the line, never a crash; the field
+// still counts as sent, so only its valid entries declare anything.
+TEST(ProtocolIncompleteTest, FlagsAFieldThatIsNotAnArray) {
+  for (const std::string value : {R"("group")", "{}", "7", "null", "true"}) {
+    const ConnectorOutput out = partialWith(R"(,"incomplete":)" + value);
+    EXPECT_EQ(violations(out), Lines{"1: status field \"incomplete\" must be an array of record "
+                                     "types (account, group, entitlement, grant, credential)"})
+        << value;
+    ASSERT_EQ(out.violations.size(), 1u);
+    EXPECT_NE(out.violations[0].excerpt.find(R"("incomplete":)" + value), std::string::npos);
+    ASSERT_TRUE(out.status->incomplete.has_value()) << value;
+    EXPECT_TRUE(out.status->incomplete->empty()) << value;
+    EXPECT_EQ(out.status->status, "partial");
+  }
+}
+
+TEST(ProtocolIncompleteTest, FlagsEntriesThatAreNotRecordTypes) {
+  const ConnectorOutput out = partialWith(R"(,"incomplete":["Groups",3,"grant",null])");
+  EXPECT_EQ(violations(out),
+            (Lines{"1: status field \"incomplete\" holds \"Groups\", not one of account, group, "
+                   "entitlement, grant, credential",
+                   "1: status field \"incomplete\" holds 3, not one of account, group, "
+                   "entitlement, grant, credential",
+                   "1: status field \"incomplete\" holds null, not one of account, group, "
+                   "entitlement, grant, credential"}));
+  EXPECT_EQ(*out.status->incomplete, std::set<std::string>{"grant"});
+}
+
+TEST(ProtocolIncompleteTest, FlagsABadLastSuccess) {
+  EXPECT_EQ(violations(partialWith(R"(,"last_success":["group"])")),
+            Lines{"1: status field \"last_success\" must be an object of record type to time"});
+  EXPECT_EQ(violations(partialWith(R"(,"last_success":{"Groups":"2026-01-01T10:00:00Z"})")),
+            Lines{"1: status field \"last_success\" names \"Groups\", not a record type"});
+  const ConnectorOutput out =
+      partialWith(R"(,"last_success":{"group":"yesterday","grant":"2026-01-01T10:00:00Z"})");
+  EXPECT_EQ(violations(out),
+            Lines{"1: status field \"last_success\" for \"group\" must be an RFC 3339 time"});
+  EXPECT_EQ(out.status->last_success,
+            (std::map<std::string, std::string>{{"grant", "2026-01-01T10:00:00Z"}}));
+}
+
+// The id rule (docs/connector-protocol.md, "Ids").
+TEST(ProtocolIdRuleTest, LowercasesOnlyUuidShapedIds) {
+  EXPECT_EQ(canonicalId("2819C223-7F76-453A-919D-413861904646"),
+            "2819c223-7f76-453a-919d-413861904646");
+  EXPECT_EQ(canonicalId("ENT-PROD-ADMIN"), "ENT-PROD-ADMIN");
+  EXPECT_EQ(canonicalId("00uABCDEF0123456789ABCDEF01234567"), "00uABCDEF0123456789ABCDEF01234567");
+  EXPECT_TRUE(isUuidShaped("2819c223-7f76-453a-919d-413861904646"));
+  EXPECT_FALSE(isUuidShaped("2819c223-7f76-453a-919d-41386190464g"));
+  EXPECT_FALSE(isUuidShaped("2819c223x7f76-453a-919d-413861904646"));
+  EXPECT_FALSE(isUuidShaped("2819c2237f76453a919d413861904646"));
+}
+
 // Lines that the fast reader declines (escapes, non-ASCII, spacing, numbers)
 // mean what nlohmann reads them to mean.
 TEST(ProtocolTest, ReadsEscapedAndNonAsciiStringsAsJson) {

@@ -64,7 +64,7 @@ Report sampleReport() {
 TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
   const json j = reportToJson(sampleReport());
   EXPECT_EQ(j.at("faultline_report"), 1);
-  EXPECT_EQ(j.at("format_minor"), 3);
+  EXPECT_EQ(j.at("format_minor"), 4);
   EXPECT_EQ(j.at("seed"), 20261123u);
   EXPECT_EQ(j.at("verdict"), "failed");
   EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");

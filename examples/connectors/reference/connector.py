@@ -7,7 +7,9 @@
 Configuration comes only from the environment (faultline passes nothing else):
 SCIM_BASE_URL, TOKEN_URL, CLIENT_ID, CLIENT_SECRET, and STATE_DIR (kept between
 runs: the counts of the last complete sync, and the checkpoint a killed sync
-resumes from).
+resumes from). Optional: PAGE_SIZE (records asked per list page, default 100)
+and MAX_ATTEMPTS (tries per request, the first included, default 6); any
+positive values give the same verdicts, which faultline's sweep checks.
 Standard library only, so it runs on any Python 3.11 without a virtualenv.
 
 The rules this file is built around:
@@ -31,13 +33,18 @@ import urllib.parse
 import urllib.request
 
 PROTOCOL = 1
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # records asked per list page; the manifest's PAGE_SIZE overrides it
 RUN_BUDGET_SECONDS = 100.0  # finish, with a status line, before the manifest's 120 s timeout
 EXT_ACCOUNT = "urn:faultline:params:scim:schemas:extension:2.0:Account"
 EXT_GROUP_ENTITLEMENTS = "urn:faultline:params:scim:schemas:extension:2.0:GroupEntitlements"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 USER_AGENT = "faultline-reference-connector/1.0"
 SYNC_TYPES = ("account", "group", "entitlement", "grant", "credential")
+# The record types each listing feeds: what a failed listing leaves incomplete
+# (the status line's "incomplete" field). Users carry accounts, their keys and
+# direct grants; every grant needs both ends, so any listing can cost grants.
+RESOURCE_TYPES = {"Users": ("account", "credential", "grant"), "Groups": ("group", "grant"),
+                  "Entitlements": ("entitlement", "grant")}
 CHECKPOINT_MAX_AGE_SECONDS = 300  # an older checkpoint is from another sync: start over
 
 _secrets = set()  # strings that must never leave this process
@@ -73,6 +80,7 @@ class RetryPolicy:
     """How often and how long to retry a transient failure, within one run's time budget."""
 
     RETRY_STATUSES = {429, 500, 502, 503, 504}
+    # attempts per request, the first included; the manifest's MAX_ATTEMPTS overrides it
     attempts, base_delay, max_delay, socket_timeout = 6, 0.5, 20.0, 15.0
 
     def __init__(self, budget=RUN_BUDGET_SECONDS):
@@ -313,6 +321,7 @@ class ReferenceConnector:
         self.http = HttpClient(policy, tokens)
         self.state_dir = state_dir  # kept between operations: remembers the last complete counts
         self.problems = []  # why the output is partial; empty means complete
+        self.problem_types = {}  # problem text -> the record types it leaves incomplete
         self.last_write_version = None  # meta.version the last PATCH answered with
         self.checkpoint = None  # set by sync()
 
@@ -353,8 +362,21 @@ class ReferenceConnector:
             log(f"{resource}: pass {listing}: {short}")
             if not self.http.policy.can_wait():
                 break
-        self.problems.append(f"{resource}: {short}")
+        self.note_problem(f"{resource}: {short}", RESOURCE_TYPES.get(resource, SYNC_TYPES))
         return list(seen.values())
+
+    def note_problem(self, text, types):
+        """Record why the output is partial, and which record types that leaves incomplete."""
+        self.problems.append(text)
+        self.problem_types[text] = set(types)
+
+    def incomplete_types(self):
+        """The record types the problems leave incomplete, for the status line. A
+        problem noted without types (by a subclass) counts against every type."""
+        types = set()
+        for problem in self.problems:
+            types |= self.problem_types.get(problem, set(SYNC_TYPES))
+        return sorted(types)
 
     def page_done(self, resource, seen, next_start, done=False):
         """Called once a page's records are in `seen`: checkpoint both together."""
@@ -379,13 +401,14 @@ class ReferenceConnector:
             if not self.http.policy.can_wait():  # better a partial answer than being killed
                 return total, f"run time budget used up at startIndex={start}"
 
-    def flag(self, obj, name):
+    def flag(self, obj, name, record_type="account"):
         """A boolean attribute, read tolerantly: some targets send "false" as a
         string. A value that is neither counts as true (never report a leaver
         disabled on a guess) and makes the sync partial."""
         value = as_bool(obj.get(name, True))
         if value is None:
-            self.problems.append(f"unrecognised {name} value {obj.get(name)!r} on {obj.get('id') or obj.get('value')}")
+            self.note_problem(f"unrecognised {name} value {obj.get(name)!r} on {obj.get('id') or obj.get('value')}",
+                              (record_type,))
             return True
         return value
 
@@ -406,14 +429,15 @@ class ReferenceConnector:
         for resource, count in now.items():
             before = last.get(resource)
             if isinstance(before, int) and before >= 10 and count < before / 2:
-                self.problems.append(f"{resource}: {count} record(s), down from {before} at the last complete "
-                                     "sync; the client may have lost read permission")
+                self.note_problem(f"{resource}: {count} record(s), down from {before} at the last complete "
+                                  "sync; the client may have lost read permission", RESOURCE_TYPES[resource])
         last_shapes = last.get("id_shapes") if isinstance(last.get("id_shapes"), dict) else {}
         for resource, shape in (shapes or {}).items():
             before = last_shapes.get(resource)
             if before and shape != before:
-                self.problems.append(f"{resource}: id format changed since the last complete sync ({before} ids, "
-                                     f"now {shape}); records cannot be matched to the ones reported before")
+                self.note_problem(f"{resource}: id format changed since the last complete sync ({before} ids, "
+                                  f"now {shape}); records cannot be matched to the ones reported before",
+                                  RESOURCE_TYPES[resource])
         if shapes:
             now = dict(now, id_shapes=shapes)
         if path and not self.problems:
@@ -462,8 +486,9 @@ class ReferenceConnector:
             known = {"schemas", "id", "externalId", "userName", "name", "displayName", "active", "emails",
                      "entitlements", "groups", "meta", EXT_ACCOUNT}
             extra = sorted({k for u in users if u["id"] in unmapped for k in u} - known)
-            self.problems.append(f"Users: {len(unmapped)} record(s) without userName, left out"
-                                 + (f" (unexpected attributes: {', '.join(extra)})" if extra else ""))
+            self.note_problem(f"Users: {len(unmapped)} record(s) without userName, left out"
+                              + (f" (unexpected attributes: {', '.join(extra)})" if extra else ""),
+                              RESOURCE_TYPES["Users"])
             users = [u for u in users if u["id"] not in unmapped]
 
         group_ids = {g["id"] for g in groups}
@@ -483,7 +508,7 @@ class ReferenceConnector:
                     expires = key.get("expires") if isinstance(key.get("expires"), str) else None
                     out({"type": "credential", "id": key["value"], "owner": u["id"],
                          "kind": "api_key" if key.get("type", "apiKey") == "apiKey" else text(key["type"]),
-                         "expires": expires, "active": self.flag(key, "active")})
+                         "expires": expires, "active": self.flag(key, "active", "credential")})
 
         grants = set()  # (kind, principal_type, principal, target), de-duplicated
         for u in users:  # a user's own "entitlements" are its direct grants
@@ -495,14 +520,11 @@ class ReferenceConnector:
                     grants.add(("membership", "group" if nested else "account", m["value"], g["id"]))
             ext = g.get(EXT_GROUP_ENTITLEMENTS) if isinstance(g.get(EXT_GROUP_ENTITLEMENTS), dict) else {}
             grants.update(("entitlement", "group", g["id"], e) for e in values(ext.get("entitlements")))
-        # Only grants whose both ends were read: a reference to an object this
-        # sync could not see cannot be checked, so it is left out (and the
-        # status already says partial for the resource that was missing).
         known = {"account": {u["id"] for u in users}, "group": group_ids,
                  "entitlement": {e["id"] for e in entitlements}}
         for kind, principal_type, principal, target in sorted(grants):
             target_type = "group" if kind == "membership" else "entitlement"
-            if principal not in known[principal_type] or target not in known[target_type]:
+            if not self.keep_grant(principal in known[principal_type], target in known[target_type]):
                 continue
             out({"type": "grant", "kind": kind, "principal_type": principal_type,
                  "principal": principal, "target": target})
@@ -510,6 +532,12 @@ class ReferenceConnector:
         if len(self.problems) == 3 and not any(counts.values()):
             return "failed", "; ".join(self.problems), counts
         return ("partial" if self.problems else "complete"), "; ".join(self.problems), counts
+
+    def keep_grant(self, principal_read, target_read):
+        """Only grants whose both ends were read: a reference to an object this
+        sync could not see cannot be checked, so it is left out (and the status
+        already says partial for the resource that was missing)."""
+        return principal_read and target_read
 
     # ---- revoke ------------------------------------------------------------
 
@@ -787,6 +815,13 @@ def main(argv, connector_class=ReferenceConnector):
     if operation not in ("sync", "revoke") or missing:
         log(f"usage: {os.path.basename(argv[0])} sync|revoke  (missing environment: {missing or 'none'})")
         return 2
+    global PAGE_SIZE
+    try:
+        PAGE_SIZE = positive_int(env, "PAGE_SIZE", PAGE_SIZE)
+        RetryPolicy.attempts = positive_int(env, "MAX_ATTEMPTS", RetryPolicy.attempts)
+    except ValueError as error:
+        log(f"bad configuration: {error}")
+        return 2
     policy = RetryPolicy()
     tokens = TokenSource(env["TOKEN_URL"], env["CLIENT_ID"], env["CLIENT_SECRET"], policy)
     connector = connector_class(env["SCIM_BASE_URL"], tokens, policy, env.get("STATE_DIR"))
@@ -804,8 +839,22 @@ def main(argv, connector_class=ReferenceConnector):
               "reason": f"internal error: {type(error).__name__}", "counts": empty})
         return 1
     log(f"{operation}: {status} {reason}".rstrip())
-    emit({"type": "status", "protocol": PROTOCOL, "status": status, "reason": reason, "counts": counts})
+    line = {"type": "status", "protocol": PROTOCOL, "status": status, "reason": reason, "counts": counts}
+    if operation == "sync" and status != "complete":
+        # What is missing, machine-readable: the reason is for people.
+        line["incomplete"] = connector.incomplete_types() if status == "partial" else list(SYNC_TYPES)
+    emit(line)
     return 0
+
+
+def positive_int(env, name, default):
+    """An integer setting from the environment; `default` when unset."""
+    text = env.get(name)
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a positive integer, got {text!r}")
+    return int(text)
 
 
 if __name__ == "__main__":
