@@ -65,7 +65,10 @@ usage:
   faultline mock --scenario FILE [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
       SCIM base URL, token URL and client credentials, for developing a
-      connector by hand.
+      connector by hand. --port 0 (the default) picks a free port; a port
+      already in use is an error (exit 2). The request journal keeps the
+      last 10000 requests and counts the ones it dropped. Up to 512
+      connections are served at once; one that stalls for 5 s is closed.
   faultline --help | --version
 
 exit codes:
@@ -346,6 +349,10 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
   return total.regressed() || missing ? kExitFailed : kExitPassed;
 }
 
+// The mock's limits as kHelp states them.
+static_assert(mocks::Journal::kStandaloneLimit == 10'000 && mocks::MockServer::kMaxWorkers == 512 &&
+              mocks::MockServer::kReadTimeoutSeconds == 5);
+
 int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
   const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
@@ -365,6 +372,8 @@ int commandMock(const std::vector<std::string>& args, std::ostream& out, std::os
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   mocks::SteadyClock clock;
   mocks::MockTarget target(scenario, seed, clock, server);
+  // Nothing scores a hand-run mock's journal, and it may serve for days.
+  target.journal().keepLast(mocks::Journal::kStandaloneLimit);
   target.start();
   const auto state = target.tenant().snapshot();
   out << "faultline mock: scenario " << scenario.name << ", seed " << seed << ", "
@@ -378,7 +387,8 @@ int commandMock(const std::vector<std::string>& args, std::ostream& out, std::os
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   target.stop();
-  out << "faultline mock: stopped after " << target.journal().size() << " requests" << std::endl;
+  out << "faultline mock: stopped after " << target.journal().lastSeq() << " requests ("
+      << target.journal().dropped() << " dropped from the journal)" << std::endl;
   return kExitPassed;
 }
 
