@@ -16,18 +16,31 @@ namespace faultline::harness::testing {
 inline const std::string kSource = FAULTLINE_SOURCE_DIR;
 inline const std::string kReference = "examples/connectors/reference/manifest.json";
 
-// `manifest` is relative to the source tree; the report's journal is written
-// to test-out/NAME/journal.jsonl.
-inline reports::Report runFixtureDrill(const std::string& manifest, const scenarios::Scenario& s,
-                                       std::uint64_t seed, const std::string& name) {
-  const auto dir = std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
+// The folder a test named NAME writes to; each test names its own, since
+// ctest runs tests in parallel.
+inline std::filesystem::path testOutDir(const std::string& name) {
+  return std::filesystem::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
+}
+
+// `manifest_file` is a path as given (absolute, or relative to the working
+// directory); the report's journal is written to test-out/NAME/journal.jsonl.
+inline reports::Report runManifestDrill(const std::string& manifest_file,
+                                        const scenarios::Scenario& s, std::uint64_t seed,
+                                        const std::string& name) {
+  const auto dir = testOutDir(name);
   std::filesystem::remove_all(dir);
   DrillOptions options;
   options.seed = seed;
   options.out_dir = dir.string();
-  options.connector_path = manifest;
+  options.connector_path = manifest_file;
   options.journal_path = (dir / "journal.jsonl").string();
-  return runDrill(s, loadManifest(kSource + "/" + manifest), options);
+  return runDrill(s, loadManifest(manifest_file), options);
+}
+
+// `manifest` is relative to the source tree.
+inline reports::Report runFixtureDrill(const std::string& manifest, const scenarios::Scenario& s,
+                                       std::uint64_t seed, const std::string& name) {
+  return runManifestDrill(kSource + "/" + manifest, s, seed, name);
 }
 
 // `scenario` is relative to the source tree, e.g. "scenarios/baseline.json".
