@@ -92,10 +92,45 @@ TEST(RejectedTokenReuseTest, RetryingTheSameRequestWithTheRejectedTokenIsReuse) 
   EXPECT_EQ(f->title, "1 request(s) presented a bearer token the target had rejected");
   EXPECT_EQ(f->detail,
             "tok-1 answered 401 at #1, presented again 1 time(s); after a 401 a client must fetch "
-            "a new token before it sends again");
+            "a new token before it sends again, in this process or the next");
   EXPECT_EQ(f->evidence.journal,
             (std::vector<std::string>{"#1 +10ms GET /scim/v2/Users -> 401 0B tok-1",
                                       "#2 +20ms GET /scim/v2/Users -> 401 0B tok-1"}));
+}
+
+// One drill's memory spans its operations: a token refused in the sync is
+// still dead when the revoke's new process presents it.
+TEST(RejectedTokenReuseTest, ATokenRefusedInAnEarlierOperationIsReusedInALaterOne) {
+  const ProcessResult process;
+  const ConnectorOutput output;
+  const std::vector<JournalEntry> sync = {
+      entry(1, "POST", "/oauth/token", 200, ""),
+      entry(2, "GET", "/scim/v2/Users", 401, "tok-1", "fault r (revoke_token): revoked tok-1"),
+      entry(3, "POST", "/oauth/token", 200, ""), entry(4, "GET", "/scim/v2/Users", 200, "tok-2")};
+  const std::vector<JournalEntry> revoke = {entry(5, "GET", "/scim/v2/Users/u-1", 401, "tok-1"),
+                                            entry(6, "POST", "/oauth/token", 200, ""),
+                                            entry(7, "GET", "/scim/v2/Users/u-1", 200, "tok-3")};
+  RejectedTokens rejected;
+  std::vector<Finding> out;
+  addBehaviourFindings({"sync", &process, &output, &sync, {}}, nullptr, rejected, out);
+  EXPECT_TRUE(out.empty());
+  addBehaviourFindings({"revoke", &process, &output, &revoke, {}}, nullptr, rejected, out);
+  const Finding* f = findingWithId(out, "rejected-token-reuse");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->operation, "revoke");
+  EXPECT_EQ(f->title, "1 request(s) presented a bearer token the target had rejected");
+  EXPECT_EQ(f->detail.rfind("tok-1 answered 401 at #2 (in sync), presented again 1 time(s)", 0),
+            0u)
+      << f->detail;
+  EXPECT_EQ(f->evidence.journal,
+            (std::vector<std::string>{
+                "#2 +20ms GET /scim/v2/Users -> 401 0B tok-1 [fault r (revoke_token): revoked tok-1]",
+                "#5 +50ms GET /scim/v2/Users/u-1 -> 401 0B tok-1"}));
+
+  // Judged alone, the revoke's first 401 for tok-1 is no reuse.
+  std::vector<Finding> alone;
+  addBehaviourFindings({"revoke", &process, &output, &revoke, {}}, nullptr, alone);
+  EXPECT_EQ(findingWithId(alone, "rejected-token-reuse"), nullptr);
 }
 
 TEST(RejectedTokenReuseTest, CountsEveryLaterRequestOfEachRejectedToken) {
