@@ -63,6 +63,13 @@ JournalPoint parseJournalLine(std::string_view text, const std::string& where) {
     const auto colon = column == std::string::npos ? column : what.find(": ", column);
     throw std::runtime_error(where + ":" + std::to_string(e.byte) + ": invalid JSON: " +
                              (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1e999") is an out_of_range error,
+    // not a parse_error, and carries no position; uncaught, it aborted.
+    const std::string what = e.what();
+    const auto id_end = what.find("] ");
+    throw std::runtime_error(where + ": invalid JSON: " +
+                             (id_end == std::string::npos ? what : what.substr(id_end + 2)));
   }
   if (!line.is_object()) {
     throw std::runtime_error(where + ": must be a JSON object, got " +
@@ -215,12 +222,15 @@ void drawLanesAndAxis(std::ostringstream& svg, const Layout& l) {
       << kLeft + kPlotWidth << "\" y2=\"" << axis << "\"/>\n<text x=\"" << kLeft - 10 << "\" y=\""
       << axis + 18 << "\" text-anchor=\"end\">drill time</text>\n";
   const std::int64_t step = axisStep(l.scale.end_ms);
-  for (std::int64_t t = 0; t <= l.scale.end_ms; t += step) {
+  // A journal's t_ms may be anything up to INT64_MAX: stop before the next
+  // step would overflow rather than after.
+  for (std::int64_t t = 0;; t += step) {
     const std::string x = num(l.scale.x(t));
     svg << "<line class=\"axis\" x1=\"" << x << "\" y1=\"" << axis << "\" x2=\"" << x << "\" y2=\""
         << axis + 5 << "\"/><text x=\"" << x << "\" y=\"" << axis + 18 << "\" text-anchor=\""
         << (t == 0 ? "start" : "middle") << "\">" << tickLabel(t, step, l.scale.end_ms)
         << "</text>\n";
+    if (t > l.scale.end_ms - step) break;
   }
 }
 
