@@ -14,6 +14,7 @@
 #include <deque>
 #include <limits>
 #include <stdexcept>
+#include <system_error>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -102,8 +103,14 @@ class ElasticPool final : public httplib::TaskQueue {
     {
       std::lock_guard lock(mutex_);
       jobs_.push_back(std::move(fn));
-      if (idle_ < jobs_.size() && workers_.size() < max_ && !shutdown_)
-        workers_.emplace_back([this] { work(); });
+      if (idle_ < jobs_.size() && workers_.size() < max_ && !shutdown_) {
+        try {
+          workers_.emplace_back([this] { work(); });
+        } catch (const std::system_error&) {
+          // Out of threads (a ulimit, memory): the running workers take the
+          // job later; a throw here would end cpp-httplib's accept loop.
+        }
+      }
     }
     cond_.notify_one();
   }
