@@ -266,8 +266,10 @@ PatchError applyUserAttribute(Op op, const std::string& name, const PatchPath* p
     });
     return {};
   }
-  if (name == "id" || name == "meta" || name == "groups" || name == "accounttype" ||
-      name == "credentials") {
+  if (name == "credentials") {
+    return fail("mutability", "credentials can only be removed: API keys are issued by the target");
+  }
+  if (name == "id" || name == "meta" || name == "groups" || name == "accounttype") {
     return fail("mutability", "attribute \"" + name + "\" cannot be modified");
   }
   return fail("invalidPath", "attribute \"" + name + "\" is not supported on User");

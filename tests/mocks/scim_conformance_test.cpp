@@ -173,6 +173,16 @@ TEST_F(ScimConformanceTest, PatchOfDerivedNameFormattedIsMutabilityError) {
       400, "mutability", "name.formatted is read-only: it is derived from the other parts");
 }
 
+// /Schemas says keys are issued by the target and may only be revoked.
+TEST_F(ScimConformanceTest, PatchAddingAnApiKeyIsMutabilityError) {
+  expectScimError(patch("/Users/" + someUserId(),
+                        json::array({{{"op", "add"},
+                                      {"path", std::string(kAccountExtension) + ":credentials"},
+                                      {"value", {{{"value", "key-new"}}}}}})),
+                  400, "mutability",
+                  "credentials can only be removed: API keys are issued by the target");
+}
+
 TEST_F(ScimConformanceTest, PatchWithoutPatchOpSchemaIsInvalidSyntax) {
   const std::string id = someUserId();
   const json body = {{"Operations", {{{"op", "replace"}, {"path", "active"}, {"value", false}}}}};
