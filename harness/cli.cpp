@@ -314,12 +314,10 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
   auto base = reportFiles(o.positional[0]);
   const auto head = reportFiles(o.positional[1]);
   reports::Comparison total;
+  // A bad report is a bad input file, not a misused command: its errors print
+  // as file:/pointer: message, without pointing at --help.
   auto load = [](const std::string& file) {
-    try {
-      return scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
-    } catch (const scenarios::ConfigError& e) {
-      throw UsageError(e.what());
-    }
+    return scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
   };
   bool missing = false;
   for (const auto& [name, base_file] : base) {
@@ -330,12 +328,8 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
       missing = true;
       continue;
     }
-    reports::Comparison c;
-    try {
-      c = reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
-    } catch (const std::runtime_error& e) {
-      throw UsageError(e.what());
-    }
+    reports::Comparison c =
+        reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
     for (auto& change : c.changes) total.changes.push_back(std::move(change));
     for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
   }

@@ -77,11 +77,10 @@ TEST(CliCompareTest, AMalformedReportIsRefusedNamingFileAndPointer) {
   std::ofstream(bad) << head << R"({"id":"silent-loss","severity":4}]})";
   std::string out;
   EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
-  EXPECT_NE(out.find(bad + ":/findings/0/severity: must be a string, got 4"), std::string::npos)
-      << out;
+  EXPECT_EQ(out, "faultline compare: " + bad + ":/findings/0/severity: must be a string, got 4\n");
   std::ofstream(bad, std::ios::trunc) << head << R"(],"seed":8})";
   EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
-  EXPECT_NE(out.find(bad + ":/seed: duplicate key"), std::string::npos) << out;
+  EXPECT_EQ(out, bad + ":/seed: duplicate key; each key may appear once in an object\n");
   std::ofstream(bad, std::ios::trunc) << std::string(100'000, '[') << std::string(100'000, ']');
   EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
   EXPECT_NE(out.find(bad + ": arrays and objects nested deeper than 128 levels"),
