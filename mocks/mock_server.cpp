@@ -176,6 +176,26 @@ std::string bindFailure(const std::string& host, int port) {
   return bound ? fallback : fallback + ": " + std::strerror(error);
 }
 
+constexpr std::size_t kMaxBodyBytes = 16u << 20;
+
+// The status and detail for a request cpp-httplib refused before routing,
+// from the status it chose.
+std::pair<int, std::string> refusal(int status, const std::string& method) {
+  switch (status) {
+    case 404:
+      // Every path has a route for GET, POST, PUT, PATCH and DELETE, so what
+      // found none is another method: RFC 7644 §3.12 answers 501.
+      return {501, method + " is not supported"};
+    case 413:
+      return {413,
+              "the request body is larger than " + std::to_string(kMaxBodyBytes >> 20) + " MiB"};
+    case 414:
+      return {414, "the request target is too long"};
+    default:
+      return {status, "the request could not be read as HTTP (" + std::to_string(status) + ")"};
+  }
+}
+
 std::string queryOf(const httplib::Request& req) {
   const auto q = req.target.find('?');
   return q == std::string::npos ? "" : req.target.substr(q + 1);
@@ -212,7 +232,7 @@ MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock
   server_->new_task_queue = [threads] { return new ElasticPool(threads, kMaxWorkers); };
   server_->set_read_timeout(kReadTimeoutSeconds, 0);
   server_->set_keep_alive_timeout(kReadTimeoutSeconds);
-  server_->set_payload_max_length(16u << 20);
+  server_->set_payload_max_length(kMaxBodyBytes);
   // cpp-httplib's default options add SO_REUSEPORT, which lets a second
   // server bind a port this one listens on and take half its connections.
   // SO_REUSEADDR alone still lets a restarted mock rebind through TIME_WAIT.
@@ -238,14 +258,13 @@ MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock
       [this](const httplib::Request& req, httplib::Response& res) {
         if (!req.matches.empty() || !res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
-        const std::string detail =
-            "the request could not be read as HTTP (" + std::to_string(res.status) + ")";
+        const auto [status, detail] = refusal(res.status, req.method);
         const Dialect* dialect = dialectFor(req.path);
         MockResponse response;
         if (dialect != nullptr) {
-          response = dialect->refused(res.status, detail);
+          response = dialect->refused(status, detail);
         } else {
-          response.status = res.status;
+          response.status = status;
           response.body = "{\"error\":\"" + detail + "\"}";
         }
         response.note = "refused before routing: " + detail;

@@ -187,6 +187,18 @@ TEST_F(MockServerLimitsTest, RequestRefusedBeforeRoutingGetsJsonErrorAndIsJourna
   EXPECT_EQ(entries.back().method, "BREW");
 }
 
+TEST_F(MockServerLimitsTest, MethodNoRouteServesIsNotImplementedWithScimError) {
+  RawSocket s(port_, std::chrono::milliseconds(3000));
+  ASSERT_TRUE(s.send("OPTIONS /scim/v2/Users HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  const std::string answer = s.receiveAll();
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 501") << answer;
+  EXPECT_EQ(headerOf(answer, "Content-Type"), "application/scim+json");
+  const json body = json::parse(bodyOf(answer), nullptr, false);
+  EXPECT_EQ(body["status"], "501") << answer;
+  EXPECT_EQ(body["detail"], "OPTIONS is not supported") << answer;
+  EXPECT_EQ(target_.journal().entries().back().status, 501);
+}
+
 TEST_F(MockServerLimitsTest, TokenRequestRefusedBeforeRoutingGetsOAuthError) {
   RawSocket s(port_, std::chrono::milliseconds(3000));
   // A chunk size that is not hexadecimal: cpp-httplib gives up on the body.
