@@ -1,11 +1,17 @@
 #include "harness/cli.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -13,11 +19,13 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <thread>
 
 #include "harness/drill.h"
 #include "harness/manifest.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
+#include "harness/process_tree.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -48,6 +56,9 @@ usage:
       --policy FILE judges the drill by an acceptance policy (docs/scoring.md)
       on top of the built-in default and the scenario's own acceptance block.
       Exit 0 when passed (or inconclusive, if the policy lets it through).
+      SIGINT or SIGTERM stops the drill: every process the connector started
+      is killed, no report is written, and the exit code is 130 or 143.
+      Two runs that would write the same report at once are refused.
   faultline validate FILE...
       Check scenario and connector manifest files; print every problem as
       file:/json/pointer: message.
@@ -75,7 +86,8 @@ exit codes:
   0  the drill passed (validate: every file is valid)
   1  the drill failed acceptance or was inconclusive
   2  usage error, invalid scenario or manifest, connector not found or not
-     executable
+     executable, another run writing the same report
+  130, 143  run stopped by SIGINT or SIGTERM (128 + the signal); no report
 
 docs: docs/connector-protocol.md, docs/scenario-format.md, docs/report-format.md
 )";
@@ -135,6 +147,90 @@ std::string reportStem(const scenarios::Scenario& s, std::uint64_t seed) {
   for (char c : s.name)
     name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   return name + "-seed" + std::to_string(seed);
+}
+
+// The report's name belongs to one run at a time. An advisory lock on a
+// hidden file beside it is released by the kernel however the run ends, so a
+// crashed run never blocks the next one.
+class ReportClaim {
+ public:
+  explicit ReportClaim(const std::string& stem) {
+    const std::filesystem::path stem_path(stem);
+    path_ = (stem_path.parent_path() / ("." + stem_path.filename().string() + ".lock")).string();
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      throw UsageError("cannot create " + path_ + ": " + std::strerror(errno));
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw UsageError("another faultline run is writing " + stem +
+                       ".json at this moment; it would be overwritten. Wait for that run, or "
+                       "give this one another --out folder or --seed");
+    }
+  }
+  ~ReportClaim() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());
+    ::close(fd_);
+  }
+  ReportClaim(const ReportClaim&) = delete;
+  ReportClaim& operator=(const ReportClaim&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+// SIGINT and SIGTERM during a drill become a stop request: blocked before any
+// thread starts, so every thread inherits the mask and only this watcher
+// takes them. Restores the mask and clears the request when the drill is over.
+class StopSignalWatcher {
+ public:
+  StopSignalWatcher() {
+    ::sigemptyset(&signals_);
+    ::sigaddset(&signals_, SIGINT);
+    ::sigaddset(&signals_, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    thread_ = std::thread([this] {
+      while (!done_.load()) {
+        const timespec period{0, 100'000'000};
+        const int signal_number = ::sigtimedwait(&signals_, nullptr, &period);
+        if (signal_number > 0) requestStop(signal_number);
+      }
+    });
+  }
+  ~StopSignalWatcher() {
+    done_.store(true);
+    thread_.join();
+    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    clearStopRequest();
+  }
+  StopSignalWatcher(const StopSignalWatcher&) = delete;
+  StopSignalWatcher& operator=(const StopSignalWatcher&) = delete;
+
+ private:
+  sigset_t signals_{};
+  sigset_t previous_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// --out names a folder; anything else there is a usage error, not a crash.
+void prepareOutDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(dir, ec);
+  if (fs::exists(status) && !fs::is_directory(status))
+    throw UsageError("--out " + dir + ": exists and is not a folder");
+  fs::create_directories(dir, ec);
+  if (ec) throw UsageError("--out " + dir + ": cannot create the folder: " + ec.message());
+}
+
+int interruptedExit(int signal_number, std::ostream& err) {
+  err << "faultline run: stopped by " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+      << ": every process the connector started was killed; no report was written\n";
+  return 128 + signal_number;
 }
 
 struct ReportFormat {
@@ -210,7 +306,21 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   const std::string stem =
       (std::filesystem::path(options.out_dir) / reportStem(scenario, seed)).string();
   options.journal_path = stem + ".journal.jsonl";
-  const reports::Report report = runDrill(scenario, manifest, options);
+  prepareOutDir(options.out_dir);
+  const ReportClaim claim(stem);
+  std::optional<reports::Report> drilled;
+  {
+    const StopSignalWatcher watcher;
+    try {
+      drilled = runDrill(scenario, manifest, options);
+    } catch (const DrillInterrupted& e) {
+      return interruptedExit(e.signal_number, err);
+    }
+    // A stop asked for after the last connector ended still stops the run.
+    if (const int signal_number = stopRequested(); signal_number != 0)
+      return interruptedExit(signal_number, err);
+  }
+  const reports::Report& report = *drilled;
   for (const ReportFormat* f : formats)
     reports::writeFileAtomically(stem + f->extension, f->render(report));
   std::string summary = reports::renderSummary(report);

@@ -1,8 +1,11 @@
 #include "harness/drill.h"
 
 #include <signal.h>
+#include <stdlib.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -17,6 +20,7 @@
 #include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
+#include "harness/process_tree.h"
 #include "harness/revocation.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
@@ -38,6 +42,17 @@ std::string utcNow() {
   return buf;
 }
 
+// A folder of its own for each run, so that two runs of the same drill at
+// once (same scenario and seed) never share or delete each other's state.
+std::string makeStateDir(const fs::path& parent, const std::string& drill_id) {
+  fs::create_directories(parent);
+  std::string pattern = (parent / (drill_id + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a state directory under " + parent.string() + ": " +
+                             std::strerror(errno));
+  return pattern;
+}
+
 std::string shellQuote(const std::string& s) {
   if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:") ==
       std::string::npos) {
@@ -56,7 +71,7 @@ reports::ProcessSummary summarise(const ProcessResult& p, const std::vector<std:
   s.signal = p.term_signal;
   s.timed_out = p.timed_out;
   s.needed_kill = p.needed_kill;
-  s.left_processes = p.left_processes || p.pipes_held_open;
+  s.left_processes = p.left_processes || p.pipes_held_open || !p.escaped_processes.empty();
   s.duration_ms = p.duration.count();
   s.stdout_bytes = p.stdout_bytes;
   s.stderr_bytes = p.stderr_bytes;
@@ -86,6 +101,13 @@ class DrillRun {
         options_(options),
         seed_(options.seed.value_or(scenario.seed)),
         target_(scenario, seed_, clock_) {}
+  // The state directory is the connector's scratch space for this drill only.
+  ~DrillRun() {
+    std::error_code ignored;
+    if (!state_dir_.empty()) fs::remove_all(state_dir_, ignored);
+  }
+  DrillRun(const DrillRun&) = delete;
+  DrillRun& operator=(const DrillRun&) = delete;
 
   reports::Report run();
 
@@ -152,6 +174,8 @@ ConnectorRuns DrillRun::runConnector(const std::string& operation, const std::st
       kills_before = kills_;
     }
     ProcessResult result = runOnce(operation, stdin_data);
+    if (const int signal_number = stopRequested(); signal_number != 0)
+      throw DrillInterrupted(signal_number);
     bool killed = false;
     {
       std::lock_guard lock(kill_mutex_);
@@ -407,9 +431,7 @@ reports::Report DrillRun::run() {
   const auto resolved = resolveConnectorCommand(manifest_, &error);
   if (!resolved) throw std::runtime_error(error);
   executable_ = *resolved;
-  state_dir_ = (fs::absolute(options_.out_dir) / "state" / drill_id_).string();
-  fs::remove_all(state_dir_);
-  fs::create_directories(state_dir_);
+  state_dir_ = makeStateDir(fs::absolute(options_.out_dir) / "state", drill_id_);
   target_.setConnectorKiller([this] { return killConnector(); });
   target_.start();
   say("faultline: drill " + drill_id_ + ", scenario " + scenario_.name + ", seed " +

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "harness/manifest.h"
@@ -24,6 +25,16 @@ struct DrillOptions {
   // Acceptance policy file (not owned; null: built-in default and the
   // scenario's own acceptance block only).
   const scenarios::PolicyFile* policy = nullptr;
+};
+
+// Thrown by runDrill when faultline was asked to stop (requestStop, after
+// SIGINT or SIGTERM): the connector's processes were killed and nothing was
+// scored, so there is no report to write.
+struct DrillInterrupted : std::runtime_error {
+  explicit DrillInterrupted(int signal)
+      : std::runtime_error("interrupted by signal " + std::to_string(signal)),
+        signal_number(signal) {}
+  int signal_number;
 };
 
 // Runs one drill: the scenario's mock target, the connector for each

@@ -92,7 +92,16 @@ void addProcessFindings(const OperationEvidence& op, std::vector<Finding>& out) 
     add("connector-exit-nonzero", Severity::Error, "The connector exited with a non-zero status",
         "exit code " + std::to_string(*p.exit_code));
   }
-  if (p.left_processes || p.pipes_held_open) {
+  if (!p.escaped_processes.empty()) {
+    // Named one by one: a process that left its group on purpose is what an operator
+    // would otherwise find still running after the connector "finished".
+    std::string killed;
+    for (const auto& e : p.escaped_processes) killed += (killed.empty() ? "" : "; ") + e;
+    add("connector-left-processes", Severity::Warning,
+        "The connector left processes running after it exited, outside its process group",
+        "faultline killed " + std::to_string(p.escaped_processes.size()) +
+            " process(es) that had escaped its process group: " + killed);
+  } else if (p.left_processes || p.pipes_held_open) {
     add("connector-left-processes", Severity::Warning,
         "The connector left processes running after it exited",
         "faultline killed the rest of its process group");

@@ -1,4 +1,5 @@
 #include "harness/process_runner.h"
+#include "harness/process_tree.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -115,16 +116,13 @@ std::string specProblem(const ProcessSpec& spec) {
 void becomeSubreaper() {
   static std::once_flag once;
   std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L); });
+  startProcessGuard();
 }
 
 // Boost.Process 1.74 creates both async_pipe and its exec-error pipe with plain pipe(2) and
 // sets FD_CLOEXEC afterwards, if at all. A fork on another thread in between would leak them
 // into an unrelated child, which then holds our stdin open or delays our spawn until it
-// exits. Creating pipes and forking under one lock closes that window between callers.
-std::mutex& spawnMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
+// exits. Creating pipes and forking under spawnMutex() closes that window between callers.
 
 bool setCloseOnExec(int fd) {
   const int flags = ::fcntl(fd, F_GETFD);
@@ -147,10 +145,18 @@ void resetSignalsInChild() {
 // own start_dir ignores a failing chdir and bp::group ignores a failing setpgid, hence this.
 struct ChildSetup : bp::extend::handler {
   const char* working_dir = nullptr;  // nullptr: inherit
+  pid_t parent = 0;                   // the harness, read before the fork
+  int cgroup_procs_fd = -1;           // the run's cgroup.procs, or -1
 
   template <class Executor>
   void on_exec_setup(Executor& exec) const {
     resetSignalsInChild();
+    // If the harness dies, even by SIGKILL, the connector dies with it. Checking the parent
+    // after setting the signal closes the race with a harness that died before it was set.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L) != 0) failInChild(exec, "prctl failed");
+    if (::getppid() != parent) ::_exit(kChildSetupFailed);
+    // Joining the run's cgroup is best effort: the /proc lineage tracks the run either way.
+    if (cgroup_procs_fd >= 0) (void)!::write(cgroup_procs_fd, "0", 1);
     if (::setpgid(0, 0) != 0) failInChild(exec, "setpgid failed");
     if (working_dir != nullptr && ::chdir(working_dir) != 0) failInChild(exec, "chdir failed");
   }
@@ -273,6 +279,8 @@ class Session {
   void armGrace();
   void onGrace(const boost::system::error_code& ec, unsigned generation);
   void onLeaderExit();
+  void onInterrupt();
+  void armScan();
   void recordStatus(int status);
   void killLeftovers();
   void signalGroup(int sig);
@@ -289,11 +297,13 @@ class Session {
   Output stderr_;
   asio::steady_timer deadline_{io_};
   asio::steady_timer grace_{io_};
+  asio::steady_timer scan_{io_};  // finds descendants before they can hide by reparenting
   unsigned grace_generation_ = 0;  // a grace expiry already queued when re-armed is stale
   asio::executor_work_guard<asio::io_context::executor_type> leader_work_;
   bp::child child_;  // touched by the waiter thread only until it posts onLeaderExit
   std::thread waiter_;
   pid_t pgid_ = -1;               // == the leader's pid
+  std::optional<Lineage> lineage_;  // registered under the spawn lock, right after the fork
   bool leader_exited_ = false;    // the leader has been reaped
   bool group_signalled_ = false;  // we sent SIGTERM/SIGKILL to the group before the leader ended
   bool finished_ = false;
@@ -321,6 +331,7 @@ Session::~Session() {
   std::error_code ignored;
   child_.wait(ignored);  // no-op once onLeaderExit has reaped it
   reapGroup();
+  if (lineage_) lineage_->killAndReap(spec_.kill_grace);
 }
 
 void Session::createPipes() {
@@ -341,11 +352,21 @@ void Session::launch(std::error_code& ec) {
   for (const auto& [name, value] : spec_.env) env.emplace(name, value);
   ChildSetup setup;
   if (!spec_.working_dir.empty()) setup.working_dir = spec_.working_dir.c_str();
+  setup.parent = ::getpid();
+  RunCgroup cgroup = makeRunCgroup();
+  setup.cgroup_procs_fd = cgroup.procs_fd;
   std::lock_guard lock(spawnMutex());
   createPipes();
   child_ =
       bp::child(bp::exe = spec_.executable, bp::args = spec_.args, env, bp::std_in = *stdin_pipe_,
                 bp::std_out = *stdout_.pipe, bp::std_err = *stderr_.pipe, setup, ec);
+  if (!ec && child_.valid()) {
+    lineage_.emplace(child_.id(), std::move(cgroup),
+                     [this] { asio::post(io_, [this] { onInterrupt(); }); });
+  } else {
+    if (cgroup.procs_fd >= 0) ::close(cgroup.procs_fd);
+    if (!cgroup.dir.empty()) ::rmdir(cgroup.dir.c_str());
+  }
 }
 
 bool Session::spawn() {
@@ -372,6 +393,7 @@ void Session::run() {
   startWaiter();
   deadline_.expires_after(spec_.timeout);
   deadline_.async_wait([this](const boost::system::error_code& ec) { onDeadline(ec); });
+  armScan();
   readSome(stdout_);
   readSome(stderr_);
   writeStdin();
@@ -453,6 +475,30 @@ void Session::onDeadline(const boost::system::error_code& ec) {
   armGrace();
 }
 
+// A stop request (SIGINT or SIGTERM to the harness) ends the run as a timeout would, but is
+// reported as what it is.
+void Session::onInterrupt() {
+  if (finished_) return;
+  result_.interrupted = true;
+  if (leader_exited_) {
+    closePipes();
+    return;
+  }
+  signalGroup(SIGTERM);
+  armGrace();
+}
+
+// Descendants are looked for while the leader lives: one that escapes its process group and
+// is orphaned is then already known, whatever happens in other runs meanwhile.
+void Session::armScan() {
+  scan_.expires_after(std::chrono::milliseconds(50));
+  scan_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec == asio::error::operation_aborted || leader_exited_ || !lineage_) return;
+    lineage_->scan();
+    armScan();
+  });
+}
+
 void Session::armGrace() {
   const unsigned generation = ++grace_generation_;
   grace_.expires_after(spec_.kill_grace);
@@ -480,7 +526,14 @@ void Session::onLeaderExit() {
   leader_work_.reset();
   ++grace_generation_;
   grace_.cancel();
+  scan_.cancel();
   killLeftovers();
+  // Whatever escaped the group (setsid, a daemon's double fork) is killed too, so that a pipe
+  // it holds closes now rather than at the timeout.
+  if (lineage_) {
+    for (const ProcessEntry& p : lineage_->killAll())
+      result_.escaped_processes.push_back(describeProcess(p));
+  }
   // After a timeout, a pipe still held open gets one more grace period, not the full timeout.
   if (result_.timed_out) armGrace();
   maybeFinish();
@@ -531,6 +584,7 @@ void Session::maybeFinish() {
   finished_ = true;
   deadline_.cancel();
   grace_.cancel();
+  scan_.cancel();
 }
 
 // Killed members orphaned by the leader's exit are our children now. Waiting for them is what
@@ -578,6 +632,10 @@ ProcessResult runProcess(const ProcessSpec& spec) {
   becomeSubreaper();
   if (std::string problem = specProblem(spec); !problem.empty()) {
     result.start_error = "cannot start '" + spec.executable + "': " + problem;
+  } else if (const int signal_number = stopRequested(); signal_number != 0) {
+    result.start_error = "not started: faultline is stopping (signal " +
+                         std::to_string(signal_number) + ")";
+    result.interrupted = true;
   } else {
     SigpipeBlock sigpipe_block;  // declared first: covers every write the session makes
     Session session(spec, result, started_at);

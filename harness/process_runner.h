@@ -45,6 +45,10 @@ struct ProcessResult {
                                     // its process group were still alive (they were killed)
   bool pipes_held_open = false;     // after the main process ended, a process outside its group
                                     // kept stdin/stdout/stderr open until a deadline closed them
+  // Processes the connector started that had left its process group (setsid, a daemon's
+  // double fork) and were still alive when it exited; each was killed. describeProcess text.
+  std::vector<std::string> escaped_processes;
+  bool interrupted = false;         // faultline was asked to stop (requestStop) during the run
   bool stdin_closed_early = false;  // the child stopped reading before all of stdin_data
   std::uint64_t stdin_bytes = 0;    // bytes of stdin_data the child accepted
   std::string stdout_data, stderr_data;
@@ -67,11 +71,16 @@ struct ProcessResult {
 //   blocks on a full pipe; bytes beyond the caps are counted and discarded.
 // - At the timeout the whole group gets SIGTERM, and SIGKILL after kill_grace. When the main
 //   process ends, whatever is left of its group is killed with SIGKILL.
-// - No member of the group outlives the call: every member is killed and, once it has been
-//   orphaned, reaped. For that the calling process makes itself a child subreaper
-//   (PR_SET_CHILD_SUBREAPER) on first use, so orphaned descendants of connectors are
-//   reparented to the harness instead of init. A process that deliberately leaves the group
-//   (setsid) cannot be tracked; it only delays the call until the deadlines close its pipes.
+// - No descendant outlives the call, whatever its process group or session: descendants are
+//   tracked through /proc (Lineage), and when the main process ends every one still alive is
+//   killed and, once orphaned, reaped. For that the calling process makes itself a child
+//   subreaper (PR_SET_CHILD_SUBREAPER) on first use, so orphaned descendants of connectors are
+//   reparented to the harness instead of init. Those outside the group are listed in
+//   escaped_processes.
+// - If the harness itself dies, even by SIGKILL, the main process gets SIGKILL (a parent-death
+//   signal) and a guard process kills every registered group and descendant.
+// - requestStop() ends every running call as a timeout would (SIGTERM, then SIGKILL), with
+//   `interrupted` set; once a stop is requested, no new process is started.
 // - The call is bounded by timeout + 2 * kill_grace plus the time the kernel takes to deliver
 //   SIGKILL, and never throws for anything the child does.
 //

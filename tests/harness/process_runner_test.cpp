@@ -1,4 +1,5 @@
 #include "harness/process_runner.h"
+#include "harness/process_tree.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
@@ -321,7 +324,7 @@ TEST(ProcessRunnerTest, LeftoverGroupMembersAreReportedAndKilled) {
   EXPECT_TRUE(isGone(sleeper));
 }
 
-TEST(ProcessRunnerTest, PipeHeldByEscapedProcessIsClosedAtTimeout) {
+TEST(ProcessRunnerTest, EscapedPipeHolderIsKilledWhenTheMainProcessExits) {
   // The escapee leaves the group with setsid and keeps stdout; the fifo makes the main
   // process wait until it has escaped, so the runner's group kill cannot catch it.
   TempDir dir;
@@ -329,16 +332,98 @@ TEST(ProcessRunnerTest, PipeHeldByEscapedProcessIsClosedAtTimeout) {
       "mkfifo \"$FIFO\"; setsid sh -c 'echo $$; echo out > \"$FIFO\"; exec sleep 1000' & "
       "read line < \"$FIFO\"; exit 0");
   spec.env["FIFO"] = (dir.path() / "escaped").string();
-  spec.timeout = kShortTimeout;
   const ProcessResult result = runProcess(spec);
   const pid_t escapee = firstLineAsPid(result.stdout_data);
   ASSERT_GT(escapee, 0) << result.stdout_data << result.stderr_data;
-  ::kill(escapee, SIGKILL);        // beyond the runner's reach by design
-  ::waitpid(escapee, nullptr, 0);  // reparented to this process, the subreaper
+  EXPECT_TRUE(isGone(escapee));
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_FALSE(result.left_processes);
-  EXPECT_TRUE(result.timed_out);
-  EXPECT_TRUE(result.pipes_held_open);
+  EXPECT_FALSE(result.timed_out) << "the pipe should close when the escapee is killed";
+  EXPECT_FALSE(result.pipes_held_open);
+  ASSERT_EQ(result.escaped_processes.size(), 1u);
+  // Killed before or after it executed sleep: "(sh)" or "(sleep)".
+  EXPECT_NE(result.escaped_processes[0].find("pid " + std::to_string(escapee) + " ("),
+            std::string::npos)
+      << result.escaped_processes[0];
+  EXPECT_NE(result.escaped_processes[0].find("setsid"), std::string::npos);
+}
+
+TEST(ProcessRunnerTest, DoubleForkedDaemonIsFoundAndKilled) {
+  // The classic daemon: setsid, fork again, close every descriptor; the intermediate exits
+  // at once, so the daemon is orphaned before its parent can be seen.
+  TempDir dir;
+  ProcessSpec spec = shell(
+      "setsid sh -c '(exec sleep 1000 </dev/null >/dev/null 2>&1) & echo $! > \"$PIDFILE\"' "
+      "</dev/null >/dev/null 2>&1; "
+      "while [ ! -s \"$PIDFILE\" ]; do :; done; cat \"$PIDFILE\"");
+  spec.env["PIDFILE"] = (dir.path() / "daemon.pid").string();
+  const ProcessResult result = runProcess(spec);
+  const pid_t daemon = firstLineAsPid(result.stdout_data);
+  ASSERT_GT(daemon, 0) << result.stdout_data << result.stderr_data;
+  EXPECT_TRUE(isGone(daemon));
+  EXPECT_EQ(result.exit_code, 0);
+  ASSERT_EQ(result.escaped_processes.size(), 1u);
+  EXPECT_NE(result.escaped_processes[0].find("pid " + std::to_string(daemon)), std::string::npos)
+      << result.escaped_processes[0];
+}
+
+// Every process on the machine whose command line holds `marker`, zombies aside.
+std::vector<pid_t> processesWithMarker(const std::string& marker) {
+  std::vector<pid_t> found;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(marker) != std::string::npos) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+// A sleep argument no other process on the machine has: "86400.<pid><n>".
+std::string uniqueSleep() {
+  static int n = 0;
+  return "86400." + std::to_string(::getpid()) + std::to_string(++n);
+}
+
+TEST(ProcessRunnerTest, NoDescendantSurvivesAnywhereOnTheMachine) {
+  const std::string sleep = uniqueSleep();
+  const ProcessResult result = runProcess(shell(
+      "sleep " + sleep + " & setsid sleep " + sleep + " & "
+      "setsid sh -c 'sleep " + sleep + " & sleep " + sleep + "' & "
+      "(setsid sh -c '(sleep " + sleep + " </dev/null >/dev/null 2>&1 &)' &) ; "
+      "n=0; while [ $n -lt 5 ]; do n=$(pgrep -fc '" + sleep + "'); done; exit 3"));
+  EXPECT_EQ(result.exit_code, 3) << result.stderr_data;
+  EXPECT_EQ(processesWithMarker(sleep), std::vector<pid_t>{});
+  EXPECT_GE(result.escaped_processes.size(), 3u);
+}
+
+TEST(ProcessRunnerTest, StopRequestEndsTheRunAndItsEscapees) {
+  const std::string sleep = uniqueSleep();
+  ProcessSpec spec = shell("setsid sleep " + sleep + " & echo started; exec sleep " + sleep);
+  std::promise<void> started;
+  spec.on_started = [&started](int) { started.set_value(); };
+  std::thread stopper([&] {
+    started.get_future().wait();
+    requestStop(SIGINT);
+  });
+  const ProcessResult result = runProcess(spec);
+  stopper.join();
+  clearStopRequest();
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.term_signal, SIGTERM);
+  EXPECT_EQ(processesWithMarker(sleep), std::vector<pid_t>{});
+}
+
+TEST(ProcessRunnerTest, NothingStartsOnceAStopWasRequested) {
+  requestStop(SIGTERM);
+  const ProcessResult result = runProcess(shell("exit 0"));
+  clearStopRequest();
+  EXPECT_FALSE(result.started);
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_NE(result.start_error.find("stopping (signal 15)"), std::string::npos)
+      << result.start_error;
+  EXPECT_TRUE(runProcess(shell("exit 0")).started) << "a cleared request starts processes again";
 }
 
 TEST(ProcessRunnerTest, OutputBeyondCapIsCountedButNotKept) {
