@@ -22,6 +22,7 @@
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
 #include "harness/revocation.h"
+#include "harness/secret_forms.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "mocks/seeded_rng.h"
@@ -147,9 +148,9 @@ class DrillRun {
 };
 
 std::vector<std::string> DrillRun::secrets() const {
-  std::vector<std::string> out = target_.issuer().issuedTokens();
-  out.push_back(target_.client().client_secret);
-  return out;
+  std::vector<std::string> plain = target_.issuer().issuedTokens();
+  plain.push_back(target_.client().client_secret);
+  return secretForms(plain, target_.client().client_id, target_.client().client_secret);
 }
 
 // Called by a kill_connector fault on a handler thread, while the connector

@@ -1,5 +1,6 @@
 #include "harness/evidence.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -74,7 +75,12 @@ std::vector<std::string> tailLines(const std::string& text, std::size_t lines,
   while (out.size() < lines) {
     const auto start = end == 0 ? std::string::npos : text.rfind('\n', end - 1);
     const std::size_t from = start == std::string::npos ? 0 : start + 1;
-    out.insert(out.begin(), redactSecrets(text.substr(from, end - from).substr(0, 500), secrets));
+    // Redacted before it is cut, so that a secret across the cut cannot leave its first half;
+    // only a window the cut can reach is searched, as a line may be megabytes long.
+    std::size_t window = 500;
+    for (const auto& secret : secrets) window = std::max(window, 500 + secret.size());
+    const std::string line = text.substr(from, std::min(end - from, window));
+    out.insert(out.begin(), redactSecrets(line, secrets).substr(0, 500));
     if (start == std::string::npos) break;
     end = start;
   }
