@@ -44,7 +44,7 @@ namespace {
 constexpr const char* kHelp = R"(faultline: chaos drills for identity connectors
 
 usage:
-  faultline run --connector MANIFEST --scenario FILE [--seed N] [--out DIR]
+  faultline run --connector MANIFEST --scenario FILE|NAME [--seed N] [--out DIR]
                 [--format LIST] [--policy FILE] [--quiet]
       Serve the scenario's mock tenant, run the connector's operations against
       it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
@@ -59,9 +59,13 @@ usage:
       SIGINT or SIGTERM stops the drill: every process the connector started
       is killed, no report is written, and the exit code is 130 or 143.
       Two runs that would write the same report at once are refused.
+      --scenario takes a file, or the name of a shipped scenario as
+      list-scenarios prints it (looked up in ./scenarios, then in the
+      scenarios folder beside the faultline build).
   faultline validate FILE...
-      Check scenario and connector manifest files; print every problem as
-      file:/json/pointer: message.
+      Check scenario, connector manifest and policy files; print every problem
+      as file:/json/pointer: message. A manifest's command must resolve to an
+      executable file, as run would resolve it.
   faultline list-scenarios [DIR]
       One line per scenario in DIR (default: scenarios): name, fault count,
       first sentence of its description.
@@ -73,13 +77,15 @@ usage:
       confirmed and true, more false confirmations, a new error or critical
       finding, amplification up by more than 25 %, or a drill of BASE
       missing from HEAD.
-  faultline mock --scenario FILE [--seed N] [--port P]
+  faultline mock --scenario FILE|NAME [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
       SCIM base URL, token URL and client credentials, for developing a
       connector by hand. --port 0 (the default) picks a free port; a port
       already in use is an error (exit 2). The request journal keeps the
       last 10000 requests and counts the ones it dropped. Up to 512
       connections are served at once; one that stalls for 5 s is closed.
+  faultline COMMAND --help
+      That command's part of this text.
   faultline --help | --version
 
 exit codes:
@@ -91,6 +97,19 @@ exit codes:
 
 docs: docs/connector-protocol.md, docs/scenario-format.md, docs/report-format.md
 )";
+
+// One command's usage block of kHelp, with the exit codes and documents: the
+// text stays written once.
+std::string commandHelp(const std::string& command) {
+  const std::string help = kHelp;
+  const std::string start = "  faultline " + command + " ";
+  const auto from = help.find(start);
+  if (from == std::string::npos) return help;
+  auto to = help.find("\n  faultline ", from + start.size());
+  to = to == std::string::npos ? help.size() : to + 1;
+  const auto codes = help.find("\nexit codes:");
+  return "usage:\n" + help.substr(from, to - from) + help.substr(codes);
+}
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -233,6 +252,41 @@ int interruptedExit(int signal_number, std::ostream& err) {
   return 128 + signal_number;
 }
 
+// Where shipped scenarios are looked for by name: the working directory's
+// scenarios folder, then the one beside the build that holds this binary.
+std::vector<std::filesystem::path> scenarioFolders() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> folders{fs::path("scenarios")};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) folders.push_back(exe.parent_path().parent_path() / "scenarios");
+  return folders;
+}
+
+// --scenario: a file as given, or else a shipped scenario's name.
+std::string resolveScenario(const std::string& value) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(value, ec) || value.find('/') != std::string::npos ||
+      fs::path(value).extension() == ".json")
+    return value;
+  std::string looked;
+  for (const auto& folder : scenarioFolders()) {
+    looked += (looked.empty() ? "" : ", ") + folder.string() + "/";
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() != ".json") continue;
+      try {
+        if (scenarios::loadScenario(it->path().string()).name == value) return it->path().string();
+      } catch (const scenarios::ConfigError&) {
+        // A broken file is not the one asked for; validate reports it.
+      }
+    }
+    ec.clear();
+  }
+  throw UsageError("--scenario " + value + ": no such file, and no scenario of that name in " +
+                   looked + " (list-scenarios prints the names)");
+}
+
 struct ReportFormat {
   const char* name;
   const char* extension;
@@ -284,7 +338,8 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   const auto format = o.values.find("--format");
   const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
   const std::string manifest_path = o.required("--connector");
-  const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
+  const scenarios::Scenario scenario =
+      scenarios::loadScenario(resolveScenario(o.required("--scenario")));
   const Manifest manifest = loadManifest(manifest_path);
   std::optional<scenarios::PolicyFile> policy;
   if (auto it = o.values.find("--policy"); it != o.values.end())
@@ -347,7 +402,13 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
     try {
       const auto doc = scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
       if (doc.is_object() && doc.contains("faultline_manifest")) {
-        loadManifest(file);
+        const Manifest manifest = loadManifest(file);
+        std::string error;
+        if (!resolveConnectorCommand(manifest, &error)) {
+          err << file << ":/command: " << error << "\n";
+          status = kExitUsage;
+          continue;
+        }
         out << file << ": valid connector manifest\n";
       } else if (doc.is_object() && doc.contains("faultline_policy")) {
         scenarios::loadPolicyFile(file);
@@ -459,7 +520,8 @@ static_assert(mocks::Journal::kStandaloneLimit == 10'000 && mocks::MockServer::k
 
 int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
-  const scenarios::Scenario scenario = scenarios::loadScenario(o.required("--scenario"));
+  const scenarios::Scenario scenario =
+      scenarios::loadScenario(resolveScenario(o.required("--scenario")));
   const std::uint64_t seed = o.seed().value_or(scenario.seed);
   mocks::MockServerOptions server;
   if (auto it = o.values.find("--port"); it != o.values.end()) {
@@ -519,6 +581,12 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == kCommands.end()) {
     err << "faultline: unknown command \"" << args[0] << "\"; see faultline --help\n";
     return kExitUsage;
+  }
+  if (std::find_if(args.begin() + 1, args.end(), [](const std::string& a) {
+        return a == "--help" || a == "-h";
+      }) != args.end()) {
+    out << commandHelp(args[0]);
+    return kExitPassed;
   }
   try {
     return command->second({args.begin() + 1, args.end()}, out, err);
