@@ -20,12 +20,14 @@
 #include <optional>
 #include <ostream>
 #include <thread>
+#include <tuple>
 
 #include "harness/drill.h"
 #include "harness/manifest.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
+#include "harness/suite.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -37,6 +39,8 @@
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
 #include "scenarios/scenario.h"
+#include "scenarios/suite.h"
+#include "reports/suite_summary.h"
 
 namespace faultline::harness {
 namespace {
@@ -62,6 +66,18 @@ usage:
       --scenario takes a file, or the name of a shipped scenario as
       list-scenarios prints it (looked up in ./scenarios, then in the
       scenarios folder beside the faultline build).
+  faultline suite FILE [--jobs N] [--out DIR] [--shard I/N] [--format LIST]
+                [--quiet]
+      Run every drill of a suite file (docs/suite-format.md): its connectors x
+      scenarios x seeds, N at a time (default: what the machine holds, at
+      least 2). Each drill's reports go to DIR/<connector>/<scenario>-seed<N>
+      in the --format list (default json); DIR/summary.json, summary.md and
+      summary.junit.xml tell the whole suite. --shard I/N runs only the I-th
+      of N shares, the same share every time. A scenario needing an operation
+      the connector does not offer is not applicable, not failed. Exit 0 when
+      every drill passed (or was not applicable or skipped), 1 otherwise; on
+      SIGINT or SIGTERM the finished drills' reports stay, the summary is
+      marked incomplete, and the exit code is 130 or 143.
   faultline validate FILE...
       Check scenario, connector manifest and policy files; print every problem
       as file:/json/pointer: message. A manifest's command must resolve to an
@@ -394,6 +410,83 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   return acceptedForExit(report) ? kExitPassed : kExitFailed;
 }
 
+// "I/N" with 1 <= I <= N.
+std::pair<int, int> parseShard(const std::string& value) {
+  int index = 0, count = 0;
+  const auto slash = value.find('/');
+  const char* end = value.data() + value.size();
+  const bool ok =
+      slash != std::string::npos &&
+      std::from_chars(value.data(), value.data() + slash, index).ptr == value.data() + slash &&
+      std::from_chars(value.data() + slash + 1, end, count).ptr == end && count >= 1 &&
+      count <= 10000 && index >= 1 && index <= count;
+  if (!ok) throw UsageError("--shard must be I/N with 1 <= I <= N, got \"" + value + "\"");
+  return {index, count};
+}
+
+int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const Options o =
+      Options::parse(args, {"--jobs", "--out", "--shard", "--format"}, {"--quiet"});
+  if (o.positional.size() != 1) throw UsageError("suite needs one suite FILE");
+  const auto format = o.values.find("--format");
+  const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
+  std::vector<std::string> folders;
+  for (const auto& f : scenarioFolders()) folders.push_back(f.string());
+  const scenarios::Suite suite = scenarios::loadSuite(o.positional[0], folders);
+  SuiteOptions options;
+  if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
+  if (auto it = o.values.find("--jobs"); it != o.values.end()) {
+    const auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(),
+                                         options.jobs);
+    if (ec != std::errc() || p != it->second.data() + it->second.size() || options.jobs < 1 ||
+        options.jobs > 256)
+      throw UsageError("--jobs must be 1..256, got \"" + it->second + "\"");
+  }
+  if (auto it = o.values.find("--shard"); it != o.values.end())
+    std::tie(options.shard_index, options.shard_count) = parseShard(it->second);
+  options.progress = o.has("--quiet") ? nullptr : &out;
+  options.write_reports = [&formats](const reports::Report& report, const std::string& stem) {
+    for (const ReportFormat* f : formats)
+      reports::writeFileAtomically(stem + f->extension, f->render(report));
+  };
+  prepareOutDir(options.out_dir);
+  // Shards of one suite may share a folder: each writes its own summary.
+  const std::string summary_stem =
+      (std::filesystem::path(options.out_dir) /
+       (options.shard_count > 1 ? "summary-shard" + std::to_string(options.shard_index) + "of" +
+                                      std::to_string(options.shard_count)
+                                : std::string("summary")))
+          .string();
+  const ReportClaim claim(summary_stem);
+  reports::SuiteSummary summary;
+  {
+    const StopSignalWatcher watcher;
+    try {
+      summary = runSuite(suite, options);
+    } catch (const scenarios::ConfigError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
+  reports::writeFileAtomically(summary_stem + ".json", reports::renderSuiteJson(summary));
+  reports::writeFileAtomically(summary_stem + ".md", reports::renderSuiteMarkdown(summary));
+  reports::writeFileAtomically(summary_stem + ".junit.xml", reports::renderSuiteJunit(summary));
+  std::map<std::string, int> totals;
+  for (const auto& d : summary.drills) ++totals[d.verdict];
+  out << "suite " << suite.name << ": " << (summary.passed() ? "passed" : "failed") << ", "
+      << summary.drills.size() << " drill(s)";
+  for (const auto& [verdict, n] : totals) out << ", " << n << " " << verdict;
+  out << " (" << summary.duration_ms << " ms, " << summary.jobs << " job(s))\n";
+  out << "summary: " << summary_stem << ".json\n";
+  if (!summary.complete) {
+    err << "faultline suite: stopped by " << summary.stopped_by
+        << ": finished drills keep their reports; the summary is marked incomplete\n";
+    return summary.stopped_by == "SIGINT" ? 130 : 143;
+  }
+  return summary.passed() ? kExitPassed : kExitFailed;
+}
+
 int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const Options o = Options::parse(args, {}, {});
   if (o.positional.empty()) throw UsageError("validate needs at least one file");
@@ -410,6 +503,12 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
           continue;
         }
         out << file << ": valid connector manifest\n";
+      } else if (doc.is_object() && doc.contains("faultline_suite")) {
+        std::vector<std::string> folders;
+        for (const auto& f : scenarioFolders()) folders.push_back(f.string());
+        const auto suite = scenarios::loadSuite(file, folders);
+        out << file << ": valid suite \"" << suite.name << "\" (" << suite.connectors.size()
+            << " connector(s), " << suite.scenario_files.size() << " scenario(s))\n";
       } else if (doc.is_object() && doc.contains("faultline_policy")) {
         scenarios::loadPolicyFile(file);
         out << file << ": valid acceptance policy\n";
@@ -567,6 +666,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"compare", commandCompare},
       {"validate", commandValidate},
       {"mock", commandMock},
+      {"suite", commandSuite},
       {"list-scenarios", commandListScenarios}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kHelp;

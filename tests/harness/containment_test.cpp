@@ -220,13 +220,17 @@ TEST(ContainmentTest, AnEscapedPipeHolderIsNamedInAFindingAndDoesNotStretchTheRu
   Sandbox box;
   const fs::path script = box.dir / "escaper.sh";
   // Holds stdout from a session of its own, so only killing it ends the operation.
-  std::ofstream(script) << "#!/bin/sh\nsetsid sleep " << box.marker << " &\n"
+  // It waits until the escapee is in its own session, so the escape happened for sure.
+  std::ofstream(script) << "#!/bin/sh\nsetsid sh -c 'echo $$ > \"$READY\"; exec sleep "
+                        << box.marker << "' &\n"
+                        << "while [ ! -s \"$READY\" ]; do :; done\n"
                         << "echo '{\"type\":\"status\",\"status\":\"complete\"}'\n";
   fs::permissions(script, fs::perms::owner_all);
   const fs::path manifest = box.dir / "escaper.json";
   std::ofstream(manifest) << R"({"faultline_manifest": 1, "name": "escaper", "version": "1",
     "command": "escaper.sh", "operations": ["sync"], "timeout_seconds": 120,
-    "env": {"PATH": "/usr/bin:/bin"}})";
+    "env": {"PATH": "/usr/bin:/bin", "READY": ")"
+                          << (box.dir / "ready").string() << R"("}})";
   std::ostringstream out, err;
   const auto started = Clock::now();
   runCli(runArgs(manifest.string(), box), out, err);
@@ -236,7 +240,38 @@ TEST(ContainmentTest, AnEscapedPipeHolderIsNamedInAFindingAndDoesNotStretchTheRu
   const auto at = report.find("\"connector-left-processes\"");
   ASSERT_NE(at, std::string::npos) << report.substr(0, 2000) << err.str();
   EXPECT_NE(report.find("had escaped its process group: pid "), std::string::npos);
-  EXPECT_NE(report.find("(sleep), in a session of its own (setsid)"), std::string::npos);
+  EXPECT_NE(report.find("), in a session of its own (setsid)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(ContainmentTest, AStoppedSuiteKeepsFinishedDrillsAndSaysItIsIncomplete) {
+  Sandbox box;
+  const std::string hider = writeHidingConnector(box);
+  const fs::path suite = box.dir / "suite.json";
+  std::ofstream(suite) << R"({"faultline_suite": 1, "name": "stopped", "connectors": [")"
+                       << FAULTLINE_SOURCE_DIR << R"(/examples/connectors/reference/manifest.json", ")"
+                       << hider << R"("], "scenarios": [")" << kSyncOnce << R"("]})";
+  const pid_t faultline = startFaultline(
+      {"suite", suite.string(), "--jobs", "1", "--out", (box.dir / "out").string()}, box);
+  ASSERT_GT(faultline, 0);
+  ASSERT_TRUE(waitForHiddenProcesses(box)) << readAll(box.dir / "err.txt");
+  ::kill(faultline, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(faultline, &status, 0), faultline);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << readAll(box.dir / "err.txt");
+  EXPECT_EQ(processesWithMarker(box.marker), std::vector<pid_t>{});
+  const std::string summary = readAll(box.dir / "out" / "summary.json");
+  EXPECT_NE(summary.find("\"complete\": false"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\"stopped_by\": \"SIGINT\""), std::string::npos);
+  EXPECT_NE(summary.find("\"verdict\": \"not-run\""), std::string::npos);
+  EXPECT_TRUE(fs::exists(box.dir / "out" / "reference-scim" / "sync-once-seed5.json"));
+  EXPECT_FALSE(fs::exists(box.dir / "out" / "hider" / "sync-once-seed5.json"));
 }
 
 }  // namespace

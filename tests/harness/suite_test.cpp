@@ -1,0 +1,237 @@
+// Suites: loading and checking the file, running drills side by side with
+// the same verdicts as one by one, shards that partition the drills, and the
+// summary every format tells.
+#include "harness/suite.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/cli.h"
+#include "reports/json_report.h"
+#include "scenarios/config_error.h"
+
+namespace faultline::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = FAULTLINE_SOURCE_DIR;
+const std::string kReference = kSource + "/examples/connectors/reference/manifest.json";
+const std::string kSyncOnly = kSource + "/tests/fixtures/connectors/misbehaving_crash.json";
+const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
+const std::string kBaseline = kSource + "/scenarios/baseline.json";
+
+std::string readAll(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct TempDir {
+  TempDir() {
+    std::random_device random;
+    path = fs::temp_directory_path() / ("suite_test." + std::to_string(random() % 10000000));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return path / name;
+  }
+  fs::path path;
+};
+
+scenarios::ConfigError loadError(const fs::path& file) {
+  try {
+    scenarios::loadSuite(file.string(), {kSource + "/scenarios"});
+  } catch (const scenarios::ConfigError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for " << file;
+  return scenarios::ConfigError(file.string(), {});
+}
+
+TEST(SuiteFileTest, EveryProblemIsNamedAtItsPointer) {
+  TempDir dir;
+  const auto file = dir.write("bad.json", R"({"faultline_suite": 1, "name": "x",
+    "connectors": ["missing.json", 7],
+    "scenarios": ["baseline", "no-such-scenario", "nowhere/*.json", "absent.json"],
+    "seeds": [1, 1, -2],
+    "overrides": {"baselin": {"seeds": 2}},
+    "extra": true})");
+  const auto e = loadError(file);
+  const std::string what = e.what();
+  for (const std::string expected :
+       {":/connectors/0: no manifest file at", ":/connectors/1: must be a string",
+        ":/scenarios/1: no scenario named \"no-such-scenario\" in", ":/scenarios/2: the glob",
+        ":/scenarios/3: no scenario file at", ":/seeds/1: repeats seed 1",
+        ":/seeds/2: must be an unsigned integer", ":/overrides/baselin: names no scenario",
+        "did you mean \"baseline\"?", ":/extra: unknown key"}) {
+    EXPECT_NE(what.find(expected), std::string::npos) << expected << "\nin:\n" << what;
+  }
+}
+
+TEST(SuiteFileTest, NamesFilesAndGlobsExpandToEachScenarioOnce) {
+  TempDir dir;
+  const auto file = dir.write("ok.json", R"({"faultline_suite": 1, "name": "ok",
+    "connectors": [")" + kReference + R"("],
+    "scenarios": ["baseline", ")" + kSource + R"(/scenarios/base*.json", ")" + kSyncOnce + R"("],
+    "seeds": 3,
+    "overrides": {"sync-once": {"skip": "not today"}}})");
+  const auto suite = scenarios::loadSuite(file.string(), {kSource + "/scenarios"});
+  EXPECT_EQ(suite.scenario_names, (std::vector<std::string>{"baseline", "sync-once"}));
+  EXPECT_EQ(suite.seeds, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(suite.overrides.at("sync-once").skip_reason, "not today");
+}
+
+TEST(SuiteFileTest, ShardsPartitionTheDrills) {
+  for (int count : {1, 2, 3, 7}) {
+    std::vector<int> seen(50, 0);
+    for (int index = 1; index <= count; ++index) {
+      for (std::size_t i = 0; i < seen.size(); ++i) seen[i] += inShard(i, index, count);
+    }
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], 1) << i << " of " << count;
+  }
+}
+
+// What a drill's report says, without what changes from run to run (times,
+// ports, dates): the part that must not depend on what ran beside it.
+std::string verdictPart(const fs::path& report) {
+  const auto j = nlohmann::json::parse(readAll(report));
+  nlohmann::json kept;
+  kept["verdict"] = j["verdict"];
+  kept["failure_classes"] = j["failure_classes"];
+  for (const auto& f : j["findings"]) kept["findings"].push_back(f["id"].get<std::string>() + " " + f["title"].get<std::string>());
+  for (const auto& op : j["operations"]) kept["completeness"].push_back(op["completeness"]);
+  return kept.dump();
+}
+
+reports::SuiteSummary runIn(const fs::path& suite_file, const fs::path& out, int jobs,
+                            int shard_index = 1, int shard_count = 1) {
+  const auto suite = scenarios::loadSuite(suite_file.string(), {kSource + "/scenarios"});
+  SuiteOptions options;
+  options.out_dir = out.string();
+  options.jobs = jobs;
+  options.shard_index = shard_index;
+  options.shard_count = shard_count;
+  options.write_reports = [](const reports::Report& r, const std::string& stem) {
+    reports::writeFileAtomically(stem + ".json", reports::renderJsonReport(r));
+  };
+  return runSuite(suite, options);
+}
+
+TEST(SuiteRunTest, SideBySideGivesTheVerdictsOneByOneGives) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "s",
+    "connectors": [")" + kReference + R"(", ")" + kSyncOnly + R"("],
+    "scenarios": [")" + kSyncOnce + R"(", ")" + kBaseline + R"("],
+    "seeds": [1, 2],
+    "overrides": {"baseline": {"seeds": [3]}}})");
+  const auto serial = runIn(file, dir.path / "serial", 1);
+  const auto parallel = runIn(file, dir.path / "parallel", 3);
+  ASSERT_EQ(serial.drills.size(), 6u);  // 2 connectors x (2 seeds of sync-once + 1 of baseline)
+  ASSERT_EQ(parallel.drills.size(), serial.drills.size());
+  for (std::size_t i = 0; i < serial.drills.size(); ++i) {
+    const auto& a = serial.drills[i];
+    const auto& b = parallel.drills[i];
+    EXPECT_EQ(std::tie(a.connector, a.scenario, a.seed, a.verdict, a.worst),
+              std::tie(b.connector, b.scenario, b.seed, b.verdict, b.worst))
+        << i;
+    if (!a.report.empty()) {
+      EXPECT_EQ(verdictPart(dir.path / "serial" / a.report),
+                verdictPart(dir.path / "parallel" / b.report))
+          << a.report;
+    }
+  }
+  // The reference passes; the sync-only fixture cannot revoke, so baseline is not applicable.
+  EXPECT_EQ(serial.drills[0].verdict, "passed") << serial.drills[0].reason << serial.drills[0].worst;
+  EXPECT_EQ(serial.drills[2].scenario, "baseline");
+  EXPECT_EQ(serial.drills[2].verdict, "passed") << serial.drills[2].worst;
+  EXPECT_EQ(serial.drills[5].verdict, "not-applicable");
+  EXPECT_NE(serial.drills[5].reason.find("revoke operation"), std::string::npos);
+  EXPECT_EQ(serial.drills[3].verdict, "failed");  // the crash fixture on sync-once
+  EXPECT_FALSE(serial.passed());
+  EXPECT_TRUE(fs::exists(dir.path / "parallel" / "reference-scim" / "sync-once-seed2.json"));
+}
+
+TEST(SuiteRunTest, ThreeShardsTogetherRunEachDrillOnce) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "s",
+    "connectors": [")" + kSyncOnly + R"("],
+    "scenarios": [")" + kSyncOnce + R"(", ")" + kBaseline + R"("], "seeds": 4})");
+  const auto whole = runIn(file, dir.path / "whole", 2);
+  std::multiset<std::string> merged, expected;
+  for (const auto& d : whole.drills) expected.insert(d.scenario + "/" + std::to_string(d.seed) + "/" + d.verdict);
+  for (int shard = 1; shard <= 3; ++shard) {
+    for (const auto& d : runIn(file, dir.path / "shards", 2, shard, 3).drills)
+      merged.insert(d.scenario + "/" + std::to_string(d.seed) + "/" + d.verdict);
+  }
+  EXPECT_EQ(merged, expected);
+  EXPECT_EQ(expected.size(), 8u);
+}
+
+TEST(SuiteCliTest, WritesTheSummaryInEveryFormatAndExitsByTheWorstDrill) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cli",
+    "connectors": [")" + kReference + R"("], "scenarios": [")" + kSyncOnce + R"("], "seeds": 2})");
+  std::ostringstream out, err;
+  const int code = runCli({"suite", file.string(), "--out", (dir.path / "out").string(), "--jobs",
+                           "2", "--format", "json,md"},
+                          out, err);
+  EXPECT_EQ(code, kExitPassed) << out.str() << err.str();
+  const auto summary = nlohmann::json::parse(readAll(dir.path / "out" / "summary.json"));
+  EXPECT_EQ(summary["faultline_suite_summary"], 1);
+  EXPECT_EQ(summary["passed"], true);
+  EXPECT_EQ(summary["drills"].size(), 2u);
+  EXPECT_EQ(summary["totals"]["passed"], 2);
+  EXPECT_NE(readAll(dir.path / "out" / "summary.md").find("| reference-scim | sync-once | 2 | passed |"),
+            std::string::npos);
+  const std::string junit = readAll(dir.path / "out" / "summary.junit.xml");
+  EXPECT_NE(junit.find("<testsuite name=\"sync-once\" tests=\"2\" failures=\"0\""), std::string::npos)
+      << junit;
+  EXPECT_TRUE(fs::exists(dir.path / "out" / "reference-scim" / "sync-once-seed1.md"));
+  EXPECT_NE(out.str().find("suite cli: passed, 2 drill(s), 2 passed"), std::string::npos) << out.str();
+}
+
+TEST(SuiteCliTest, AMissingScenarioStopsTheSuiteBeforeAnyDrill) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "bad",
+    "connectors": [")" + kReference + R"("], "scenarios": ["not-a-scenario"]})");
+  std::ostringstream out, err;
+  const int code = runCli({"suite", file.string(), "--out", (dir.path / "out").string()}, out, err);
+  EXPECT_EQ(code, kExitUsage);
+  EXPECT_NE(err.str().find(":/scenarios/0: no scenario named \"not-a-scenario\""), std::string::npos)
+      << err.str();
+  EXPECT_FALSE(fs::exists(dir.path / "out" / "summary.json"));
+}
+
+}  // namespace
+}  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(SuiteFileTest, ShippedSuitesLoad) {
+  for (const std::string name : {"ci-gate", "acceptance"}) {
+    const auto suite = scenarios::loadSuite(kSource + "/examples/suites/" + name + ".json", {});
+    EXPECT_EQ(suite.name, name);
+    EXPECT_FALSE(suite.scenario_files.empty());
+    EXPECT_FALSE(suite.policy.empty());
+  }
+}
+
+}  // namespace
+}  // namespace faultline::harness
