@@ -28,6 +28,7 @@
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
 #include "harness/suite.h"
+#include "harness/suite_merge.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -78,6 +79,12 @@ usage:
       every drill passed (or was not applicable or skipped), 1 otherwise; on
       SIGINT or SIGTERM the finished drills' reports stay, the summary is
       marked incomplete, and the exit code is 130 or 143.
+  faultline merge OUT DIR...
+      Combine the outputs of a suite's shards (each DIR holds one or more
+      summary-shardIofN.json and the drills' reports) into OUT: the reports
+      are copied, and OUT/summary.json, .md and .junit.xml are what one
+      unsharded run writes. Refused unless the shards are all of one suite,
+      each given once. Exit as suite does.
   faultline validate FILE...
       Check scenario, connector manifest and policy files; print every problem
       as file:/json/pointer: message. A manifest's command must resolve to an
@@ -410,6 +417,13 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   return acceptedForExit(report) ? kExitPassed : kExitFailed;
 }
 
+// The three summary files of a suite run under `stem`.
+void writeSuiteSummary(const reports::SuiteSummary& summary, const std::string& stem) {
+  reports::writeFileAtomically(stem + ".json", reports::renderSuiteJson(summary));
+  reports::writeFileAtomically(stem + ".md", reports::renderSuiteMarkdown(summary));
+  reports::writeFileAtomically(stem + ".junit.xml", reports::renderSuiteJunit(summary));
+}
+
 // "I/N" with 1 <= I <= N.
 std::pair<int, int> parseShard(const std::string& value) {
   int index = 0, count = 0;
@@ -469,9 +483,7 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
       throw UsageError(e.what());
     }
   }
-  reports::writeFileAtomically(summary_stem + ".json", reports::renderSuiteJson(summary));
-  reports::writeFileAtomically(summary_stem + ".md", reports::renderSuiteMarkdown(summary));
-  reports::writeFileAtomically(summary_stem + ".junit.xml", reports::renderSuiteJunit(summary));
+  writeSuiteSummary(summary, summary_stem);
   std::map<std::string, int> totals;
   for (const auto& d : summary.drills) ++totals[d.verdict];
   out << "suite " << suite.name << ": " << (summary.passed() ? "passed" : "failed") << ", "
@@ -485,6 +497,67 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
     return summary.stopped_by == "SIGINT" ? 130 : 143;
   }
   return summary.passed() ? kExitPassed : kExitFailed;
+}
+
+int commandMerge(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+  namespace fs = std::filesystem;
+  const Options o = Options::parse(args, {}, {});
+  if (o.positional.size() < 2) throw UsageError("merge needs OUT and at least one DIR");
+  const std::string out_dir = o.positional[0];
+  std::vector<reports::SuiteSummary> shards;
+  std::vector<std::string> shard_dirs;
+  for (std::size_t i = 1; i < o.positional.size(); ++i) {
+    const std::string& dir = o.positional[i];
+    std::error_code ec;
+    std::vector<std::string> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind("summary-shard", 0) == 0 && it->path().extension() == ".json")
+        files.push_back(it->path().string());
+    }
+    if (ec) throw UsageError("cannot read " + dir + ": " + ec.message());
+    if (files.empty()) throw UsageError(dir + ": no summary-shard*.json to merge");
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      shards.push_back(readSuiteSummary(file));
+      shard_dirs.push_back(dir);
+    }
+  }
+  // Each drill's files come from the folder of the shard that ran it.
+  std::map<std::size_t, std::string> source;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    for (const auto& d : shards[i].drills) source[d.index] = shard_dirs[i];
+  }
+  reports::SuiteSummary merged;
+  try {
+    merged = mergeSuiteSummaries(std::move(shards));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(std::string("cannot merge: ") + e.what());
+  }
+  prepareOutDir(out_dir);
+  for (const auto& d : merged.drills) {
+    if (d.report.empty()) continue;
+    const fs::path report(d.report);
+    if (report.is_absolute() || d.report.find("..") != std::string::npos)
+      throw UsageError("cannot merge: drill " + std::to_string(d.index) +
+                       " names a report outside its folder: " + d.report);
+    const fs::path from_dir = fs::path(source[d.index]) / report.parent_path();
+    const std::string stem = report.stem().string() + ".";
+    std::error_code ec;
+    fs::create_directories(fs::path(out_dir) / report.parent_path(), ec);
+    for (fs::directory_iterator it(from_dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename().string().rfind(stem, 0) != 0) continue;
+      fs::copy_file(it->path(), fs::path(out_dir) / report.parent_path() / it->path().filename(),
+                    fs::copy_options::overwrite_existing, ec);
+      if (ec) throw UsageError("cannot copy " + it->path().string() + ": " + ec.message());
+    }
+  }
+  const std::string stem = (fs::path(out_dir) / "summary").string();
+  writeSuiteSummary(merged, stem);
+  out << "suite " << merged.suite << ": " << (merged.passed() ? "passed" : "failed") << ", "
+      << merged.drills.size() << " drill(s) from " << o.positional.size() - 1 << " folder(s)\n"
+      << "summary: " << stem << ".json\n";
+  return merged.passed() ? kExitPassed : kExitFailed;
 }
 
 int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -667,6 +740,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"validate", commandValidate},
       {"mock", commandMock},
       {"suite", commandSuite},
+      {"merge", commandMerge},
       {"list-scenarios", commandListScenarios}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kHelp;

@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct Planned {
+  std::size_t index = 0;  // among all drills, before sharding
   std::size_t connector = 0;
   std::size_t scenario = 0;
   std::uint64_t seed = 0;
@@ -111,7 +112,7 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
       if (over != suite.overrides.end() && !over->second.seeds.empty()) seeds = over->second.seeds;
       if (seeds.empty()) seeds = {scenarios[s].seed};
       for (std::uint64_t seed : seeds) {
-        all.push_back({c, s, seed,
+        all.push_back({all.size(), c, s, seed,
                        over != suite.overrides.end() ? over->second.skip_reason : std::string()});
       }
     }
@@ -131,9 +132,11 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
   summary.jobs = options.jobs > 0
                      ? options.jobs
                      : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  summary.total_drills = all.size();
   summary.drills.resize(plan.size());
   for (std::size_t i = 0; i < plan.size(); ++i) {
     reports::SuiteDrill& d = summary.drills[i];
+    d.index = plan[i].index;
     d.connector = manifests[plan[i].connector].name;
     d.scenario = scenarios[plan[i].scenario].name;
     d.seed = plan[i].seed;

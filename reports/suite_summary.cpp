@@ -49,6 +49,7 @@ std::string renderSuiteJson(const SuiteSummary& s) {
   j["duration_ms"] = s.duration_ms;
   j["jobs"] = s.jobs;
   j["shard"] = {{"index", s.shard_index}, {"count", s.shard_count}};
+  j["total_drills"] = s.total_drills;
   j["complete"] = s.complete;
   if (!s.complete) j["stopped_by"] = s.stopped_by;
   j["passed"] = s.passed();
@@ -57,7 +58,8 @@ std::string renderSuiteJson(const SuiteSummary& s) {
   j["totals"] = totals;
   auto& drills = j["drills"] = nlohmann::ordered_json::array();
   for (const auto& d : s.drills) {
-    drills.push_back({{"connector", d.connector},
+    drills.push_back({{"index", d.index},
+                      {"connector", d.connector},
                       {"scenario", d.scenario},
                       {"seed", d.seed},
                       {"verdict", d.verdict},

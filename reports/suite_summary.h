@@ -8,6 +8,7 @@ namespace faultline::reports {
 
 // One drill of a suite as the summary tells it.
 struct SuiteDrill {
+  std::size_t index = 0;  // its place among all the suite's drills, shards or not
   std::string connector;  // the manifest's name
   std::string scenario;   // the scenario's name
   std::uint64_t seed = 0;
@@ -31,6 +32,7 @@ struct SuiteSummary {
   std::int64_t duration_ms = 0;
   int jobs = 1;
   int shard_index = 1, shard_count = 1;
+  std::size_t total_drills = 0;  // in the whole suite, every shard together
   bool complete = true;  // false when the suite was stopped before every drill ran
   std::string stopped_by;  // "SIGINT" or "SIGTERM" when not complete
   std::vector<SuiteDrill> drills;
