@@ -72,8 +72,9 @@ usage:
       Run every drill of a suite file (docs/suite-format.md): its connectors x
       scenarios x seeds, N at a time (default: what the machine holds, at
       least 2). Each drill's reports go to DIR/<connector>/<scenario>-seed<N>
-      in the --format list (default json); DIR/summary.json, summary.md and
-      summary.junit.xml tell the whole suite. --shard I/N runs only the I-th
+      in the --format list (default json); DIR/summary.json, summary.md,
+      summary.junit.xml and index.html (the matrix of scenarios x seeds,
+      linking each drill's report) tell the whole suite. --shard I/N runs only the I-th
       of N shares, the same share every time. A scenario needing an operation
       the connector does not offer is not applicable, not failed. Exit 0 when
       every drill passed (or was not applicable or skipped), 1 otherwise; on
@@ -418,10 +419,15 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
 }
 
 // The three summary files of a suite run under `stem`.
-void writeSuiteSummary(const reports::SuiteSummary& summary, const std::string& stem) {
+// `index_html` is the page's path ("" for none): the matrix links each drill's
+// HTML report when `link_html`.
+void writeSuiteSummary(const reports::SuiteSummary& summary, const std::string& stem,
+                       const std::string& index_html, bool link_html) {
   reports::writeFileAtomically(stem + ".json", reports::renderSuiteJson(summary));
   reports::writeFileAtomically(stem + ".md", reports::renderSuiteMarkdown(summary));
   reports::writeFileAtomically(stem + ".junit.xml", reports::renderSuiteJunit(summary));
+  if (!index_html.empty())
+    reports::writeFileAtomically(index_html, reports::renderSuiteHtml(summary, link_html));
 }
 
 // "I/N" with 1 <= I <= N.
@@ -483,7 +489,13 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
       throw UsageError(e.what());
     }
   }
-  writeSuiteSummary(summary, summary_stem);
+  const bool html = std::find_if(formats.begin(), formats.end(), [](const ReportFormat* f) {
+                      return std::string(f->name) == "html";
+                    }) != formats.end();
+  writeSuiteSummary(summary, summary_stem,
+                    options.shard_count > 1 ? summary_stem + ".html"
+                                            : (std::filesystem::path(options.out_dir) / "index.html").string(),
+                    html);
   std::map<std::string, int> totals;
   for (const auto& d : summary.drills) ++totals[d.verdict];
   out << "suite " << suite.name << ": " << (summary.passed() ? "passed" : "failed") << ", "
@@ -553,7 +565,13 @@ int commandMerge(const std::vector<std::string>& args, std::ostream& out, std::o
     }
   }
   const std::string stem = (fs::path(out_dir) / "summary").string();
-  writeSuiteSummary(merged, stem);
+  bool html = !merged.drills.empty();
+  for (const auto& d : merged.drills) {
+    if (d.report.empty()) continue;
+    const fs::path page = fs::path(out_dir) / fs::path(d.report).replace_extension(".html");
+    html = html && fs::exists(page);
+  }
+  writeSuiteSummary(merged, stem, (fs::path(out_dir) / "index.html").string(), html);
   out << "suite " << merged.suite << ": " << (merged.passed() ? "passed" : "failed") << ", "
       << merged.drills.size() << " drill(s) from " << o.positional.size() - 1 << " folder(s)\n"
       << "summary: " << stem << ".json\n";

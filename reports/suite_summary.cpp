@@ -1,5 +1,6 @@
 #include "reports/suite_summary.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -133,6 +134,72 @@ std::string renderSuiteJunit(const SuiteSummary& s) {
     out << "  </testsuite>\n";
   }
   out << "</testsuites>\n";
+  return out.str();
+}
+
+std::string renderSuiteHtml(const SuiteSummary& s, bool link_html) {
+  auto esc = [](const std::string& t) { return escapeMarkup(t, true); };
+  std::vector<std::string> scenarios;
+  std::vector<std::pair<std::string, std::uint64_t>> columns;
+  std::map<std::pair<std::string, std::pair<std::string, std::uint64_t>>, const SuiteDrill*> cells;
+  for (const auto& d : s.drills) {
+    if (std::find(scenarios.begin(), scenarios.end(), d.scenario) == scenarios.end())
+      scenarios.push_back(d.scenario);
+    const auto column = std::make_pair(d.connector, d.seed);
+    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    cells[{d.scenario, column}] = &d;
+  }
+  std::map<std::string, int> totals;
+  for (const auto& d : s.drills) ++totals[d.verdict];
+  std::ostringstream out;
+  const std::string title = "faultline suite " + s.suite + ": " + (s.passed() ? "passed" : "failed");
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n<title>"
+      << esc(title)
+      << "</title>\n<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#1f2328}"
+         "table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;padding:.3em .6em}"
+         "th{background:#f6f8fa;text-align:left}td a{color:inherit;text-decoration:none;display:block}"
+         ".passed{background:#dafbe1}.failed,.error,.not-run{background:#ffebe9;font-weight:600}"
+         ".inconclusive{background:#fff8c5}.not-applicable,.skipped{background:#f6f8fa;color:#59636e}"
+         ".banner{font-size:1.3em;font-weight:700}.banner.ok{color:#1a7f37}.banner.bad{color:#a40e26}"
+         "</style>\n</head>\n<body>\n<h1>"
+      << esc(title) << "</h1>\n<p class=\"banner " << (s.passed() ? "ok" : "bad") << "\">"
+      << s.drills.size() << " drill(s)";
+  for (const auto& [verdict, n] : totals) out << ", " << n << " " << esc(verdict);
+  out << "</p>\n<p>" << seconds(s.duration_ms) << " s with " << s.jobs << " job(s), started "
+      << esc(s.started_at);
+  if (s.shard_count > 1) out << ", shard " << s.shard_index << " of " << s.shard_count;
+  out << ".</p>\n";
+  if (!s.complete)
+    out << "<p class=\"banner bad\">Incomplete: stopped by " << esc(s.stopped_by)
+        << " before every drill ran.</p>\n";
+  out << "<table>\n<tr><th>scenario</th>";
+  for (const auto& [connector, seed] : columns)
+    out << "<th>" << esc(connector) << "<br>seed " << seed << "</th>";
+  out << "</tr>\n";
+  for (const auto& scenario : scenarios) {
+    out << "<tr><th>" << esc(scenario) << "</th>";
+    for (const auto& column : columns) {
+      const auto it = cells.find({scenario, column});
+      if (it == cells.end()) {
+        out << "<td></td>";
+        continue;
+      }
+      const SuiteDrill& d = *it->second;
+      const std::string why = d.worst.empty() ? d.reason : d.worst;
+      out << "<td class=\"" << esc(d.verdict) << "\" title=\"" << esc(why) << "\">";
+      std::string link = d.report;
+      if (link_html && link.size() > 5 && link.compare(link.size() - 5, 5, ".json") == 0)
+        link = link.substr(0, link.size() - 5) + ".html";
+      if (!link.empty()) out << "<a href=\"" << esc(link) << "\">";
+      out << esc(d.verdict);
+      if (!link.empty()) out << "</a>";
+      out << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</table>\n</body>\n</html>\n";
   return out.str();
 }
 

@@ -46,6 +46,10 @@ inline constexpr int kSuiteSummaryVersion = 1;
 
 std::string renderSuiteJson(const SuiteSummary& s);
 std::string renderSuiteMarkdown(const SuiteSummary& s);
+// index.html: one self-contained page, the matrix of scenarios (rows) and
+// connector x seed (columns) coloured by verdict, each cell linking the
+// drill's HTML report when `link_html` (else its JSON report).
+std::string renderSuiteHtml(const SuiteSummary& s, bool link_html);
 // One <testsuite> per scenario, one <testcase> per drill (connector and seed),
 // the failure message naming the worst finding.
 std::string renderSuiteJunit(const SuiteSummary& s);

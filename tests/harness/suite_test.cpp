@@ -203,6 +203,9 @@ TEST(SuiteCliTest, WritesTheSummaryInEveryFormatAndExitsByTheWorstDrill) {
   EXPECT_NE(junit.find("<testsuite name=\"sync-once\" tests=\"2\" failures=\"0\""), std::string::npos)
       << junit;
   EXPECT_TRUE(fs::exists(dir.path / "out" / "reference-scim" / "sync-once-seed1.md"));
+  EXPECT_NE(readAll(dir.path / "out" / "index.html").find("href=\"reference-scim/sync-once-seed2.json\""),
+            std::string::npos)
+      << "without html reports the matrix links the JSON ones";
   EXPECT_NE(out.str().find("suite cli: passed, 2 drill(s), 2 passed"), std::string::npos) << out.str();
 }
 
@@ -300,6 +303,32 @@ TEST(SuiteMergeTest, RefusesAMissingShardAndAMalformedSummary) {
       << err2.str();
   EXPECT_NE(err2.str().find("/drills/0/verdict: unknown verdict \"maybe\""), std::string::npos)
       << err2.str();
+}
+
+}  // namespace
+}  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(SuiteHtmlTest, TheMatrixLinksEveryDrillAndColoursItsVerdict) {
+  reports::SuiteSummary s;
+  s.suite = "m<x>";
+  s.drills = {{0, "ref", "baseline", 1, "passed", "", "ref/baseline-seed1.json", "", 0, 0, 0, 10},
+              {1, "ref", "baseline", 2, "failed", "", "ref/baseline-seed2.json",
+               "[critical] silent-loss: 3 accounts missing", 1, 0, 0, 10},
+              {2, "ref", "lost-scope", 1, "not-applicable", "no revoke", "", "", 0, 0, 0, 0}};
+  const std::string page = reports::renderSuiteHtml(s, true);
+  EXPECT_NE(page.find("<title>faultline suite m&lt;x&gt;: failed</title>"), std::string::npos) << page;
+  EXPECT_NE(page.find("<td class=\"passed\" title=\"\"><a href=\"ref/baseline-seed1.html\">passed</a></td>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<td class=\"failed\" title=\"[critical] silent-loss: 3 accounts missing\">"),
+            std::string::npos);
+  EXPECT_NE(page.find("<td class=\"not-applicable\" title=\"no revoke\">not-applicable</td>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<th>ref<br>seed 2</th>"), std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
 }
 
 }  // namespace
