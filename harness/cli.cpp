@@ -29,6 +29,7 @@
 #include "harness/process_tree.h"
 #include "harness/suite.h"
 #include "harness/suite_merge.h"
+#include "harness/certificate.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -68,7 +69,7 @@ usage:
       list-scenarios prints it (looked up in ./scenarios, then in the
       scenarios folder beside the faultline build).
   faultline suite FILE [--jobs N] [--out DIR] [--shard I/N] [--format LIST]
-                [--quiet]
+                [--certificate] [--quiet]
       Run every drill of a suite file (docs/suite-format.md): its connectors x
       scenarios x seeds, N at a time (default: what the machine holds, at
       least 2). Each drill's reports go to DIR/<connector>/<scenario>-seed<N>
@@ -79,7 +80,16 @@ usage:
       the connector does not offer is not applicable, not failed. Exit 0 when
       every drill passed (or was not applicable or skipped), 1 otherwise; on
       SIGINT or SIGTERM the finished drills' reports stay, the summary is
-      marked incomplete, and the exit code is 130 or 143.
+      marked incomplete, and the exit code is 130 or 143. --certificate also
+      writes DIR/certificate.json and certificate.html: the connectors'
+      names, versions and file digests, the suite's, and every drill's
+      verdict and report digest (not with --shard).
+  faultline verify CERTIFICATE [--digests-only] [--out DIR] [--jobs N]
+      Check an acceptance certificate: refused (exit 2) if the suite, a
+      scenario, the policy, or a connector's manifest or command changed
+      since it was issued; then every drill is run again from its seed and
+      must get the certified verdict (exit 1 if not), or with --digests-only
+      each report must match its digest.
   faultline merge OUT DIR...
       Combine the outputs of a suite's shards (each DIR holds one or more
       summary-shardIofN.json and the drills' reports) into OUT: the reports
@@ -445,8 +455,8 @@ std::pair<int, int> parseShard(const std::string& value) {
 }
 
 int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const Options o =
-      Options::parse(args, {"--jobs", "--out", "--shard", "--format"}, {"--quiet"});
+  const Options o = Options::parse(args, {"--jobs", "--out", "--shard", "--format"},
+                                   {"--quiet", "--certificate"});
   if (o.positional.size() != 1) throw UsageError("suite needs one suite FILE");
   const auto format = o.values.find("--format");
   const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
@@ -464,6 +474,8 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   if (auto it = o.values.find("--shard"); it != o.values.end())
     std::tie(options.shard_index, options.shard_count) = parseShard(it->second);
+  if (o.has("--certificate") && options.shard_count > 1)
+    throw UsageError("--certificate covers a whole suite; it cannot be given with --shard");
   options.progress = o.has("--quiet") ? nullptr : &out;
   options.write_reports = [&formats](const reports::Report& report, const std::string& stem) {
     for (const ReportFormat* f : formats)
@@ -496,6 +508,14 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
                     options.shard_count > 1 ? summary_stem + ".html"
                                             : (std::filesystem::path(options.out_dir) / "index.html").string(),
                     html);
+  if (o.has("--certificate")) {
+    const std::string certificate = renderCertificate(suite, summary, options.out_dir);
+    const auto dir = std::filesystem::path(options.out_dir);
+    reports::writeFileAtomically((dir / "certificate.json").string(), certificate);
+    reports::writeFileAtomically((dir / "certificate.html").string(),
+                                 renderCertificateHtml(certificate));
+    out << "certificate: " << (dir / "certificate.json").string() << "\n";
+  }
   std::map<std::string, int> totals;
   for (const auto& d : summary.drills) ++totals[d.verdict];
   out << "suite " << suite.name << ": " << (summary.passed() ? "passed" : "failed") << ", "
@@ -576,6 +596,23 @@ int commandMerge(const std::vector<std::string>& args, std::ostream& out, std::o
       << merged.drills.size() << " drill(s) from " << o.positional.size() - 1 << " folder(s)\n"
       << "summary: " << stem << ".json\n";
   return merged.passed() ? kExitPassed : kExitFailed;
+}
+
+int commandVerify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const Options o = Options::parse(args, {"--out", "--jobs"}, {"--digests-only"});
+  if (o.positional.size() != 1) throw UsageError("verify needs one CERTIFICATE");
+  VerifyOptions options;
+  options.digests_only = o.has("--digests-only");
+  if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
+  if (auto it = o.values.find("--jobs"); it != o.values.end()) {
+    const auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(),
+                                         options.jobs);
+    if (ec != std::errc() || p != it->second.data() + it->second.size() || options.jobs < 1 ||
+        options.jobs > 256)
+      throw UsageError("--jobs must be 1..256, got \"" + it->second + "\"");
+  }
+  const StopSignalWatcher watcher;
+  return verifyCertificate(o.positional[0], options, out, err);
 }
 
 int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -759,6 +796,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"mock", commandMock},
       {"suite", commandSuite},
       {"merge", commandMerge},
+      {"verify", commandVerify},
       {"list-scenarios", commandListScenarios}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kHelp;

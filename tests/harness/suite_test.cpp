@@ -333,3 +333,65 @@ TEST(SuiteHtmlTest, TheMatrixLinksEveryDrillAndColoursItsVerdict) {
 
 }  // namespace
 }  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(CertificateTest, IssuedVerifiedAndRefusedOnceTheConnectorChanges) {
+  TempDir dir;
+  fs::copy(kSource + "/examples/connectors/reference", dir.path / "connector",
+           fs::copy_options::recursive);
+  fs::copy_file(kSyncOnce, dir.path / "sync_once.json");
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cert",
+    "connectors": ["connector/manifest.json"], "scenarios": ["sync_once.json"], "seeds": 2})");
+  const std::string out = (dir.path / "out").string();
+  std::ostringstream o1, e1;
+  ASSERT_EQ(runCli({"suite", file.string(), "--out", out, "--certificate", "--quiet"}, o1, e1),
+            kExitPassed)
+      << o1.str() << e1.str();
+  const auto cert = nlohmann::json::parse(readAll(dir.path / "out" / "certificate.json"));
+  EXPECT_EQ(cert["verdict"], "passed");
+  EXPECT_EQ(cert["connectors"][0]["name"], "reference-scim");
+  EXPECT_EQ(cert["connectors"][0]["command"]["file"], "../connector/connector.py");
+  EXPECT_EQ(cert["drills"].size(), 2u);
+  EXPECT_EQ(cert["drills"][1]["report_sha256"].get<std::string>().size(), 64u);
+  EXPECT_NE(readAll(dir.path / "out" / "certificate.html").find("reference-scim"), std::string::npos);
+
+  const std::string certificate = (dir.path / "out" / "certificate.json").string();
+  std::ostringstream o2, e2;
+  EXPECT_EQ(runCli({"verify", certificate}, o2, e2), kExitPassed) << o2.str() << e2.str();
+  EXPECT_NE(o2.str().find("verified: 2 drill(s) re-run, 0 verdict(s) differ"), std::string::npos)
+      << o2.str();
+  std::ostringstream o3, e3;
+  EXPECT_EQ(runCli({"verify", certificate, "--digests-only"}, o3, e3), kExitPassed) << e3.str();
+
+  // A report edited after the fact no longer matches its digest.
+  std::ofstream(dir.path / "out" / "reference-scim" / "sync-once-seed2.json", std::ios::app) << " ";
+  std::ostringstream o4, e4;
+  EXPECT_EQ(runCli({"verify", certificate, "--digests-only"}, o4, e4), kExitFailed);
+  EXPECT_NE(o4.str().find("DIFFERS sync-once seed 2 (reference-scim)"), std::string::npos)
+      << o4.str();
+
+  // The connector changed since: the certificate says nothing about it any more.
+  std::ofstream(dir.path / "connector" / "connector.py", std::ios::app) << "\n# edited\n";
+  std::ostringstream o5, e5;
+  EXPECT_EQ(runCli({"verify", certificate}, o5, e5), kExitUsage);
+  EXPECT_NE(e5.str().find("refused: connector reference-scim's command"), std::string::npos)
+      << e5.str();
+  EXPECT_NE(e5.str().find("changed since the certificate was issued"), std::string::npos);
+}
+
+TEST(CertificateTest, AMalformedCertificateIsRefusedWithItsPointer) {
+  TempDir dir;
+  const auto file = dir.write("c.json", R"({"faultline_certificate": 1, "suite": {"file": 3},
+    "scenarios": [], "connectors": [], "drills": [{"index": "x"}]})");
+  std::ostringstream out, err;
+  EXPECT_EQ(runCli({"verify", file.string()}, out, err), kExitUsage);
+  EXPECT_NE(err.str().find(":/suite: must be an object with string file and sha256"),
+            std::string::npos)
+      << err.str();
+  EXPECT_NE(err.str().find(":/drills/0: must have index"), std::string::npos) << err.str();
+}
+
+}  // namespace
+}  // namespace faultline::harness

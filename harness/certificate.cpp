@@ -1,0 +1,297 @@
+#include "harness/certificate.h"
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/manifest.h"
+#include "harness/process_runner.h"
+#include "harness/sha256.h"
+#include "harness/suite.h"
+#include "reports/json_report.h"
+#include "reports/printable_text.h"
+#include "scenarios/config_error.h"
+#include "scenarios/json_reader.h"
+
+namespace faultline::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+std::string digestOrThrow(const std::string& path) {
+  const auto digest = sha256File(path);
+  if (!digest) throw std::runtime_error("cannot read " + path + " to take its digest");
+  return *digest;
+}
+
+// `path` as seen from `base` (both made absolute first).
+std::string relativeFrom(const std::string& base, const std::string& path) {
+  return fs::absolute(path).lexically_normal().lexically_relative(fs::absolute(base)).string();
+}
+
+ordered_json fileEntry(const std::string& out_dir, const std::string& path) {
+  return {{"file", relativeFrom(out_dir, path)}, {"sha256", digestOrThrow(path)}};
+}
+
+// The files a certificate vouches for, each with its digest; key is a name
+// for messages ("suite", "connector reference-scim manifest", ...).
+struct Pinned {
+  std::string what;
+  std::string file;  // relative to the certificate
+  std::string sha256;
+};
+
+std::vector<Pinned> pinnedFiles(const nlohmann::json& c, const std::string& pointer_base,
+                                std::vector<scenarios::ConfigIssue>& issues) {
+  std::vector<Pinned> out;
+  auto take = [&](const nlohmann::json* node, const std::string& pointer, const std::string& what) {
+    if (node == nullptr || !node->is_object() || !node->contains("file") ||
+        !(*node)["file"].is_string() || !node->contains("sha256") || !(*node)["sha256"].is_string()) {
+      issues.push_back({pointer_base + pointer, "must be an object with string file and sha256"});
+      return;
+    }
+    out.push_back({what, (*node)["file"].get<std::string>(), (*node)["sha256"].get<std::string>()});
+  };
+  take(c.contains("suite") ? &c["suite"] : nullptr, "/suite", "the suite");
+  if (c.contains("policy") && !c["policy"].is_null()) take(&c["policy"], "/policy", "the policy");
+  const auto& scenarios = c.contains("scenarios") ? c["scenarios"] : nlohmann::json();
+  if (!scenarios.is_array()) issues.push_back({pointer_base + "/scenarios", "must be an array"});
+  for (std::size_t i = 0; scenarios.is_array() && i < scenarios.size(); ++i)
+    take(&scenarios[i], "/scenarios/" + std::to_string(i), "a scenario");
+  const auto& connectors = c.contains("connectors") ? c["connectors"] : nlohmann::json();
+  if (!connectors.is_array()) issues.push_back({pointer_base + "/connectors", "must be an array"});
+  for (std::size_t i = 0; connectors.is_array() && i < connectors.size(); ++i) {
+    const std::string p = "/connectors/" + std::to_string(i);
+    const auto& conn = connectors[i];
+    const std::string name =
+        conn.is_object() && conn.contains("name") && conn["name"].is_string() ? conn["name"].get<std::string>() : "?";
+    take(conn.is_object() && conn.contains("manifest") ? &conn["manifest"] : nullptr, p + "/manifest",
+         "connector " + name + "'s manifest");
+    take(conn.is_object() && conn.contains("command") ? &conn["command"] : nullptr, p + "/command",
+         "connector " + name + "'s command");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string renderCertificate(const scenarios::Suite& suite, const reports::SuiteSummary& summary,
+                              const std::string& out_dir) {
+  ordered_json c;
+  c["faultline_certificate"] = kCertificateVersion;
+  c["faultline_version"] = summary.tool_version;
+  c["issued_at"] = summary.started_at;
+  c["verdict"] = summary.passed() ? "passed" : "failed";
+  c["complete"] = summary.complete;
+  ordered_json suite_entry = fileEntry(out_dir, suite.file);
+  suite_entry["name"] = suite.name;
+  c["suite"] = suite_entry;
+  c["policy"] = suite.policy.empty() ? ordered_json(nullptr) : fileEntry(out_dir, suite.policy);
+  auto& scenarios = c["scenarios"] = ordered_json::array();
+  for (std::size_t i = 0; i < suite.scenario_files.size(); ++i) {
+    ordered_json s = fileEntry(out_dir, suite.scenario_files[i]);
+    s["name"] = suite.scenario_names[i];
+    scenarios.push_back(s);
+  }
+  auto& connectors = c["connectors"] = ordered_json::array();
+  for (const auto& file : suite.connectors) {
+    const Manifest m = loadManifest(file);
+    std::string error;
+    const auto command = resolveConnectorCommand(m, &error);
+    if (!command) throw std::runtime_error(file + ":/command: " + error);
+    connectors.push_back({{"name", m.name},
+                          {"version", m.version},
+                          {"manifest", fileEntry(out_dir, file)},
+                          {"command", fileEntry(out_dir, *command)}});
+  }
+  auto& drills = c["drills"] = ordered_json::array();
+  for (const auto& d : summary.drills) {
+    ordered_json entry = {{"index", d.index}, {"connector", d.connector}, {"scenario", d.scenario},
+                          {"seed", d.seed},   {"verdict", d.verdict},     {"report", d.report}};
+    entry["report_sha256"] =
+        d.report.empty() ? std::string() : digestOrThrow((fs::path(out_dir) / d.report).string());
+    drills.push_back(entry);
+  }
+  return c.dump(2) + "\n";
+}
+
+std::string renderCertificateHtml(const std::string& certificate_json) {
+  const auto c = nlohmann::json::parse(certificate_json);
+  auto esc = [](const nlohmann::json& v) {
+    return reports::escapeMarkup(v.is_string() ? v.get<std::string>() : v.dump(), false);
+  };
+  std::ostringstream out;
+  const bool passed = c["verdict"] == "passed";
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n<title>faultline certificate: "
+      << esc(c["suite"]["name"]) << "</title>\n<style>body{font:14px/1.5 system-ui,sans-serif;"
+      << "margin:2em;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;"
+      << "padding:.3em .6em;text-align:left}code{font-size:12px}.ok{color:#1a7f37}.bad{color:#a40e26}"
+      << "</style>\n</head>\n<body>\n<h1>faultline acceptance certificate</h1>\n<p class=\""
+      << (passed ? "ok" : "bad") << "\"><strong>";
+  for (const auto& conn : c["connectors"])
+    out << esc(conn["name"]) << " " << esc(conn["version"]) << " ";
+  out << (passed ? "passed" : "did not pass") << " the suite " << esc(c["suite"]["name"])
+      << "</strong>";
+  if (c["complete"] != true) out << " (incomplete: the suite was stopped)";
+  out << ".</p>\n<p>Issued " << esc(c["issued_at"]) << " by faultline " << esc(c["faultline_version"])
+      << ". Check it with <code>faultline verify certificate.json</code>, which re-runs every "
+         "drill from its seed, or <code>--digests-only</code>.</p>\n<h2>Files</h2>\n<table>\n"
+         "<tr><th>what</th><th>file</th><th>SHA-256</th></tr>\n";
+  auto row = [&](const std::string& what, const nlohmann::json& entry) {
+    out << "<tr><td>" << reports::escapeMarkup(what, false) << "</td><td>" << esc(entry["file"])
+        << "</td><td><code>" << esc(entry["sha256"]) << "</code></td></tr>\n";
+  };
+  row("suite", c["suite"]);
+  if (!c["policy"].is_null()) row("policy", c["policy"]);
+  for (const auto& conn : c["connectors"]) {
+    row("manifest of " + conn["name"].get<std::string>(), conn["manifest"]);
+    row("command of " + conn["name"].get<std::string>(), conn["command"]);
+  }
+  for (const auto& s : c["scenarios"]) row("scenario " + s["name"].get<std::string>(), s);
+  out << "</table>\n<h2>Drills</h2>\n<table>\n<tr><th>connector</th><th>scenario</th><th>seed</th>"
+         "<th>verdict</th><th>report SHA-256</th></tr>\n";
+  for (const auto& d : c["drills"]) {
+    out << "<tr><td>" << esc(d["connector"]) << "</td><td>" << esc(d["scenario"]) << "</td><td>"
+        << esc(d["seed"]) << "</td><td>" << esc(d["verdict"]) << "</td><td><code>"
+        << esc(d["report_sha256"]) << "</code></td></tr>\n";
+  }
+  out << "</table>\n</body>\n</html>\n";
+  return out.str();
+}
+
+int verifyCertificate(const std::string& path, const VerifyOptions& options, std::ostream& out,
+                      std::ostream& err) {
+  const std::string base = fs::absolute(path).parent_path().string();
+  nlohmann::json c;
+  std::vector<scenarios::ConfigIssue> issues;
+  try {
+    c = scenarios::parseJsonDocument(scenarios::readFileOrThrow(path), path);
+  } catch (const scenarios::ConfigError& e) {
+    err << e.what() << "\n";
+    return 2;
+  }
+  if (!c.is_object() || c.value("faultline_certificate", nlohmann::json()) != kCertificateVersion) {
+    err << path << ":/faultline_certificate: not a faultline certificate of version "
+        << kCertificateVersion << "\n";
+    return 2;
+  }
+  const std::vector<Pinned> pinned = pinnedFiles(c, "", issues);
+  struct Drill {
+    std::size_t index;
+    std::string verdict, report, sha256, label;
+  };
+  std::vector<Drill> drills;
+  if (!c.contains("drills") || !c["drills"].is_array()) {
+    issues.push_back({"/drills", "must be an array"});
+  } else {
+    for (std::size_t i = 0; i < c["drills"].size(); ++i) {
+      const auto& d = c["drills"][i];
+      const std::string p = "/drills/" + std::to_string(i);
+      if (!d.is_object() || !d.contains("index") || !d["index"].is_number_unsigned() ||
+          !d.contains("verdict") || !d["verdict"].is_string() || !d.contains("report") ||
+          !d["report"].is_string() || !d.contains("report_sha256") ||
+          !d["report_sha256"].is_string() || !d.contains("scenario") || !d["scenario"].is_string() ||
+          !d.contains("seed") || !d["seed"].is_number_unsigned() || !d.contains("connector") ||
+          !d["connector"].is_string()) {
+        issues.push_back({p, "must have index, connector, scenario, seed, verdict, report and "
+                             "report_sha256 of the right types"});
+        continue;
+      }
+      drills.push_back({d["index"].get<std::size_t>(), d["verdict"].get<std::string>(),
+                        d["report"].get<std::string>(), d["report_sha256"].get<std::string>(),
+                        d["scenario"].get<std::string>() + " seed " +
+                            std::to_string(d["seed"].get<std::uint64_t>()) + " (" +
+                            d["connector"].get<std::string>() + ")"});
+    }
+  }
+  if (!issues.empty()) {
+    err << scenarios::ConfigError(path, issues).what() << "\n";
+    return 2;
+  }
+  bool changed = false;
+  for (const auto& p : pinned) {
+    const std::string file = (fs::path(base) / p.file).lexically_normal().string();
+    const auto now = sha256File(file);
+    if (!now) {
+      err << "refused: " << p.what << " (" << file << ") cannot be read\n";
+      changed = true;
+    } else if (*now != p.sha256) {
+      err << "refused: " << p.what << " (" << file << ") changed since the certificate was "
+          << "issued: SHA-256 " << p.sha256 << ", now " << *now << "\n";
+      changed = true;
+    }
+  }
+  if (changed) return 2;
+  int differ = 0;
+  if (options.digests_only) {
+    for (const auto& d : drills) {
+      if (d.report.empty()) continue;
+      const auto now = sha256File((fs::path(base) / d.report).string());
+      if (!now || *now != d.sha256) {
+        out << "DIFFERS " << d.label << ": report " << d.report
+            << (now ? " does not match its digest" : " cannot be read") << "\n";
+        ++differ;
+      }
+    }
+    out << (differ == 0 ? "verified: " : "not verified: ") << drills.size() - differ << " of "
+        << drills.size() << " drill report(s) match their digests\n";
+    return differ == 0 ? 0 : 1;
+  }
+  // Re-run the suite the certificate names, from the same seeds.
+  const std::string suite_file =
+      (fs::path(base) / c["suite"]["file"].get<std::string>()).lexically_normal().string();
+  scenarios::Suite suite;
+  try {
+    suite = scenarios::loadSuite(suite_file, {});
+  } catch (const scenarios::ConfigError& e) {
+    err << e.what() << "\n";
+    return 2;
+  }
+  std::string out_dir = options.out_dir;
+  if (out_dir.empty()) {
+    std::random_device random;
+    out_dir = (fs::temp_directory_path() / ("faultline-verify." + std::to_string(random()))).string();
+  }
+  SuiteOptions run;
+  run.out_dir = out_dir;
+  run.jobs = options.jobs;
+  run.write_reports = [](const reports::Report& r, const std::string& stem) {
+    reports::writeFileAtomically(stem + ".json", reports::renderJsonReport(r));
+  };
+  const reports::SuiteSummary again = runSuite(suite, run);
+  std::map<std::size_t, const reports::SuiteDrill*> by_index;
+  for (const auto& d : again.drills) by_index[d.index] = &d;
+  for (const auto& d : drills) {
+    const auto it = by_index.find(d.index);
+    if (it == by_index.end()) {
+      out << "DIFFERS " << d.label << ": the suite no longer has this drill\n";
+      ++differ;
+    } else if (it->second->verdict != d.verdict) {
+      out << "DIFFERS " << d.label << ": certified " << d.verdict << ", re-run "
+          << it->second->verdict << (it->second->worst.empty() ? "" : " (" + it->second->worst + ")")
+          << "\n";
+      ++differ;
+    }
+  }
+  if (again.drills.size() != drills.size()) {
+    out << "DIFFERS: the suite now has " << again.drills.size() << " drill(s), the certificate "
+        << drills.size() << "\n";
+    ++differ;
+  }
+  if (options.out_dir.empty()) {
+    std::error_code ignored;
+    fs::remove_all(out_dir, ignored);
+  }
+  out << (differ == 0 ? "verified: " : "not verified: ") << drills.size() << " drill(s) re-run, "
+      << differ << " verdict(s) differ\n";
+  return differ == 0 ? 0 : 1;
+}
+
+}  // namespace faultline::harness
