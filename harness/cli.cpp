@@ -477,6 +477,7 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
   if (o.has("--certificate") && options.shard_count > 1)
     throw UsageError("--certificate covers a whole suite; it cannot be given with --shard");
   options.progress = o.has("--quiet") ? nullptr : &out;
+  options.live = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
   options.write_reports = [&formats](const reports::Report& report, const std::string& stem) {
     for (const ReportFormat* f : formats)
       reports::writeFileAtomically(stem + f->extension, f->render(report));

@@ -15,7 +15,17 @@ std::string renderProgressLine(const ProgressSample& s) {
 
 LiveProgress::LiveProgress(std::ostream& out, std::function<ProgressSample()> sample,
                            std::chrono::milliseconds period)
-    : out_(out), sample_(std::move(sample)) {
+    : out_(out), line_([sample = std::move(sample)] { return renderProgressLine(sample()); }) {
+  start(period);
+}
+
+LiveProgress::LiveProgress(std::ostream& out, std::function<std::string()> line,
+                           std::chrono::milliseconds period)
+    : out_(out), line_([line = std::move(line)] { return "\r\033[K" + line(); }) {
+  start(period);
+}
+
+void LiveProgress::start(std::chrono::milliseconds period) {
   thread_ = std::thread([this, period] {
     std::unique_lock lock(mutex_);
     // The first line after one period: an operation that ends sooner never
@@ -33,7 +43,7 @@ LiveProgress::~LiveProgress() {
 }
 
 void LiveProgress::tick() {
-  const std::string line = renderProgressLine(sample_());
+  const std::string line = line_();
   std::lock_guard lock(mutex_);
   if (stopping_) return;
   out_ << line << std::flush;

@@ -32,6 +32,9 @@ class LiveProgress {
  public:
   LiveProgress(std::ostream& out, std::function<ProgressSample()> sample,
                std::chrono::milliseconds period = std::chrono::milliseconds(250));
+  // Any line: `line` returns the text to show (without "\r" and erase).
+  LiveProgress(std::ostream& out, std::function<std::string()> line,
+               std::chrono::milliseconds period);
   ~LiveProgress();
   LiveProgress(const LiveProgress&) = delete;
   LiveProgress& operator=(const LiveProgress&) = delete;
@@ -41,8 +44,10 @@ class LiveProgress {
   void stop();
 
  private:
+  void start(std::chrono::milliseconds period);
+
   std::ostream& out_;
-  std::function<ProgressSample()> sample_;
+  std::function<std::string()> line_;  // the whole line, "\r" and erase included
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mutex_

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/drill.h"
+#include "harness/live_progress.h"
 #include "harness/manifest.h"
 #include "harness/process_tree.h"
 #include "scenarios/acceptance.h"
@@ -147,12 +148,15 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
   const auto started = Clock::now();
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
+  std::atomic<std::size_t> running{0};
+  std::atomic<std::size_t> bad{0};
   std::mutex progress_mutex;
   auto runOne = [&](std::size_t i) {
     const Planned& p = plan[i];
     const Manifest& manifest = manifests[p.connector];
     const scenarios::Scenario& scenario = scenarios[p.scenario];
     reports::SuiteDrill& d = summary.drills[i];
+    ++running;
     if (!p.skip_reason.empty()) {
       d.verdict = "skipped";
       d.reason = p.skip_reason;
@@ -189,8 +193,10 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
         d.reason = std::string("the drill could not run: ") + e.what();
       }
     }
+    --running;
+    bad += d.verdict == "failed" || d.verdict == "inconclusive" || d.verdict == "error";
     const std::size_t finished = ++done;
-    if (options.progress != nullptr) {
+    if (options.progress != nullptr && !options.live) {
       std::lock_guard lock(progress_mutex);
       *options.progress << "[" << finished << "/" << plan.size() << "] " << d.scenario << " seed "
                         << d.seed << " (" << d.connector << "): " << d.verdict
@@ -200,10 +206,41 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
   auto worker = [&] {
     for (std::size_t i = next++; i < plan.size() && stopRequested() == 0; i = next++) runOne(i);
   };
+  std::optional<LiveProgress> live;
+  if (options.progress != nullptr && options.live) {
+    live.emplace(
+        *options.progress,
+        [&] {
+          const std::size_t finished = done.load();
+          const auto elapsed =
+              std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
+          std::string line = "suite " + suite.name + ": " + std::to_string(finished) + "/" +
+                             std::to_string(plan.size()) + " done, " +
+                             std::to_string(running.load()) + " running, " +
+                             std::to_string(bad.load()) + " not passed, " +
+                             std::to_string(elapsed) + " s";
+          // A rough guide only: what is left at the pace so far.
+          if (finished > 0 && finished < plan.size())
+            line += ", about " +
+                    std::to_string(elapsed * static_cast<std::int64_t>(plan.size() - finished) /
+                                   static_cast<std::int64_t>(finished)) +
+                    " s left";
+          return line;
+        },
+        std::chrono::milliseconds(250));
+  }
   std::vector<std::thread> workers;
   const int threads = std::min<int>(summary.jobs, static_cast<int>(std::max<std::size_t>(1, plan.size())));
   for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
   for (auto& w : workers) w.join();
+  if (live) {
+    live->stop();
+    for (const auto& d : summary.drills) {
+      if (d.verdict == "passed" || d.verdict == "not-applicable" || d.verdict == "skipped") continue;
+      *options.progress << "  " << d.scenario << " seed " << d.seed << " (" << d.connector
+                        << "): " << d.verdict << (d.worst.empty() ? "" : ", " + d.worst) << "\n";
+    }
+  }
   summary.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   if (const int sig = stopRequested(); sig != 0) {

@@ -15,6 +15,9 @@ struct SuiteOptions {
   int jobs = 0;  // drills at once; 0: what the machine holds (at least 2, drills mostly wait)
   int shard_index = 1, shard_count = 1;  // this run's share: drills i with i % count == index - 1
   std::ostream* progress = nullptr;      // a line per finished drill; null for none
+  // On a terminal: one redrawn line (done, running, failed, time left) instead
+  // of a line per drill, and the drills that did not pass listed at the end.
+  bool live = false;
   // Writes one drill's reports under `stem` (a path without extension).
   std::function<void(const reports::Report&, const std::string& stem)> write_reports;
 };

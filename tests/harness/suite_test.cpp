@@ -395,3 +395,32 @@ TEST(CertificateTest, AMalformedCertificateIsRefusedWithItsPointer) {
 
 }  // namespace
 }  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(SuiteRunTest, OnATerminalOneLineIsRedrawnAndWhatDidNotPassIsListedAtTheEnd) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "live",
+    "connectors": [")" + kReference + R"(", ")" + kSyncOnly + R"("],
+    "scenarios": [")" + kBaseline + R"(", ")" + kSyncOnce + R"("]})");
+  const auto suite = scenarios::loadSuite(file.string(), {});
+  std::ostringstream progress;
+  SuiteOptions options;
+  options.out_dir = (dir.path / "out").string();
+  options.jobs = 1;
+  options.progress = &progress;
+  options.live = true;
+  runSuite(suite, options);
+  const std::string text = progress.str();
+  // Drawn at least once while the baseline drill (about a second) runs.
+  EXPECT_NE(text.find("\r\033[Ksuite live: 0/4 done, 1 running, 0 not passed, "),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("[1/4]"), std::string::npos) << "no line per drill on a terminal";
+  EXPECT_NE(text.find("  sync-once seed 5 (misbehaving-crash): failed"), std::string::npos) << text;
+  EXPECT_EQ(text.find("not-applicable\n"), std::string::npos) << "only what did not pass";
+}
+
+}  // namespace
+}  // namespace faultline::harness
