@@ -13,7 +13,7 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev clang-format
-  python3 python3-jsonschema libxml2-utils chromium
+  python3 python3-jsonschema python3-yaml libxml2-utils chromium
 )
 
 missing=()
