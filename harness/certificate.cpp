@@ -1,5 +1,6 @@
 #include "harness/certificate.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -88,6 +89,8 @@ std::string renderCertificate(const scenarios::Suite& suite, const reports::Suit
   c["issued_at"] = summary.started_at;
   c["verdict"] = summary.passed() ? "passed" : "failed";
   c["complete"] = summary.complete;
+  c["shard"] = {{"index", summary.shard_index}, {"count", summary.shard_count}};
+  c["total_drills"] = summary.total_drills;
   ordered_json suite_entry = fileEntry(out_dir, suite.file);
   suite_entry["name"] = suite.name;
   c["suite"] = suite_entry;
@@ -118,6 +121,79 @@ std::string renderCertificate(const scenarios::Suite& suite, const reports::Suit
     drills.push_back(entry);
   }
   return c.dump(2) + "\n";
+}
+
+std::string mergeCertificates(const std::vector<std::string>& shard_files,
+                              const reports::SuiteSummary& merged, const std::string& out_dir) {
+  if (shard_files.empty()) throw std::runtime_error("no shard certificates to merge");
+  ordered_json result;
+  std::vector<int> seen;
+  std::vector<ordered_json> drills;
+  // A path written relative to a shard's folder, rewritten relative to out_dir.
+  auto rebase = [&](ordered_json& entry, const std::string& shard_dir) {
+    if (!entry.is_object() || !entry.contains("file") || !entry["file"].is_string())
+      throw std::runtime_error("a shard certificate names a file without a path");
+    entry["file"] = relativeFrom(out_dir, (fs::path(shard_dir) / entry["file"].get<std::string>())
+                                              .lexically_normal()
+                                              .string());
+  };
+  for (const auto& file : shard_files) {
+    ordered_json c;
+    try {
+      c = ordered_json::parse(scenarios::readFileOrThrow(file));
+    } catch (const std::exception& e) {
+      throw std::runtime_error(file + ": not a certificate: " + e.what());
+    }
+    if (!c.is_object() || c.value("faultline_certificate", 0) != kCertificateVersion ||
+        !c.contains("shard") || !c["shard"].is_object() || !c["drills"].is_array() ||
+        !c["connectors"].is_array() || !c["scenarios"].is_array())
+      throw std::runtime_error(file + ": not a shard certificate of version " +
+                               std::to_string(kCertificateVersion));
+    const std::string dir = fs::path(file).parent_path().string();
+    rebase(c["suite"], dir);
+    if (!c["policy"].is_null()) rebase(c["policy"], dir);
+    for (auto& sc : c["scenarios"]) rebase(sc, dir);
+    for (auto& conn : c["connectors"]) {
+      rebase(conn["manifest"], dir);
+      rebase(conn["command"], dir);
+    }
+    // Reports keep their paths: merge copies them to the same place under out_dir.
+    for (const auto& d : c["drills"]) drills.push_back(d);
+    const int count = c["shard"].value("count", 0), index = c["shard"].value("index", 0);
+    if (result.is_null()) {
+      result = c;
+      seen.assign(static_cast<std::size_t>(std::max(count, 0)) + 1, 0);
+    } else {
+      for (const char* key : {"suite", "policy", "scenarios", "connectors", "total_drills"}) {
+        if (c[key] != result[key])
+          throw std::runtime_error(file + ": certifies other " + std::string(key) +
+                                   " than the first shard certificate");
+      }
+      if (count != result["shard"].value("count", 0))
+        throw std::runtime_error(file + ": is one of " + std::to_string(count) + " shards, not " +
+                                 std::to_string(result["shard"].value("count", 0)));
+    }
+    if (index < 1 || index >= static_cast<int>(seen.size()) || ++seen[index] > 1)
+      throw std::runtime_error(file + ": shard " + std::to_string(index) +
+                               " is out of range or given twice");
+    if (c["issued_at"].is_string() && c["issued_at"] < result["issued_at"])
+      result["issued_at"] = c["issued_at"];
+  }
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    if (seen[i] == 0) throw std::runtime_error("the certificate of shard " + std::to_string(i) + " is missing");
+  }
+  std::sort(drills.begin(), drills.end(), [](const ordered_json& a, const ordered_json& b) {
+    return a.value("index", std::size_t{0}) < b.value("index", std::size_t{0});
+  });
+  for (std::size_t i = 0; i < drills.size(); ++i) {
+    if (drills[i].value("index", std::size_t{0}) != i)
+      throw std::runtime_error("drill " + std::to_string(i) + " is missing or repeated among the shard certificates");
+  }
+  result["verdict"] = merged.passed() ? "passed" : "failed";
+  result["complete"] = merged.complete;
+  result["shard"] = {{"index", 1}, {"count", 1}};
+  result["drills"] = drills;
+  return result.dump(2) + "\n";
 }
 
 std::string renderCertificateHtml(const std::string& certificate_json) {

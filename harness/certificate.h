@@ -19,6 +19,15 @@ inline constexpr int kCertificateVersion = 1;
 std::string renderCertificate(const scenarios::Suite& suite, const reports::SuiteSummary& summary,
                               const std::string& out_dir);
 
+// The certificate of a whole suite from the certificates of its shards
+// (files `shard_files`, each written beside its shard's reports), as one
+// unsharded run would write it in `out_dir`: paths are rebased there, the
+// drills put back in order, and the verdict is `merged`'s. Throws
+// std::runtime_error, saying which, when the shards do not certify the same
+// suite and connector files, or a shard or drill is missing or repeated.
+std::string mergeCertificates(const std::vector<std::string>& shard_files,
+                              const reports::SuiteSummary& merged, const std::string& out_dir);
+
 // certificate.html: the same, for people.
 std::string renderCertificateHtml(const std::string& certificate_json);
 

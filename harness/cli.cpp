@@ -83,7 +83,8 @@ usage:
       marked incomplete, and the exit code is 130 or 143. --certificate also
       writes DIR/certificate.json and certificate.html: the connectors'
       names, versions and file digests, the suite's, and every drill's
-      verdict and report digest (not with --shard).
+      verdict and report digest; with --shard, certificate-shardIofN.json,
+      which merge combines into the suite's certificate.
   faultline verify CERTIFICATE [--digests-only] [--out DIR] [--jobs N]
       Check an acceptance certificate: refused (exit 2) if the suite, a
       scenario, the policy, or a connector's manifest or command changed
@@ -474,8 +475,7 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   if (auto it = o.values.find("--shard"); it != o.values.end())
     std::tie(options.shard_index, options.shard_count) = parseShard(it->second);
-  if (o.has("--certificate") && options.shard_count > 1)
-    throw UsageError("--certificate covers a whole suite; it cannot be given with --shard");
+
   options.progress = o.has("--quiet") ? nullptr : &out;
   options.live = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
   options.write_reports = [&formats](const reports::Report& report, const std::string& stem) {
@@ -510,12 +510,18 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
                                             : (std::filesystem::path(options.out_dir) / "index.html").string(),
                     html);
   if (o.has("--certificate")) {
+    // A shard's certificate covers its share; merge makes the suite's.
     const std::string certificate = renderCertificate(suite, summary, options.out_dir);
     const auto dir = std::filesystem::path(options.out_dir);
-    reports::writeFileAtomically((dir / "certificate.json").string(), certificate);
-    reports::writeFileAtomically((dir / "certificate.html").string(),
-                                 renderCertificateHtml(certificate));
-    out << "certificate: " << (dir / "certificate.json").string() << "\n";
+    const std::string name =
+        options.shard_count > 1 ? "certificate-shard" + std::to_string(options.shard_index) +
+                                      "of" + std::to_string(options.shard_count)
+                                : std::string("certificate");
+    reports::writeFileAtomically((dir / (name + ".json")).string(), certificate);
+    if (options.shard_count == 1)
+      reports::writeFileAtomically((dir / "certificate.html").string(),
+                                   renderCertificateHtml(certificate));
+    out << "certificate: " << (dir / (name + ".json")).string() << "\n";
   }
   std::map<std::string, int> totals;
   for (const auto& d : summary.drills) ++totals[d.verdict];
@@ -593,6 +599,29 @@ int commandMerge(const std::vector<std::string>& args, std::ostream& out, std::o
     html = html && fs::exists(page);
   }
   writeSuiteSummary(merged, stem, (fs::path(out_dir) / "index.html").string(), html);
+  // Shards run with --certificate leave certificate-shard*.json: all or none.
+  std::vector<std::string> certificates;
+  for (std::size_t i = 1; i < o.positional.size(); ++i) {
+    std::error_code ec;
+    for (fs::directory_iterator it(o.positional[i], ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind("certificate-shard", 0) == 0 && it->path().extension() == ".json")
+        certificates.push_back(it->path().string());
+    }
+  }
+  if (!certificates.empty()) {
+    std::sort(certificates.begin(), certificates.end());
+    std::string certificate;
+    try {
+      certificate = mergeCertificates(certificates, merged, out_dir);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(std::string("cannot merge the certificates: ") + e.what());
+    }
+    reports::writeFileAtomically((fs::path(out_dir) / "certificate.json").string(), certificate);
+    reports::writeFileAtomically((fs::path(out_dir) / "certificate.html").string(),
+                                 renderCertificateHtml(certificate));
+    out << "certificate: " << (fs::path(out_dir) / "certificate.json").string() << "\n";
+  }
   out << "suite " << merged.suite << ": " << (merged.passed() ? "passed" : "failed") << ", "
       << merged.drills.size() << " drill(s) from " << o.positional.size() - 1 << " folder(s)\n"
       << "summary: " << stem << ".json\n";

@@ -424,3 +424,45 @@ TEST(SuiteRunTest, OnATerminalOneLineIsRedrawnAndWhatDidNotPassIsListedAtTheEnd)
 
 }  // namespace
 }  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(CertificateTest, ShardCertificatesMergeIntoOneThatVerifies) {
+  TempDir dir;
+  fs::copy(kSource + "/examples/connectors/reference", dir.path / "connector",
+           fs::copy_options::recursive);
+  fs::copy_file(kSyncOnce, dir.path / "sync_once.json");
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cert",
+    "connectors": ["connector/manifest.json"], "scenarios": ["sync_once.json"], "seeds": 3})");
+  std::ostringstream out, err;
+  for (int shard = 1; shard <= 2; ++shard) {
+    ASSERT_EQ(runCli({"suite", file.string(), "--out", (dir.path / ("s" + std::to_string(shard))).string(),
+                      "--shard", std::to_string(shard) + "/2", "--certificate", "--quiet"},
+                     out, err),
+              kExitPassed)
+        << err.str();
+  }
+  EXPECT_TRUE(fs::exists(dir.path / "s2" / "certificate-shard2of2.json"));
+  ASSERT_EQ(runCli({"merge", (dir.path / "m" / "all").string(), (dir.path / "s1").string(),
+                    (dir.path / "s2").string()},
+                   out, err),
+            kExitPassed)
+      << err.str();
+  const auto cert = nlohmann::json::parse(readAll(dir.path / "m" / "all" / "certificate.json"));
+  EXPECT_EQ(cert["drills"].size(), 3u);
+  EXPECT_EQ(cert["suite"]["file"], "../../s.json") << "rebased from the shard folders";
+  std::ostringstream o2, e2;
+  EXPECT_EQ(runCli({"verify", (dir.path / "m" / "all" / "certificate.json").string(),
+                    "--digests-only"},
+                   o2, e2),
+            kExitPassed)
+      << o2.str() << e2.str();
+  std::ostringstream o3, e3;
+  EXPECT_EQ(runCli({"verify", (dir.path / "m" / "all" / "certificate.json").string()}, o3, e3),
+            kExitPassed)
+      << o3.str() << e3.str();
+}
+
+}  // namespace
+}  // namespace faultline::harness
