@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz/fuzz_oracle.h"
 #include "harness/manifest.h"
-#include "scenarios/config_error.h"
 #include "scenarios/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -14,13 +14,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto scenario = faultline::scenarios::parseScenario(text, "fuzz.json");
     if (scenario.operations.empty()) std::abort();  // the loader promised at least one
+    if (!faultline::scenarios::isSafeScenarioName(scenario.name)) std::abort();
   } catch (const faultline::scenarios::ConfigError& e) {
-    if (e.issues().empty()) std::abort();  // an error must say what is wrong
+    faultline::fuzz::checkConfigError(e, "fuzz.json");
   }
   try {
     faultline::harness::parseManifest(text, "fuzz.json", "/nonexistent");
   } catch (const faultline::scenarios::ConfigError& e) {
-    if (e.issues().empty()) std::abort();
+    faultline::fuzz::checkConfigError(e, "fuzz.json");
   }
   return 0;
 }
