@@ -441,6 +441,15 @@ void writeSuiteSummary(const reports::SuiteSummary& summary, const std::string& 
     reports::writeFileAtomically(index_html, reports::renderSuiteHtml(summary, link_html));
 }
 
+// --jobs: 1 to 256 drills at once.
+int parseJobs(const std::string& value) {
+  int jobs = 0;
+  const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), jobs);
+  if (ec != std::errc() || p != value.data() + value.size() || jobs < 1 || jobs > 256)
+    throw UsageError("--jobs must be 1..256, got \"" + value + "\"");
+  return jobs;
+}
+
 // "I/N" with 1 <= I <= N.
 std::pair<int, int> parseShard(const std::string& value) {
   int index = 0, count = 0;
@@ -466,13 +475,7 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
   const scenarios::Suite suite = scenarios::loadSuite(o.positional[0], folders);
   SuiteOptions options;
   if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
-  if (auto it = o.values.find("--jobs"); it != o.values.end()) {
-    const auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(),
-                                         options.jobs);
-    if (ec != std::errc() || p != it->second.data() + it->second.size() || options.jobs < 1 ||
-        options.jobs > 256)
-      throw UsageError("--jobs must be 1..256, got \"" + it->second + "\"");
-  }
+  if (auto it = o.values.find("--jobs"); it != o.values.end()) options.jobs = parseJobs(it->second);
   if (auto it = o.values.find("--shard"); it != o.values.end())
     std::tie(options.shard_index, options.shard_count) = parseShard(it->second);
 
@@ -634,13 +637,7 @@ int commandVerify(const std::vector<std::string>& args, std::ostream& out, std::
   VerifyOptions options;
   options.digests_only = o.has("--digests-only");
   if (auto it = o.values.find("--out"); it != o.values.end()) options.out_dir = it->second;
-  if (auto it = o.values.find("--jobs"); it != o.values.end()) {
-    const auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(),
-                                         options.jobs);
-    if (ec != std::errc() || p != it->second.data() + it->second.size() || options.jobs < 1 ||
-        options.jobs > 256)
-      throw UsageError("--jobs must be 1..256, got \"" + it->second + "\"");
-  }
+  if (auto it = o.values.find("--jobs"); it != o.values.end()) options.jobs = parseJobs(it->second);
   const StopSignalWatcher watcher;
   return verifyCertificate(o.positional[0], options, out, err);
 }

@@ -337,13 +337,20 @@ TEST(SuiteHtmlTest, TheMatrixLinksEveryDrillAndColoursItsVerdict) {
 namespace faultline::harness {
 namespace {
 
-TEST(CertificateTest, IssuedVerifiedAndRefusedOnceTheConnectorChanges) {
-  TempDir dir;
+// A suite whose connector and scenario are copies in the test's folder, so
+// the test may edit them; sync-once on seeds 1 to `seeds`.
+fs::path certifiableSuite(const TempDir& dir, int seeds) {
   fs::copy(kSource + "/examples/connectors/reference", dir.path / "connector",
            fs::copy_options::recursive);
   fs::copy_file(kSyncOnce, dir.path / "sync_once.json");
-  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cert",
-    "connectors": ["connector/manifest.json"], "scenarios": ["sync_once.json"], "seeds": 2})");
+  return dir.write("s.json", R"({"faultline_suite": 1, "name": "cert",
+    "connectors": ["connector/manifest.json"], "scenarios": ["sync_once.json"], "seeds": )" +
+                                 std::to_string(seeds) + "}");
+}
+
+TEST(CertificateTest, IssuedVerifiedAndRefusedOnceTheConnectorChanges) {
+  TempDir dir;
+  const auto file = certifiableSuite(dir, 2);
   const std::string out = (dir.path / "out").string();
   std::ostringstream o1, e1;
   ASSERT_EQ(runCli({"suite", file.string(), "--out", out, "--certificate", "--quiet"}, o1, e1),
@@ -430,11 +437,7 @@ namespace {
 
 TEST(CertificateTest, ShardCertificatesMergeIntoOneThatVerifies) {
   TempDir dir;
-  fs::copy(kSource + "/examples/connectors/reference", dir.path / "connector",
-           fs::copy_options::recursive);
-  fs::copy_file(kSyncOnce, dir.path / "sync_once.json");
-  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cert",
-    "connectors": ["connector/manifest.json"], "scenarios": ["sync_once.json"], "seeds": 3})");
+  const auto file = certifiableSuite(dir, 3);
   std::ostringstream out, err;
   for (int shard = 1; shard <= 2; ++shard) {
     ASSERT_EQ(runCli({"suite", file.string(), "--out", (dir.path / ("s" + std::to_string(shard))).string(),
