@@ -410,6 +410,26 @@ TEST(CompletenessTest, UuidIdsMatchInAnyCase) {
   EXPECT_EQ(scoreOf(s, "grant").matched, 6u);
 }
 
+// A single capital anywhere in the UUID, one position at a time: the
+// scorer's word-at-a-time test for capitals must see every byte.
+TEST(CompletenessTest, AUuidWithOneCapitalAnywhereMatches) {
+  const std::string lower = "abcdefab-cdef-abcd-efab-cdefabcdefab";
+  mocks::TenantState tenant = smallTenant();
+  tenant.groups[0].id = lower;
+  tenant.reindex();
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    if (lower[i] == '-') continue;
+    std::string id = lower;
+    id[i] = static_cast<char>(id[i] - 'a' + 'A');
+    ConnectorOutput out = perfectOutput();
+    out.groups[0].id = id;
+    out.grants[0].target = id;
+    out.grants[1].target = id;
+    const CompletenessScore s = scoreCompleteness(tenant, tenant, out);
+    EXPECT_TRUE(s.exact()) << id;
+  }
+}
+
 TEST(CompletenessTest, CredentialOwnerUuidMatchesInAnyCase) {
   mocks::TenantState tenant = smallTenant();
   tenant.accounts[2].id = kUuidLower;
