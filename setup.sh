@@ -10,7 +10,7 @@ build_dir=${1:-build}
 packages=(
   build-essential cmake pkg-config git
   libboost-dev libboost-filesystem-dev
-  libcpp-httplib-dev nlohmann-json3-dev
+  libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev clang-format
   python3 python3-jsonschema python3-yaml libxml2-utils chromium

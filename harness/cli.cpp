@@ -12,11 +12,13 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -30,6 +32,8 @@
 #include "harness/suite.h"
 #include "harness/suite_merge.h"
 #include "harness/certificate.h"
+#include "harness/history.h"
+#include "harness/sha256.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -51,7 +55,7 @@ constexpr const char* kHelp = R"(faultline: chaos drills for identity connectors
 
 usage:
   faultline run --connector MANIFEST --scenario FILE|NAME [--seed N] [--out DIR]
-                [--format LIST] [--policy FILE] [--quiet]
+                [--format LIST] [--policy FILE] [--history FILE] [--quiet]
       Serve the scenario's mock tenant, run the connector's operations against
       it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
       faultline-out). The seed defaults to the scenario's. --format takes a
@@ -65,11 +69,12 @@ usage:
       SIGINT or SIGTERM stops the drill: every process the connector started
       is killed, no report is written, and the exit code is 130 or 143.
       Two runs that would write the same report at once are refused.
+      --history FILE appends the drill to an SQLite history database.
       --scenario takes a file, or the name of a shipped scenario as
       list-scenarios prints it (looked up in ./scenarios, then in the
       scenarios folder beside the faultline build).
   faultline suite FILE [--jobs N] [--out DIR] [--shard I/N] [--format LIST]
-                [--certificate] [--quiet]
+                [--certificate] [--history FILE] [--quiet]
       Run every drill of a suite file (docs/suite-format.md): its connectors x
       scenarios x seeds, N at a time (default: what the machine holds, at
       least 2). Each drill's reports go to DIR/<connector>/<scenario>-seed<N>
@@ -91,6 +96,13 @@ usage:
       since it was issued; then every drill is run again from its seed and
       must get the certified verdict (exit 1 if not), or with --digests-only
       each report must match its digest.
+  faultline history FILE [--connector NAME] [--scenario NAME] [--since TIME]
+                [--format text|json|md] [--check] [--prune --older-than Nd]
+      What a history database (run or suite --history FILE, docs/history.md)
+      says per connector and scenario: runs, pass rate, the last known good
+      run and the first failure after it, and what got worse. --check exits
+      1 when a latest run regressed against its last known good run.
+      --prune deletes drills older than N days and says how many.
   faultline merge OUT DIR...
       Combine the outputs of a suite's shards (each DIR holds one or more
       summary-shardIofN.json and the drills' reports) into OUT: the reports
@@ -367,9 +379,25 @@ std::vector<const ReportFormat*> parseFormats(const std::string& list) {
   return out;
 }
 
+// What a history row records beside the report: digests of what was run.
+HistoryContext historyContext(const Manifest& manifest, const std::string& scenario_file,
+                              const std::string& report, const std::string& suite) {
+  HistoryContext c;
+  std::string error;
+  const auto command = resolveConnectorCommand(manifest, &error);
+  c.connector_digest = sha256Hex(sha256File(manifest.file).value_or("") +
+                                 (command ? sha256File(*command).value_or("") : ""));
+  c.scenario_digest = sha256File(scenario_file).value_or("");
+  c.report_path = report;
+  c.report_sha256 = report.empty() ? "" : sha256File(report).value_or("");
+  c.suite = suite;
+  return c;
+}
+
 int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const Options o = Options::parse(
-      args, {"--connector", "--scenario", "--seed", "--out", "--format", "--policy"}, {"--quiet"});
+      args, {"--connector", "--scenario", "--seed", "--out", "--format", "--policy", "--history"},
+      {"--quiet"});
   const auto format = o.values.find("--format");
   const auto formats = parseFormats(format == o.values.end() ? "json" : format->second);
   const std::string manifest_path = o.required("--connector");
@@ -426,6 +454,21 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   out << summary;
   for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
   out << "journal: " << report.journal_file << "\n";
+  if (auto it = o.values.find("--history"); it != o.values.end()) {
+    // The report has landed whatever happens to the history.
+    try {
+      History history(it->second);
+      const bool json = std::find_if(formats.begin(), formats.end(), [](const ReportFormat* f) {
+                          return std::string(f->name) == "json";
+                        }) != formats.end();
+      history.record(report, historyContext(manifest, scenario.file, json ? stem + ".json" : "", ""));
+    } catch (const std::exception& e) {
+      err << "faultline run: the drill ran and its report was written, but it was not recorded: "
+          << e.what() << "\n";
+      return kExitUsage;
+    }
+    out << "history: " << it->second << "\n";
+  }
   return acceptedForExit(report) ? kExitPassed : kExitFailed;
 }
 
@@ -465,7 +508,7 @@ std::pair<int, int> parseShard(const std::string& value) {
 }
 
 int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const Options o = Options::parse(args, {"--jobs", "--out", "--shard", "--format"},
+  const Options o = Options::parse(args, {"--jobs", "--out", "--shard", "--format", "--history"},
                                    {"--quiet", "--certificate"});
   if (o.positional.size() != 1) throw UsageError("suite needs one suite FILE");
   const auto format = o.values.find("--format");
@@ -481,9 +524,40 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
 
   options.progress = o.has("--quiet") ? nullptr : &out;
   options.live = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
-  options.write_reports = [&formats](const reports::Report& report, const std::string& stem) {
+  // Every drill is recorded as it ends; a history that fails stops recording, not the suite.
+  std::optional<History> history;
+  std::mutex history_mutex;
+  std::string history_error;
+  if (auto it = o.values.find("--history"); it != o.values.end()) {
+    try {
+      history.emplace(it->second);
+    } catch (const HistoryError& e) {
+      history_error = e.what();
+    }
+  }
+  std::map<std::string, Manifest> manifests_by_name;
+  for (const auto& file : suite.connectors) {
+    Manifest m = loadManifest(file);
+    manifests_by_name.emplace(m.name, std::move(m));
+  }
+  std::map<std::string, std::string> scenario_files;
+  for (std::size_t i = 0; i < suite.scenario_files.size(); ++i)
+    scenario_files[suite.scenario_names[i]] = suite.scenario_files[i];
+  const bool json_reports = std::find_if(formats.begin(), formats.end(), [](const ReportFormat* f) {
+                              return std::string(f->name) == "json";
+                            }) != formats.end();
+  options.write_reports = [&](const reports::Report& report, const std::string& stem) {
     for (const ReportFormat* f : formats)
       reports::writeFileAtomically(stem + f->extension, f->render(report));
+    std::lock_guard lock(history_mutex);
+    if (!history || !history_error.empty()) return;
+    try {
+      history->record(report, historyContext(manifests_by_name.at(report.connector.name),
+                                             scenario_files.at(report.scenario.name),
+                                             json_reports ? stem + ".json" : "", suite.name));
+    } catch (const std::exception& e) {
+      history_error = e.what();
+    }
   };
   prepareOutDir(options.out_dir);
   // Shards of one suite may share a folder: each writes its own summary.
@@ -533,6 +607,12 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
   for (const auto& [verdict, n] : totals) out << ", " << n << " " << verdict;
   out << " (" << summary.duration_ms << " ms, " << summary.jobs << " job(s))\n";
   out << "summary: " << summary_stem << ".json\n";
+  if (!history_error.empty()) {
+    err << "faultline suite: the drills ran and their reports were written, but the history "
+           "was not (fully) recorded: "
+        << history_error << "\n";
+    return kExitUsage;
+  }
   if (!summary.complete) {
     err << "faultline suite: stopped by " << summary.stopped_by
         << ": finished drills keep their reports; the summary is marked incomplete\n";
@@ -640,6 +720,65 @@ int commandVerify(const std::vector<std::string>& args, std::ostream& out, std::
   if (auto it = o.values.find("--jobs"); it != o.values.end()) options.jobs = parseJobs(it->second);
   const StopSignalWatcher watcher;
   return verifyCertificate(o.positional[0], options, out, err);
+}
+
+// "90d" -> the RFC 3339 time that many days before now.
+std::string cutoffFor(const std::string& age) {
+  int days = 0;
+  const auto [p, ec] = std::from_chars(age.data(), age.data() + age.size(), days);
+  if (ec != std::errc() || p != age.data() + age.size() - 1 || age.back() != 'd' || days < 0 ||
+      days > 100000)
+    throw UsageError("--older-than takes a number of days such as 90d, got \"" + age + "\"");
+  const std::time_t cutoff = std::time(nullptr) - static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&cutoff, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+int commandHistory(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const Options o = Options::parse(
+      args, {"--connector", "--scenario", "--since", "--format", "--older-than"},
+      {"--check", "--prune"});
+  if (o.positional.size() != 1) throw UsageError("history needs one database FILE");
+  if (!std::filesystem::exists(o.positional[0]))
+    throw UsageError(o.positional[0] + ": no history database there");
+  try {
+    History history(o.positional[0]);
+    if (o.has("--prune")) {
+      const auto age = o.values.find("--older-than");
+      if (age == o.values.end()) throw UsageError("--prune needs --older-than, e.g. 90d");
+      const int removed = history.prune(cutoffFor(age->second));
+      out << "pruned " << removed << " drill(s) recorded before " << cutoffFor(age->second) << "\n";
+      return kExitPassed;
+    }
+    History::Filter filter;
+    if (auto it = o.values.find("--connector"); it != o.values.end()) filter.connector = it->second;
+    if (auto it = o.values.find("--scenario"); it != o.values.end()) filter.scenario = it->second;
+    if (auto it = o.values.find("--since"); it != o.values.end()) filter.since = it->second;
+    const auto drills = history.drills(filter);
+    const auto trends = historyTrends(drills);
+    const auto format = o.values.find("--format");
+    const std::string name = format == o.values.end() ? "text" : format->second;
+    if (name == "json") {
+      out << renderHistoryJson(trends);
+    } else if (name == "md") {
+      out << renderHistoryMarkdown(trends);
+    } else if (name == "text") {
+      out << renderHistoryText(trends);
+    } else {
+      throw UsageError("--format must be text, json or md, got \"" + name + "\"");
+    }
+    if (!o.has("--check")) return kExitPassed;
+    bool regressed = false;
+    for (const auto& t : trends) regressed = regressed || !t.regressions.empty();
+    if (regressed) err << "faultline history: a connector got worse than its last known good run\n";
+    return regressed ? kExitFailed : kExitPassed;
+  } catch (const HistoryError& e) {
+    err << "faultline history: " << e.what() << "\n";
+    return kExitUsage;
+  }
 }
 
 int commandValidate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -824,6 +963,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"suite", commandSuite},
       {"merge", commandMerge},
       {"verify", commandVerify},
+      {"history", commandHistory},
       {"list-scenarios", commandListScenarios}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     out << kHelp;
