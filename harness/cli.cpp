@@ -97,10 +97,11 @@ usage:
       must get the certified verdict (exit 1 if not), or with --digests-only
       each report must match its digest.
   faultline history FILE [--connector NAME] [--scenario NAME] [--since TIME]
-                [--format text|json|md] [--check] [--prune --older-than Nd]
+                [--format text|json|md|html] [--check] [--prune --older-than Nd]
       What a history database (run or suite --history FILE, docs/history.md)
       says per connector and scenario: runs, pass rate, the last known good
-      run and the first failure after it, and what got worse. --check exits
+      run and the first failure after it, and what got worse; html is a page
+      of trend charts with a red mark where a regression began. --check exits
       1 when a latest run regressed against its last known good run.
       --prune deletes drills older than N days and says how many.
   faultline merge OUT DIR...
@@ -765,10 +766,12 @@ int commandHistory(const std::vector<std::string>& args, std::ostream& out, std:
       out << renderHistoryJson(trends);
     } else if (name == "md") {
       out << renderHistoryMarkdown(trends);
+    } else if (name == "html") {
+      out << renderHistoryHtml(trends);
     } else if (name == "text") {
       out << renderHistoryText(trends);
     } else {
-      throw UsageError("--format must be text, json or md, got \"" + name + "\"");
+      throw UsageError("--format must be text, json, md or html, got \"" + name + "\"");
     }
     if (!o.has("--check")) return kExitPassed;
     bool regressed = false;

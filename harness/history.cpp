@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "reports/printable_text.h"
 
 namespace faultline::harness {
 namespace {
@@ -393,6 +396,107 @@ std::string renderHistoryMarkdown(const std::vector<HistoryTrend>& trends) {
         << (t.first_bad ? t.first_bad->recorded_at : "-") << " | "
         << (regressions.empty() ? "-" : "**" + regressions + "**") << " |\n";
   }
+  return out.str();
+}
+
+namespace {
+
+// A 240x60 line chart of one measure over the runs; `mark` is the index of
+// the first failure after the last good run, or -1.
+std::string measureChart(const std::string& name, const std::vector<const HistoryDrill*>& runs,
+                         int mark) {
+  constexpr double kWidth = 240, kHeight = 60, kPad = 4;
+  std::vector<std::pair<std::size_t, double>> points;
+  double low = 0, high = 0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto it = runs[i]->measures.find(name);
+    if (it == runs[i]->measures.end()) continue;
+    if (points.empty()) low = high = it->second;
+    low = std::min(low, it->second);
+    high = std::max(high, it->second);
+    points.emplace_back(i, it->second);
+  }
+  if (points.empty()) return "";
+  const double span = high > low ? high - low : 1.0;
+  auto x = [&](std::size_t i) {
+    return kPad + (runs.size() > 1 ? (kWidth - 2 * kPad) * static_cast<double>(i) /
+                                         static_cast<double>(runs.size() - 1)
+                                   : (kWidth - 2 * kPad) / 2);
+  };
+  auto y = [&](double v) { return kHeight - kPad - (kHeight - 2 * kPad) * (v - low) / span; };
+  std::ostringstream out;
+  out << "<figure><figcaption>" << reports::escapeMarkup(name, false) << " <small>" << number(low)
+      << " to " << number(high) << "</small></figcaption><svg width=\"240\" height=\"60\" "
+      << "viewBox=\"0 0 240 60\" role=\"img\" aria-label=\"" << reports::escapeMarkup(name, true)
+      << "\">";
+  if (mark >= 0) {
+    out << "<line class=\"mark\" x1=\"" << number(x(static_cast<std::size_t>(mark)))
+        << "\" y1=\"0\" x2=\"" << number(x(static_cast<std::size_t>(mark)))
+        << "\" y2=\"60\"/>";
+  }
+  out << "<polyline points=\"";
+  for (const auto& [i, v] : points) out << number(x(i)) << "," << number(y(v)) << " ";
+  out << "\"/>";
+  for (const auto& [i, v] : points) {
+    out << "<circle cx=\"" << number(x(i)) << "\" cy=\"" << number(y(v)) << "\" r=\"2\"><title>"
+        << reports::escapeMarkup(runs[i]->recorded_at + ": " + number(v), false)
+        << "</title></circle>";
+  }
+  out << "</svg></figure>";
+  return out.str();
+}
+
+}  // namespace
+
+std::string renderHistoryHtml(const std::vector<HistoryTrend>& trends) {
+  auto esc = [](const std::string& s) { return reports::escapeMarkup(s, false); };
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n<title>faultline drill history</title>\n<style>"
+         "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#1f2328}"
+         "section{border-top:1px solid #d1d9e0;padding:.5em 0 1em}"
+         ".strip span{display:inline-block;width:10px;height:16px;margin-right:1px}"
+         ".passed{background:#1a7f37}.failed{background:#cf222e}.inconclusive{background:#bf8700}"
+         "figure{display:inline-block;width:240px;margin:.3em 1em .6em 0;vertical-align:top}"
+         "figcaption{font-size:12px;overflow-wrap:anywhere;min-height:2.6em}"
+         "svg{background:#f6f8fa;border:1px solid #d1d9e0}"
+         "polyline{fill:none;stroke:#0969da;stroke-width:1.5}circle{fill:#0969da}"
+         "line.mark{stroke:#cf222e;stroke-width:2}.bad{color:#a40e26;font-weight:600}"
+         "</style>\n</head>\n<body>\n<h1>faultline drill history</h1>\n";
+  for (const auto& t : trends) {
+    int passed = 0, mark = -1;
+    for (std::size_t i = 0; i < t.runs.size(); ++i) {
+      passed += t.runs[i]->verdict == "passed";
+      if (t.runs[i] == t.first_bad) mark = static_cast<int>(i);
+    }
+    out << "<section>\n<h2>" << esc(t.connector) << " / " << esc(t.scenario) << "</h2>\n<p>"
+        << t.runs.size() << " run(s), " << passed << " passed";
+    if (t.last_good != nullptr)
+      out << "; last known good " << esc(t.last_good->recorded_at) << " ("
+          << esc(t.last_good->connector_version) << ")";
+    if (t.first_bad != nullptr)
+      out << "; <span class=\"bad\">first failure after it " << esc(t.first_bad->recorded_at)
+          << " (" << esc(t.first_bad->connector_version) << ")</span>";
+    out << "</p>\n<p class=\"strip\">";
+    for (const auto* d : t.runs) {
+      out << "<span class=\"" << esc(d->verdict) << "\" title=\""
+          << reports::escapeMarkup(d->recorded_at + " " + d->verdict + " " + d->connector_version, true)
+          << "\"></span>";
+    }
+    out << "</p>\n";
+    if (!t.regressions.empty()) {
+      out << "<ul class=\"bad\">";
+      for (const auto& r : t.regressions) out << "<li>regressed: " << esc(r) << "</li>";
+      out << "</ul>\n";
+    }
+    std::set<std::string> names;
+    for (const auto* d : t.runs)
+      for (const auto& [name, value] : d->measures) names.insert(name);
+    for (const auto& name : names) out << measureChart(name, t.runs, mark);
+    out << "\n</section>\n";
+  }
+  out << "</body>\n</html>\n";
   return out.str();
 }
 

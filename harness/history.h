@@ -97,5 +97,9 @@ std::vector<HistoryTrend> historyTrends(const std::vector<HistoryDrill>& drills)
 std::string renderHistoryText(const std::vector<HistoryTrend>& trends);
 std::string renderHistoryJson(const std::vector<HistoryTrend>& trends);
 std::string renderHistoryMarkdown(const std::vector<HistoryTrend>& trends);
+// One self-contained page (no script, no outside resource): per connector
+// and scenario, a strip of verdicts and a small SVG chart per measure, with a
+// red mark where the first failure after the last known good run began.
+std::string renderHistoryHtml(const std::vector<HistoryTrend>& trends);
 
 }  // namespace faultline::harness

@@ -237,3 +237,37 @@ TEST(HistoryTest, ASuiteRecordsEveryDrill) {
 
 }  // namespace
 }  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(HistoryTest, TheTrendPageMarksWhereTheRegressionBegan) {
+  std::vector<HistoryDrill> drills;
+  for (int day = 1; day <= 30; ++day) {
+    const reports::Report r = nightly(day);
+    HistoryDrill d;
+    d.recorded_at = r.started_at;
+    d.connector = r.connector.name;
+    d.connector_version = r.connector.version;
+    d.scenario = r.scenario.name;
+    d.verdict = reports::verdictName(r.verdict);
+    d.measures = reportMeasures(r);
+    drills.push_back(d);
+  }
+  const std::string page = renderHistoryHtml(historyTrends(drills));
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_NE(page.find("first failure after it 2026-11-15T02:00:00Z (2.4.0)"), std::string::npos);
+  EXPECT_NE(page.find("<li>regressed: completeness.account.recall: 1.000 -&gt; 0.900</li>"),
+            std::string::npos)
+      << page.substr(0, 3000);
+  // Day 15 is run 14 of 0..29: x = 4 + 232 * 14 / 29.
+  const std::string mark = "<line class=\"mark\" x1=\"116.000\"";
+  std::size_t marks = 0;
+  for (auto at = page.find(mark); at != std::string::npos; at = page.find(mark, at + 1)) ++marks;
+  EXPECT_EQ(marks, reportMeasures(nightly(1)).size()) << "one mark per measure chart";
+  EXPECT_NE(page.find("<span class=\"failed\" title=\"2026-11-15T02:00:00Z failed 2.4.0\">"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultline::harness
