@@ -14,8 +14,6 @@
 namespace faultline::harness {
 namespace {
 
-constexpr int kBusyTimeoutMs = 30000;
-
 // A statement that finalizes itself.
 class Statement {
  public:
@@ -121,7 +119,8 @@ std::map<std::string, double> reportMeasures(const reports::Report& r) {
   return m;
 }
 
-History::History(const std::string& path) : path_(path) {
+History::History(const std::string& path, int busy_timeout_ms)
+    : path_(path), busy_timeout_ms_(busy_timeout_ms) {
   try {
     open();
   } catch (...) {
@@ -135,7 +134,7 @@ void History::open() {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK)
     fail("cannot open");
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db_, busy_timeout_ms_);
   // Reading the version is the first read: a file that is not a database fails here.
   const int found = userVersion();
   if (found > kHistorySchemaVersion)

@@ -55,7 +55,9 @@ std::map<std::string, double> reportMeasures(const reports::Report& report);
 // crash leaves the database consistent. One object per thread, or guard it.
 class History {
  public:
-  explicit History(const std::string& path);  // throws HistoryError
+  // Throws HistoryError. A writer that finds the database locked waits up to
+  // `busy_timeout_ms` for it.
+  explicit History(const std::string& path, int busy_timeout_ms = 30000);
   ~History();
   History(const History&) = delete;
   History& operator=(const History&) = delete;
@@ -78,6 +80,7 @@ class History {
   [[noreturn]] void fail(const std::string& what) const;
 
   std::string path_;
+  int busy_timeout_ms_;
   sqlite3* db_ = nullptr;
 };
 

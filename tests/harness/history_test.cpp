@@ -6,6 +6,11 @@
 
 #include <sqlite3.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -267,6 +272,66 @@ TEST(HistoryTest, TheTrendPageMarksWhereTheRegressionBegan) {
   EXPECT_EQ(marks, reportMeasures(nightly(1)).size()) << "one mark per measure chart";
   EXPECT_NE(page.find("<span class=\"failed\" title=\"2026-11-15T02:00:00Z failed 2.4.0\">"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+TEST(HistoryTest, ALockedDatabaseIsAClearErrorAfterTheBusyTimeout) {
+  TempDir dir;
+  const std::string path = (dir.path / "h.db").string();
+  { History h(path); }
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  History history(path, 50);
+  try {
+    history.record(nightly(1), {});
+    ADD_FAILURE() << "wrote through an exclusive lock";
+  } catch (const HistoryError& e) {
+    EXPECT_NE(std::string(e.what()).find("database is locked"), std::string::npos) << e.what();
+  }
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  history.record(nightly(2), {});
+  EXPECT_EQ(history.drills({}).size(), 1u) << "the lock gone, writing works again";
+}
+
+TEST(HistoryTest, AWriterKilledMidWriteLeavesWholeDrillsOnly) {
+  TempDir dir;
+  const std::string path = (dir.path / "h.db").string();
+  { History h(path); }
+  const pid_t writer = ::fork();
+  if (writer == 0) {
+    History h(path);
+    for (int n = 0;; ++n) h.record(nightly(n % 30 + 1), {});
+  }
+  ASSERT_GT(writer, 0);
+  // Kill it once it has written a while: whenever the kill lands, a drill is
+  // in the database with all its measures or not at all.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int seen = 0; seen < 20 && std::chrono::steady_clock::now() < deadline;) {
+    History reader(path);
+    seen = static_cast<int>(reader.drills({}).size());
+  }
+  ::kill(writer, SIGKILL);
+  ::waitpid(writer, nullptr, 0);
+  History after(path);
+  const auto drills = after.drills({});
+  ASSERT_GE(drills.size(), 20u);
+  const std::size_t measures = reportMeasures(nightly(1)).size();
+  for (const auto& d : drills) EXPECT_EQ(d.measures.size(), measures) << d.id;
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* check = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &check, nullptr);
+  ASSERT_EQ(sqlite3_step(check), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(check, 0)), "ok");
+  sqlite3_finalize(check);
+  sqlite3_close(db);
 }
 
 }  // namespace
