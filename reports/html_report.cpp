@@ -312,6 +312,9 @@ void writeOperations(std::ostringstream& out, const Report& r) {
         << esc(o.kind) << ")</span></h3>\n<p>Declared <b data-metric=\"declared-status\""
         << attr("data-operation", o.label) << ">" << esc(o.declared_status) << "</b>";
     if (!o.declared_reason.empty()) out << " (" << esc(o.declared_reason) << ")";
+    if (o.declared_incomplete)
+      out << " · <span data-metric=\"declared-incomplete\"" << attr("data-operation", o.label)
+          << ">" << esc(declaredIncompleteText(o.declared_incomplete)) << "</span>";
     out << " · " << processText(o.process) << " · started at " << seconds(o.started_ms) << " · "
         << o.requests << " requests";
     if (o.minimum_requests > 0)

@@ -243,6 +243,7 @@ std::string renderSummary(const Report& r) {
   for (const auto& o : r.operations) {
     out << "  " << o.label << " [" << o.kind << "] declared " << o.declared_status;
     if (!o.declared_reason.empty()) out << " (" << o.declared_reason << ")";
+    if (o.declared_incomplete) out << "; " << declaredIncompleteText(o.declared_incomplete);
     out << "\n";
     for (const auto& t : o.completeness) {
       char line[200];

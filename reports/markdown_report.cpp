@@ -177,7 +177,10 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
       << row({"---", "---", "---", "---", "---:", "---:", "---"});
   for (const auto& o : r.operations) {
     const std::string label = inlineText(o.label), kind = inlineText(o.kind),
-                      declared = inlineText(o.declared_status);
+                      declared = inlineText(
+                          o.declared_status + (o.declared_incomplete
+                                                   ? " (" + declaredIncompleteText(o.declared_incomplete) + ")"
+                                                   : ""));
     for (const auto& t : o.completeness) {
       out << row({label, kind, declared, inlineText(t.type), fixed3(t.recall), fixed3(t.precision),
                   inlineText(completenessNote(t))});

@@ -32,4 +32,11 @@ std::string killedClaimsNote(const OperationReport& o) {
   return o.kind == "revoke" ? ", and confirmations a killed run printed are judged too" : "";
 }
 
+std::string declaredIncompleteText(const std::optional<std::vector<std::string>>& incomplete) {
+  if (!incomplete) return "";
+  std::string types;
+  for (const auto& t : *incomplete) types += (types.empty() ? "" : ", ") + t;
+  return "declared incomplete: " + (types.empty() ? std::string("none") : types);
+}
+
 }  // namespace faultline::reports

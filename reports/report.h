@@ -244,4 +244,9 @@ const char* verdictName(Verdict v);
 // death": a killed run's confirmations are judged too).
 std::string killedClaimsNote(const OperationReport& o);
 
+// What a status line's `incomplete` field declared, as every writer shows it
+// beside the declared status: "" when the field was not sent,
+// "declared incomplete: group, grant", or "declared incomplete: none" for [].
+std::string declaredIncompleteText(const std::optional<std::vector<std::string>>& incomplete);
+
 }  // namespace faultline::reports
