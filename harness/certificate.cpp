@@ -79,6 +79,38 @@ std::vector<Pinned> pinnedFiles(const nlohmann::json& c, const std::string& poin
   return out;
 }
 
+// Every field mergeCertificates reads, of the type it reads it as.
+bool isShardCertificate(const nlohmann::json& c) {
+  auto has = [](const nlohmann::json& o, const char* key, auto is) {
+    return o.is_object() && o.contains(key) && is(o[key]);
+  };
+  const auto isString = [](const nlohmann::json& v) { return v.is_string(); };
+  const auto isUnsigned = [](const nlohmann::json& v) { return v.is_number_unsigned(); };
+  const auto isArray = [](const nlohmann::json& v) { return v.is_array(); };
+  const auto isFile = [&](const nlohmann::json& v) {
+    return has(v, "file", isString) && has(v, "sha256", isString);
+  };
+  if (!c.is_object() || c.value("faultline_certificate", nlohmann::json()) != kCertificateVersion ||
+      !has(c, "shard", [&](const nlohmann::json& s) {
+        return has(s, "index", isUnsigned) && has(s, "count", isUnsigned) &&
+               s["count"].get<std::uint64_t>() <= 10000 && s["index"].get<std::uint64_t>() <= 10000;
+      }) ||
+      !has(c, "total_drills", isUnsigned) || !has(c, "suite", isFile) ||
+      !c.contains("policy") || !(c["policy"].is_null() || isFile(c["policy"])) ||
+      !has(c, "scenarios", isArray) || !has(c, "connectors", isArray) || !has(c, "drills", isArray))
+    return false;
+  for (const auto& s : c["scenarios"]) {
+    if (!isFile(s)) return false;
+  }
+  for (const auto& conn : c["connectors"]) {
+    if (!has(conn, "manifest", isFile) || !has(conn, "command", isFile)) return false;
+  }
+  for (const auto& d : c["drills"]) {
+    if (!has(d, "index", isUnsigned)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string renderCertificate(const scenarios::Suite& suite, const reports::SuiteSummary& summary,
@@ -138,17 +170,21 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
                                               .string());
   };
   for (const auto& file : shard_files) {
+    // Shard certificates come from other machines: read like every input
+    // (depth, repeated keys), then checked field by field before any use.
     ordered_json c;
     try {
-      c = ordered_json::parse(scenarios::readFileOrThrow(file));
-    } catch (const std::exception& e) {
-      throw std::runtime_error(file + ": not a certificate: " + e.what());
+      const std::string text = scenarios::readFileOrThrow(file);
+      const nlohmann::json checked = scenarios::parseJsonDocument(text, file);
+      if (!isShardCertificate(checked))
+        throw std::runtime_error(file + ": not a shard certificate of version " +
+                                 std::to_string(kCertificateVersion) +
+                                 " (faultline_certificate, shard, total_drills, suite, policy, "
+                                 "scenarios, connectors and drills of the right types)");
+      c = ordered_json::parse(text);
+    } catch (const scenarios::ConfigError& e) {
+      throw std::runtime_error(e.what());
     }
-    if (!c.is_object() || c.value("faultline_certificate", 0) != kCertificateVersion ||
-        !c.contains("shard") || !c["shard"].is_object() || !c["drills"].is_array() ||
-        !c["connectors"].is_array() || !c["scenarios"].is_array())
-      throw std::runtime_error(file + ": not a shard certificate of version " +
-                               std::to_string(kCertificateVersion));
     const std::string dir = fs::path(file).parent_path().string();
     rebase(c["suite"], dir);
     if (!c["policy"].is_null()) rebase(c["policy"], dir);
@@ -159,7 +195,7 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
     }
     // Reports keep their paths: merge copies them to the same place under out_dir.
     for (const auto& d : c["drills"]) drills.push_back(d);
-    const int count = c["shard"].value("count", 0), index = c["shard"].value("index", 0);
+    const int count = c["shard"]["count"].get<int>(), index = c["shard"]["index"].get<int>();
     if (result.is_null()) {
       result = c;
       seen.assign(static_cast<std::size_t>(std::max(count, 0)) + 1, 0);
@@ -169,9 +205,9 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
           throw std::runtime_error(file + ": certifies other " + std::string(key) +
                                    " than the first shard certificate");
       }
-      if (count != result["shard"].value("count", 0))
+      if (count != result["shard"]["count"].get<int>())
         throw std::runtime_error(file + ": is one of " + std::to_string(count) + " shards, not " +
-                                 std::to_string(result["shard"].value("count", 0)));
+                                 std::to_string(result["shard"]["count"].get<int>()));
     }
     if (index < 1 || index >= static_cast<int>(seen.size()) || ++seen[index] > 1)
       throw std::runtime_error(file + ": shard " + std::to_string(index) +
@@ -183,10 +219,10 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
     if (seen[i] == 0) throw std::runtime_error("the certificate of shard " + std::to_string(i) + " is missing");
   }
   std::sort(drills.begin(), drills.end(), [](const ordered_json& a, const ordered_json& b) {
-    return a.value("index", std::size_t{0}) < b.value("index", std::size_t{0});
+    return a["index"].get<std::size_t>() < b["index"].get<std::size_t>();
   });
   for (std::size_t i = 0; i < drills.size(); ++i) {
-    if (drills[i].value("index", std::size_t{0}) != i)
+    if (drills[i]["index"].get<std::size_t>() != i)
       throw std::runtime_error("drill " + std::to_string(i) + " is missing or repeated among the shard certificates");
   }
   result["verdict"] = merged.passed() ? "passed" : "failed";
@@ -197,46 +233,52 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
 }
 
 std::string renderCertificateHtml(const std::string& certificate_json) {
+  // Also drawn for a merged certificate whose shards came from elsewhere: a
+  // missing or odd field prints as what it is, never aborts.
   const auto c = nlohmann::json::parse(certificate_json);
+  const auto get = [](const nlohmann::json& o, const char* key) {
+    return o.is_object() ? o.value(key, nlohmann::json()) : nlohmann::json();
+  };
   auto esc = [](const nlohmann::json& v) {
     return reports::escapeMarkup(v.is_string() ? v.get<std::string>() : v.dump(), false);
   };
   std::ostringstream out;
-  const bool passed = c["verdict"] == "passed";
+  const bool passed = get(c, "verdict") == "passed";
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n<title>faultline certificate: "
-      << esc(c["suite"]["name"]) << "</title>\n<style>body{font:14px/1.5 system-ui,sans-serif;"
+      << esc(get(get(c, "suite"), "name")) << "</title>\n<style>body{font:14px/1.5 system-ui,sans-serif;"
       << "margin:2em;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;"
       << "padding:.3em .6em;text-align:left}code{font-size:12px}.ok{color:#1a7f37}.bad{color:#a40e26}"
       << "</style>\n</head>\n<body>\n<h1>faultline acceptance certificate</h1>\n<p class=\""
       << (passed ? "ok" : "bad") << "\"><strong>";
-  for (const auto& conn : c["connectors"])
-    out << esc(conn["name"]) << " " << esc(conn["version"]) << " ";
-  out << (passed ? "passed" : "did not pass") << " the suite " << esc(c["suite"]["name"])
+  for (const auto& conn : get(c, "connectors"))
+    out << esc(get(conn, "name")) << " " << esc(get(conn, "version")) << " ";
+  out << (passed ? "passed" : "did not pass") << " the suite " << esc(get(get(c, "suite"), "name"))
       << "</strong>";
-  if (c["complete"] != true) out << " (incomplete: the suite was stopped)";
-  out << ".</p>\n<p>Issued " << esc(c["issued_at"]) << " by faultline " << esc(c["faultline_version"])
+  if (get(c, "complete") != true) out << " (incomplete: the suite was stopped)";
+  out << ".</p>\n<p>Issued " << esc(get(c, "issued_at")) << " by faultline " << esc(get(c, "faultline_version"))
       << ". Check it with <code>faultline verify certificate.json</code>, which re-runs every "
          "drill from its seed, or <code>--digests-only</code>.</p>\n<h2>Files</h2>\n<table>\n"
          "<tr><th>what</th><th>file</th><th>SHA-256</th></tr>\n";
   auto row = [&](const std::string& what, const nlohmann::json& entry) {
-    out << "<tr><td>" << reports::escapeMarkup(what, false) << "</td><td>" << esc(entry["file"])
-        << "</td><td><code>" << esc(entry["sha256"]) << "</code></td></tr>\n";
+    out << "<tr><td>" << reports::escapeMarkup(what, false) << "</td><td>" << esc(get(entry, "file"))
+        << "</td><td><code>" << esc(get(entry, "sha256")) << "</code></td></tr>\n";
   };
-  row("suite", c["suite"]);
-  if (!c["policy"].is_null()) row("policy", c["policy"]);
-  for (const auto& conn : c["connectors"]) {
-    row("manifest of " + conn["name"].get<std::string>(), conn["manifest"]);
-    row("command of " + conn["name"].get<std::string>(), conn["command"]);
+  row("suite", get(c, "suite"));
+  if (!get(c, "policy").is_null()) row("policy", get(c, "policy"));
+  auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  for (const auto& conn : get(c, "connectors")) {
+    row("manifest of " + text(get(conn, "name")), get(conn, "manifest"));
+    row("command of " + text(get(conn, "name")), get(conn, "command"));
   }
-  for (const auto& s : c["scenarios"]) row("scenario " + s["name"].get<std::string>(), s);
+  for (const auto& s : get(c, "scenarios")) row("scenario " + text(get(s, "name")), s);
   out << "</table>\n<h2>Drills</h2>\n<table>\n<tr><th>connector</th><th>scenario</th><th>seed</th>"
          "<th>verdict</th><th>report SHA-256</th></tr>\n";
-  for (const auto& d : c["drills"]) {
-    out << "<tr><td>" << esc(d["connector"]) << "</td><td>" << esc(d["scenario"]) << "</td><td>"
-        << esc(d["seed"]) << "</td><td>" << esc(d["verdict"]) << "</td><td><code>"
-        << esc(d["report_sha256"]) << "</code></td></tr>\n";
+  for (const auto& d : get(c, "drills")) {
+    out << "<tr><td>" << esc(get(d, "connector")) << "</td><td>" << esc(get(d, "scenario"))
+        << "</td><td>" << esc(get(d, "seed")) << "</td><td>" << esc(get(d, "verdict"))
+        << "</td><td><code>" << esc(get(d, "report_sha256")) << "</code></td></tr>\n";
   }
   out << "</table>\n</body>\n</html>\n";
   return out.str();

@@ -62,7 +62,11 @@ std::optional<long long> decodeCursor(const std::string& cursor) {
   const char* first = cursor.data() + 1;
   const char* last = cursor.data() + dot;
   auto [ptr, ec] = std::from_chars(first, last, offset);
-  if (ec != std::errc() || ptr != last || offset < 0) return std::nullopt;
+  // No tenant comes near 2^40 records; a larger offset, even correctly
+  // signed, could only overflow the arithmetic that pages with it.
+  constexpr long long kMaxCursorOffset = 1LL << 40;
+  if (ec != std::errc() || ptr != last || offset < 0 || offset > kMaxCursorOffset)
+    return std::nullopt;
   if (cursor.substr(dot + 1) != checkOf(offset)) return std::nullopt;
   return offset;
 }

@@ -469,3 +469,45 @@ TEST(CertificateTest, ShardCertificatesMergeIntoOneThatVerifies) {
 
 }  // namespace
 }  // namespace faultline::harness
+
+namespace faultline::harness {
+namespace {
+
+// Shard certificates come from other machines; whatever is in them, merge
+// refuses them with exit 2 and never aborts.
+TEST(CertificateTest, MalformedShardCertificatesAreRefusedNeverAborted) {
+  TempDir dir;
+  const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "m",
+    "connectors": [")" + kSyncOnly + R"("], "scenarios": [")" + kSyncOnce + R"("], "seeds": 2})");
+  std::ostringstream out, err;
+  for (int shard = 1; shard <= 2; ++shard) {
+    runCli({"suite", file.string(), "--out", (dir.path / "s").string(), "--shard",
+            std::to_string(shard) + "/2", "--certificate", "--quiet"},
+           out, err);
+  }
+  const fs::path cert = dir.path / "s" / "certificate-shard2of2.json";
+  const std::string good = readAll(cert);
+  const std::vector<std::pair<std::string, std::string>> breakages = {
+      {"\"faultline_certificate\": 1", "\"faultline_certificate\": \"1\""},
+      {"\"count\": 2", "\"count\": \"two\""},
+      {"\"connectors\": [", "\"connectors\": [7, "},
+      {"\"drills\": [", "\"drills\": [{\"index\": -1}, "},
+      {"\"total_drills\": 2", "\"total_drills\": 2, \"total_drills\": 3"},
+      {"\"suite\": {", "\"suite\": {\"deep\": " + std::string(200, '[') + std::string(200, ']') + ", "},
+  };
+  for (const auto& [from, to] : breakages) {
+    std::string broken = good;
+    const auto at = broken.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    broken.replace(at, from.size(), to);
+    std::ofstream(cert, std::ios::trunc) << broken;
+    std::ostringstream o, e;
+    EXPECT_EQ(runCli({"merge", (dir.path / "m").string(), (dir.path / "s").string()}, o, e),
+              kExitUsage)
+        << to;
+    EXPECT_NE(e.str().find("cannot merge the certificates"), std::string::npos) << e.str();
+  }
+}
+
+}  // namespace
+}  // namespace faultline::harness

@@ -1,6 +1,7 @@
 // Cursor pagination (the SCIM cursor-pagination draft) and its refusals.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "mocks/scim_dialect.h"
@@ -13,6 +14,9 @@ TEST(ScimCursorTest, CursorsRoundTripAndRejectForgeries) {
   EXPECT_EQ(decodeCursor(""), 0);
   EXPECT_EQ(decodeCursor(encodeCursor(0)), 0);
   EXPECT_EQ(decodeCursor(encodeCursor(12345)), 12345);
+  // Correctly signed but beyond any tenant: refused before it can overflow paging.
+  EXPECT_EQ(decodeCursor(encodeCursor(std::numeric_limits<long long>::max())), std::nullopt);
+  EXPECT_EQ(decodeCursor(encodeCursor(1LL << 40)), 1LL << 40);
   std::string forged = encodeCursor(40);
   forged[1] = '5';  // another offset, the old check value
   EXPECT_EQ(decodeCursor(forged), std::nullopt);
