@@ -9,22 +9,15 @@
 #include <vector>
 
 #include "harness/cli.h"
+#include "tests/harness/cli_run.h"
 
 namespace faultline::harness {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-CliRun cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = runCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::cli;
 
 class CommandHelpTest : public ::testing::TestWithParam<std::string> {};
 

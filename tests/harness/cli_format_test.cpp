@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/cli.h"
+#include "tests/harness/cli_run.h"
 #include "tests/reports/external_checks.h"
 
 namespace faultline::harness {
@@ -22,16 +23,8 @@ const std::string kSource = FAULTLINE_SOURCE_DIR;
 const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
 const std::string kReferenceManifest = kSource + "/examples/connectors/reference/manifest.json";
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-CliRun cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = runCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::cli;
 
 // The reference connector passes sync_once, seed 5.
 CliRun runReference(const std::string& dir, const std::vector<std::string>& extra) {

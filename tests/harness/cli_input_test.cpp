@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/cli.h"
+#include "tests/harness/cli_run.h"
 
 namespace faultline::harness {
 namespace {
@@ -19,15 +20,10 @@ const std::string kSource = FAULTLINE_SOURCE_DIR;
 const std::string kReference = kSource + "/examples/connectors/reference/manifest.json";
 const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
+using Outcome = testing::CliRun;
 
 Outcome run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = runCli(args, out, err);
-  return {code, out.str(), err.str()};
+  return testing::cli(args);
 }
 
 std::string freshDir(const std::string& name) {

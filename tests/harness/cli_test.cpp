@@ -1,4 +1,5 @@
 #include "harness/cli.h"
+#include "tests/harness/cli_run.h"
 
 #include <gtest/gtest.h>
 
@@ -18,16 +19,8 @@ const std::string kBaseline = kSource + "/scenarios/baseline.json";
 const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
 const std::string kReferenceManifest = kSource + "/examples/connectors/reference/manifest.json";
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-CliRun cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = runCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::cli;
 
 std::string freshDir(const std::string& name) {
   const auto dir = fs::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
