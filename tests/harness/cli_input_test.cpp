@@ -27,16 +27,10 @@ Outcome run(const std::vector<std::string>& args) {
 }
 
 std::string freshDir(const std::string& name) {
-  const auto dir = fs::path(FAULTLINE_BINARY_DIR) / "test-out" / "cli-input" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
+  return testing::freshDir("cli-input/" + name);
 }
 
-std::string writeFile(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
+using testing::writeFile;
 
 TEST(CliInputTest, AnOperationKindThatIsNotAStringIsAUsageError) {
   const std::string dir = freshDir("op-number");

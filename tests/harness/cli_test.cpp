@@ -22,17 +22,8 @@ const std::string kReferenceManifest = kSource + "/examples/connectors/reference
 using testing::CliRun;
 using testing::cli;
 
-std::string freshDir(const std::string& name) {
-  const auto dir = fs::path(FAULTLINE_BINARY_DIR) / "test-out" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-std::string writeFile(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
+using testing::freshDir;
+using testing::writeFile;
 
 TEST(CliTest, HelpExitsZeroAndDescribesTheTool) {
   const CliRun r = cli({"--help"});
