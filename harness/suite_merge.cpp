@@ -46,7 +46,11 @@ reports::SuiteDrill readDrill(const json& node, const std::string& pointer,
 }  // namespace
 
 reports::SuiteSummary readSuiteSummary(const std::string& path) {
-  const json doc = scenarios::parseJsonDocument(scenarios::readFileOrThrow(path), path);
+  return parseSuiteSummary(scenarios::readFileOrThrow(path), path);
+}
+
+reports::SuiteSummary parseSuiteSummary(std::string_view text, const std::string& path) {
+  const json doc = scenarios::parseJsonDocument(text, path);
   if (!doc.is_object())
     throw scenarios::ConfigError(path, {{"", "a suite summary must be a JSON object"}});
   std::vector<scenarios::ConfigIssue> issues;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/suite_summary.h"
@@ -11,6 +12,8 @@ namespace faultline::harness {
 // machine or another faultline: every field is type-checked, and a problem
 // throws scenarios::ConfigError naming the file and the JSON pointer.
 reports::SuiteSummary readSuiteSummary(const std::string& path);
+// The same from text already read; `path` names it in errors.
+reports::SuiteSummary parseSuiteSummary(std::string_view text, const std::string& path);
 
 // The summary an unsharded run of the same suite writes, from the summaries
 // of its shards. Throws std::runtime_error, saying which, when they are not
