@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& p : points) {
       if (p.t_ms < 0 || p.status < 0 || p.status > 999) __builtin_trap();
     }
-    const std::string html = faultline::reports::renderHtmlReport(faultline::reports::Report{}, points);
+    const std::string html =
+        faultline::reports::renderHtmlReport(faultline::reports::Report{}, points);
     if (html.find("</html>") == std::string::npos) __builtin_trap();
   } catch (const std::runtime_error& e) {
     if (std::string_view(e.what()).rfind("j.jsonl:", 0) != 0) __builtin_trap();

@@ -13,7 +13,9 @@
 
 namespace {
 
-bool hasNul(const std::string& s) { return s.find('\0') != std::string::npos; }
+bool hasNul(const std::string& s) {
+  return s.find('\0') != std::string::npos;
+}
 
 }  // namespace
 

@@ -74,8 +74,9 @@ void addTokenReuseFindings(const OperationEvidence& op, RejectedTokens& rejected
   Finding f = makeFinding(
       op, "rejected-token-reuse", Severity::Error, "behaviour.auth",
       std::to_string(reuses) + " request(s) presented a bearer token the target had rejected",
-      detail + "; after a 401 a client must fetch a new token before it sends again, in this "
-               "process or the next");
+      detail +
+          "; after a 401 a client must fetch a new token before it sends again, in this "
+          "process or the next");
   std::sort(earlier.begin(), earlier.end(),
             [](const JournalEntry& a, const JournalEntry& b) { return a.seq < b.seq; });
   earlier.insert(earlier.end(), op.journal->begin(), op.journal->end());
@@ -219,7 +220,8 @@ const RejectedTokens::Rejection* RejectedTokens::find(const std::string& token_i
 }
 
 void RejectedTokens::remember(const JournalEntry& e, const std::string& operation) {
-  if (e.status == 401 && !e.token_id.empty()) by_token_.try_emplace(e.token_id, Rejection{e, operation});
+  if (e.status == 401 && !e.token_id.empty())
+    by_token_.try_emplace(e.token_id, Rejection{e, operation});
 }
 
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,

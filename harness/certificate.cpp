@@ -52,7 +52,8 @@ std::vector<Pinned> pinnedFiles(const nlohmann::json& c, const std::string& poin
   std::vector<Pinned> out;
   auto take = [&](const nlohmann::json* node, const std::string& pointer, const std::string& what) {
     if (node == nullptr || !node->is_object() || !node->contains("file") ||
-        !(*node)["file"].is_string() || !node->contains("sha256") || !(*node)["sha256"].is_string()) {
+        !(*node)["file"].is_string() || !node->contains("sha256") ||
+        !(*node)["sha256"].is_string()) {
       issues.push_back({pointer_base + pointer, "must be an object with string file and sha256"});
       return;
     }
@@ -69,10 +70,11 @@ std::vector<Pinned> pinnedFiles(const nlohmann::json& c, const std::string& poin
   for (std::size_t i = 0; connectors.is_array() && i < connectors.size(); ++i) {
     const std::string p = "/connectors/" + std::to_string(i);
     const auto& conn = connectors[i];
-    const std::string name =
-        conn.is_object() && conn.contains("name") && conn["name"].is_string() ? conn["name"].get<std::string>() : "?";
-    take(conn.is_object() && conn.contains("manifest") ? &conn["manifest"] : nullptr, p + "/manifest",
-         "connector " + name + "'s manifest");
+    const std::string name = conn.is_object() && conn.contains("name") && conn["name"].is_string()
+                                 ? conn["name"].get<std::string>()
+                                 : "?";
+    take(conn.is_object() && conn.contains("manifest") ? &conn["manifest"] : nullptr,
+         p + "/manifest", "connector " + name + "'s manifest");
     take(conn.is_object() && conn.contains("command") ? &conn["command"] : nullptr, p + "/command",
          "connector " + name + "'s command");
   }
@@ -91,13 +93,15 @@ bool isShardCertificate(const nlohmann::json& c) {
     return has(v, "file", isString) && has(v, "sha256", isString);
   };
   if (!c.is_object() || c.value("faultline_certificate", nlohmann::json()) != kCertificateVersion ||
-      !has(c, "shard", [&](const nlohmann::json& s) {
-        return has(s, "index", isUnsigned) && has(s, "count", isUnsigned) &&
-               s["count"].get<std::uint64_t>() <= 10000 && s["index"].get<std::uint64_t>() <= 10000;
-      }) ||
-      !has(c, "total_drills", isUnsigned) || !has(c, "suite", isFile) ||
-      !c.contains("policy") || !(c["policy"].is_null() || isFile(c["policy"])) ||
-      !has(c, "scenarios", isArray) || !has(c, "connectors", isArray) || !has(c, "drills", isArray))
+      !has(c, "shard",
+           [&](const nlohmann::json& s) {
+             return has(s, "index", isUnsigned) && has(s, "count", isUnsigned) &&
+                    s["count"].get<std::uint64_t>() <= 10000 &&
+                    s["index"].get<std::uint64_t>() <= 10000;
+           }) ||
+      !has(c, "total_drills", isUnsigned) || !has(c, "suite", isFile) || !c.contains("policy") ||
+      !(c["policy"].is_null() || isFile(c["policy"])) || !has(c, "scenarios", isArray) ||
+      !has(c, "connectors", isArray) || !has(c, "drills", isArray))
     return false;
   for (const auto& s : c["scenarios"]) {
     if (!isFile(s)) return false;
@@ -165,9 +169,9 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
   auto rebase = [&](ordered_json& entry, const std::string& shard_dir) {
     if (!entry.is_object() || !entry.contains("file") || !entry["file"].is_string())
       throw std::runtime_error("a shard certificate names a file without a path");
-    entry["file"] = relativeFrom(out_dir, (fs::path(shard_dir) / entry["file"].get<std::string>())
-                                              .lexically_normal()
-                                              .string());
+    entry["file"] = relativeFrom(
+        out_dir,
+        (fs::path(shard_dir) / entry["file"].get<std::string>()).lexically_normal().string());
   };
   for (const auto& file : shard_files) {
     // Shard certificates come from other machines: read like every input
@@ -216,14 +220,16 @@ std::string mergeCertificates(const std::vector<std::string>& shard_files,
       result["issued_at"] = c["issued_at"];
   }
   for (std::size_t i = 1; i < seen.size(); ++i) {
-    if (seen[i] == 0) throw std::runtime_error("the certificate of shard " + std::to_string(i) + " is missing");
+    if (seen[i] == 0)
+      throw std::runtime_error("the certificate of shard " + std::to_string(i) + " is missing");
   }
   std::sort(drills.begin(), drills.end(), [](const ordered_json& a, const ordered_json& b) {
     return a["index"].get<std::size_t>() < b["index"].get<std::size_t>();
   });
   for (std::size_t i = 0; i < drills.size(); ++i) {
     if (drills[i]["index"].get<std::size_t>() != i)
-      throw std::runtime_error("drill " + std::to_string(i) + " is missing or repeated among the shard certificates");
+      throw std::runtime_error("drill " + std::to_string(i) +
+                               " is missing or repeated among the shard certificates");
   }
   result["verdict"] = merged.passed() ? "passed" : "failed";
   result["complete"] = merged.complete;
@@ -247,9 +253,11 @@ std::string renderCertificateHtml(const std::string& certificate_json) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n<title>faultline certificate: "
-      << esc(get(get(c, "suite"), "name")) << "</title>\n<style>body{font:14px/1.5 system-ui,sans-serif;"
+      << esc(get(get(c, "suite"), "name"))
+      << "</title>\n<style>body{font:14px/1.5 system-ui,sans-serif;"
       << "margin:2em;color:#1f2328}table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;"
-      << "padding:.3em .6em;text-align:left}code{font-size:12px}.ok{color:#1a7f37}.bad{color:#a40e26}"
+      << "padding:.3em "
+         ".6em;text-align:left}code{font-size:12px}.ok{color:#1a7f37}.bad{color:#a40e26}"
       << "</style>\n</head>\n<body>\n<h1>faultline acceptance certificate</h1>\n<p class=\""
       << (passed ? "ok" : "bad") << "\"><strong>";
   for (const auto& conn : get(c, "connectors"))
@@ -257,17 +265,21 @@ std::string renderCertificateHtml(const std::string& certificate_json) {
   out << (passed ? "passed" : "did not pass") << " the suite " << esc(get(get(c, "suite"), "name"))
       << "</strong>";
   if (get(c, "complete") != true) out << " (incomplete: the suite was stopped)";
-  out << ".</p>\n<p>Issued " << esc(get(c, "issued_at")) << " by faultline " << esc(get(c, "faultline_version"))
+  out << ".</p>\n<p>Issued " << esc(get(c, "issued_at")) << " by faultline "
+      << esc(get(c, "faultline_version"))
       << ". Check it with <code>faultline verify certificate.json</code>, which re-runs every "
          "drill from its seed, or <code>--digests-only</code>.</p>\n<h2>Files</h2>\n<table>\n"
          "<tr><th>what</th><th>file</th><th>SHA-256</th></tr>\n";
   auto row = [&](const std::string& what, const nlohmann::json& entry) {
-    out << "<tr><td>" << reports::escapeMarkup(what, false) << "</td><td>" << esc(get(entry, "file"))
-        << "</td><td><code>" << esc(get(entry, "sha256")) << "</code></td></tr>\n";
+    out << "<tr><td>" << reports::escapeMarkup(what, false) << "</td><td>"
+        << esc(get(entry, "file")) << "</td><td><code>" << esc(get(entry, "sha256"))
+        << "</code></td></tr>\n";
   };
   row("suite", get(c, "suite"));
   if (!get(c, "policy").is_null()) row("policy", get(c, "policy"));
-  auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  auto text = [](const nlohmann::json& v) {
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
   for (const auto& conn : get(c, "connectors")) {
     row("manifest of " + text(get(conn, "name")), get(conn, "manifest"));
     row("command of " + text(get(conn, "name")), get(conn, "command"));
@@ -315,11 +327,12 @@ int verifyCertificate(const std::string& path, const VerifyOptions& options, std
       if (!d.is_object() || !d.contains("index") || !d["index"].is_number_unsigned() ||
           !d.contains("verdict") || !d["verdict"].is_string() || !d.contains("report") ||
           !d["report"].is_string() || !d.contains("report_sha256") ||
-          !d["report_sha256"].is_string() || !d.contains("scenario") || !d["scenario"].is_string() ||
-          !d.contains("seed") || !d["seed"].is_number_unsigned() || !d.contains("connector") ||
-          !d["connector"].is_string()) {
-        issues.push_back({p, "must have index, connector, scenario, seed, verdict, report and "
-                             "report_sha256 of the right types"});
+          !d["report_sha256"].is_string() || !d.contains("scenario") ||
+          !d["scenario"].is_string() || !d.contains("seed") || !d["seed"].is_number_unsigned() ||
+          !d.contains("connector") || !d["connector"].is_string()) {
+        issues.push_back({p,
+                          "must have index, connector, scenario, seed, verdict, report and "
+                          "report_sha256 of the right types"});
         continue;
       }
       drills.push_back({d["index"].get<std::size_t>(), d["verdict"].get<std::string>(),
@@ -375,7 +388,8 @@ int verifyCertificate(const std::string& path, const VerifyOptions& options, std
   std::string out_dir = options.out_dir;
   if (out_dir.empty()) {
     std::random_device random;
-    out_dir = (fs::temp_directory_path() / ("faultline-verify." + std::to_string(random()))).string();
+    out_dir =
+        (fs::temp_directory_path() / ("faultline-verify." + std::to_string(random()))).string();
   }
   SuiteOptions run;
   run.out_dir = out_dir;
@@ -393,8 +407,8 @@ int verifyCertificate(const std::string& path, const VerifyOptions& options, std
       ++differ;
     } else if (it->second->verdict != d.verdict) {
       out << "DIFFERS " << d.label << ": certified " << d.verdict << ", re-run "
-          << it->second->verdict << (it->second->worst.empty() ? "" : " (" + it->second->worst + ")")
-          << "\n";
+          << it->second->verdict
+          << (it->second->worst.empty() ? "" : " (" + it->second->worst + ")") << "\n";
       ++differ;
     }
   }

@@ -24,16 +24,16 @@
 #include <thread>
 #include <tuple>
 
+#include "harness/certificate.h"
 #include "harness/drill.h"
+#include "harness/history.h"
 #include "harness/manifest.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
+#include "harness/sha256.h"
 #include "harness/suite.h"
 #include "harness/suite_merge.h"
-#include "harness/certificate.h"
-#include "harness/history.h"
-#include "harness/sha256.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
 #include "reports/compare.h"
@@ -41,12 +41,12 @@
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
+#include "reports/suite_summary.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
 #include "scenarios/scenario.h"
 #include "scenarios/suite.h"
-#include "reports/suite_summary.h"
 
 namespace faultline::harness {
 namespace {
@@ -462,7 +462,8 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
       const bool json = std::find_if(formats.begin(), formats.end(), [](const ReportFormat* f) {
                           return std::string(f->name) == "json";
                         }) != formats.end();
-      history.record(report, historyContext(manifest, scenario.file, json ? stem + ".json" : "", ""));
+      history.record(report,
+                     historyContext(manifest, scenario.file, json ? stem + ".json" : "", ""));
     } catch (const std::exception& e) {
       err << "faultline run: the drill ran and its report was written, but it was not recorded: "
           << e.what() << "\n";
@@ -584,17 +585,18 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
                       return std::string(f->name) == "html";
                     }) != formats.end();
   writeSuiteSummary(summary, summary_stem,
-                    options.shard_count > 1 ? summary_stem + ".html"
-                                            : (std::filesystem::path(options.out_dir) / "index.html").string(),
+                    options.shard_count > 1
+                        ? summary_stem + ".html"
+                        : (std::filesystem::path(options.out_dir) / "index.html").string(),
                     html);
   if (o.has("--certificate")) {
     // A shard's certificate covers its share; merge makes the suite's.
     const std::string certificate = renderCertificate(suite, summary, options.out_dir);
     const auto dir = std::filesystem::path(options.out_dir);
-    const std::string name =
-        options.shard_count > 1 ? "certificate-shard" + std::to_string(options.shard_index) +
-                                      "of" + std::to_string(options.shard_count)
-                                : std::string("certificate");
+    const std::string name = options.shard_count > 1
+                                 ? "certificate-shard" + std::to_string(options.shard_index) +
+                                       "of" + std::to_string(options.shard_count)
+                                 : std::string("certificate");
     reports::writeFileAtomically((dir / (name + ".json")).string(), certificate);
     if (options.shard_count == 1)
       reports::writeFileAtomically((dir / "certificate.html").string(),
@@ -739,9 +741,9 @@ std::string cutoffFor(const std::string& age) {
 }
 
 int commandHistory(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const Options o = Options::parse(
-      args, {"--connector", "--scenario", "--since", "--format", "--older-than"},
-      {"--check", "--prune"});
+  const Options o =
+      Options::parse(args, {"--connector", "--scenario", "--since", "--format", "--older-than"},
+                     {"--check", "--prune"});
   if (o.positional.size() != 1) throw UsageError("history needs one database FILE");
   if (!std::filesystem::exists(o.positional[0]))
     throw UsageError(o.positional[0] + ": no history database there");
@@ -982,9 +984,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "faultline: unknown command \"" << args[0] << "\"; see faultline --help\n";
     return kExitUsage;
   }
-  if (std::find_if(args.begin() + 1, args.end(), [](const std::string& a) {
-        return a == "--help" || a == "-h";
-      }) != args.end()) {
+  if (std::find_if(args.begin() + 1, args.end(),
+                   [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {
     out << commandHelp(args[0]);
     return kExitPassed;
   }

@@ -501,11 +501,10 @@ void checkReferences(const ConnectorOutput& out, Tables& t, const std::vector<Gr
   for (std::size_t i = 0; i < out.grants.size(); ++i) {
     const GrantRecord& g = out.grants[i];
     const std::uint32_t principal = ends[i].principal, target = ends[i].target;
-    const bool principal_ok = g.principal_type == "account"
-                                  ? t.accounts.returned(principal) ||
-                                        t.accounts.changedMidWindow(principal)
-                                  : t.groups.returned(principal) ||
-                                        t.groups.changedMidWindow(principal);
+    const bool principal_ok =
+        g.principal_type == "account"
+            ? t.accounts.returned(principal) || t.accounts.changedMidWindow(principal)
+            : t.groups.returned(principal) || t.groups.changedMidWindow(principal);
     if (!principal_ok) dangling(g.line, g.principal_type, g.principal);
     const bool membership = g.kind == "membership";
     const bool target_ok =

@@ -139,8 +139,8 @@ class DrillRun {
   std::vector<reports::Finding> findings_;
   FreshnessScorer freshness_;
   RejectedTokens rejected_tokens_;  // every 401 of the drill: reuse spans processes
-  int drill_rounds_ = 0;       // rounds run so far, across every sync
-  std::string current_label_;  // the operation running, for the live line
+  int drill_rounds_ = 0;            // rounds run so far, across every sync
+  std::string current_label_;       // the operation running, for the live line
   std::mutex kill_mutex_;
   int connector_pgid_ = 0;  // guarded by kill_mutex_; 0 when no connector runs
   int kills_ = 0;           // guarded by kill_mutex_

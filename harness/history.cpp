@@ -88,7 +88,8 @@ std::map<std::string, double> reportMeasures(const reports::Report& r) {
   int confirmed_true = 0, false_confirmations = 0, revocations = 0;
   for (const auto& op : r.operations) {
     for (const auto& t : op.completeness) {
-      for (const auto& [suffix, value] : {std::pair{".recall", t.recall}, {".precision", t.precision}}) {
+      for (const auto& [suffix, value] :
+           {std::pair{".recall", t.recall}, {".precision", t.precision}}) {
         const std::string key = "completeness." + t.type + suffix;
         m[key] = m.count(key) != 0 ? std::min(m[key], value) : value;
       }
@@ -113,7 +114,8 @@ std::map<std::string, double> reportMeasures(const reports::Report& r) {
     m["revocations.false_confirmations"] = false_confirmations;
   }
   if (confirm_ms >= 0) m["time_to_confirm_ms.max"] = confirm_ms;
-  if (r.freshness.max_lag_ms) m["freshness.max_lag_ms"] = static_cast<double>(*r.freshness.max_lag_ms);
+  if (r.freshness.max_lag_ms)
+    m["freshness.max_lag_ms"] = static_cast<double>(*r.freshness.max_lag_ms);
   if (amplification > 0) m["amplification.max"] = amplification;
   m["wall_ms"] = static_cast<double>(r.duration_ms);
   return m;
@@ -131,8 +133,8 @@ History::History(const std::string& path, int busy_timeout_ms)
 }
 
 void History::open() {
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK)
     fail("cannot open");
   sqlite3_busy_timeout(db_, busy_timeout_ms_);
   // Reading the version is the first read: a file that is not a database fails here.
@@ -313,8 +315,8 @@ std::vector<HistoryTrend> historyTrends(const std::vector<HistoryDrill>& drills)
       for (const auto& [name, before] : was) {
         const auto after = value(now, name);
         if (!after) continue;
-        const bool lower_is_worse = name.rfind("completeness.", 0) == 0 ||
-                                    name == "revocations.confirmed_true";
+        const bool lower_is_worse =
+            name.rfind("completeness.", 0) == 0 || name == "revocations.confirmed_true";
         const bool higher_is_worse = name == "silent_loss" || name == "retry_after_violations" ||
                                      name == "revocations.false_confirmations";
         // Times and amplification wobble: only a rise of a quarter counts.
@@ -430,8 +432,7 @@ std::string measureChart(const std::string& name, const std::vector<const Histor
       << "\">";
   if (mark >= 0) {
     out << "<line class=\"mark\" x1=\"" << number(x(static_cast<std::size_t>(mark)))
-        << "\" y1=\"0\" x2=\"" << number(x(static_cast<std::size_t>(mark)))
-        << "\" y2=\"60\"/>";
+        << "\" y1=\"0\" x2=\"" << number(x(static_cast<std::size_t>(mark))) << "\" y2=\"60\"/>";
   }
   out << "<polyline points=\"";
   for (const auto& [i, v] : points) out << number(x(i)) << "," << number(y(v)) << " ";
@@ -480,7 +481,8 @@ std::string renderHistoryHtml(const std::vector<HistoryTrend>& trends) {
     out << "</p>\n<p class=\"strip\">";
     for (const auto* d : t.runs) {
       out << "<span class=\"" << esc(d->verdict) << "\" title=\""
-          << reports::escapeMarkup(d->recorded_at + " " + d->verdict + " " + d->connector_version, true)
+          << reports::escapeMarkup(d->recorded_at + " " + d->verdict + " " + d->connector_version,
+                                   true)
           << "\"></span>";
     }
     out << "</p>\n";
