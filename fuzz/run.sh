@@ -6,6 +6,8 @@
 # crashes. Crash inputs are left in build-fuzz/crashes/<target>/; copy the
 # ones worth keeping into fuzz/corpus/<target>/ so ctest replays them.
 # Exits non-zero if any target crashed. Needs no terminal (CI=true is fine).
+# FAULTLINE_FUZZ_RUNS=N also stops a target after N executions, whichever
+# limit comes first.
 #
 #   fuzz/run.sh TARGET|all SECONDS
 set -euo pipefail
@@ -55,6 +57,7 @@ for target in "${selected[@]}"; do
   cp -r "$root/fuzz/corpus/$target/." "$work/"
   dict=()
   [[ -f "$root/fuzz/$target.dict" ]] && dict=("-dict=$root/fuzz/$target.dict")
+  [[ -n "${FAULTLINE_FUZZ_RUNS:-}" ]] && dict+=("-runs=$FAULTLINE_FUZZ_RUNS")
   log="$build/fuzz-run/$target.log"
   marker="$build/fuzz-run/$target.start"
   touch "$marker"
