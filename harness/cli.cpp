@@ -127,7 +127,7 @@ usage:
       missing from HEAD.
   faultline mock --scenario FILE|NAME [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
-      SCIM base URL, token URL and client credentials, for developing a
+      API base URL, token URL and client credentials, for developing a
       connector by hand. --port 0 (the default) picks a free port; a port
       already in use is an error (exit 2). The request journal keeps the
       last 10000 requests and counts the ones it dropped. Up to 512
@@ -405,6 +405,8 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   const scenarios::Scenario scenario =
       scenarios::loadScenario(resolveScenario(o.required("--scenario")));
   const Manifest manifest = loadManifest(manifest_path);
+  // A fault the connector's API cannot express is refused before anything runs.
+  pairWithConnector(scenario, manifest);
   std::optional<scenarios::PolicyFile> policy;
   if (auto it = o.values.find("--policy"); it != o.values.end())
     policy = scenarios::loadPolicyFile(it->second);
@@ -943,7 +945,7 @@ int commandMock(const std::vector<std::string>& args, std::ostream& out, std::os
   out << "faultline mock: scenario " << scenario.name << ", seed " << seed << ", "
       << state.accounts.size() << " accounts, " << state.groups.size() << " groups, "
       << state.entitlements.size() << " entitlements\n"
-      << "  SCIM base URL  " << target.apiBaseUrl() << "\n"
+      << "  API base URL   " << target.apiBaseUrl() << "  (" << target.dialectName() << ")\n"
       << "  token URL      " << target.tokenUrl() << "  (client_credentials, HTTP Basic)\n"
       << "  client_id      " << target.client().client_id << "\n"
       << "  client_secret  " << target.client().client_secret << "\n"

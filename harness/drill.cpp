@@ -27,6 +27,7 @@
 #include "mocks/mock_target.h"
 #include "mocks/seeded_rng.h"
 #include "reports/json_report.h"
+#include "scenarios/dialects.h"
 
 namespace faultline::harness {
 namespace {
@@ -497,9 +498,24 @@ reports::Report DrillRun::run() {
 
 }  // namespace
 
+scenarios::Scenario pairWithConnector(const scenarios::Scenario& scenario,
+                                      const Manifest& manifest) {
+  scenarios::Scenario paired = scenario;
+  if (paired.target.dialect.empty()) paired.target.dialect = manifest.dialect;
+  const scenarios::DialectTraits* dialect = scenarios::findDialect(paired.target.dialect);
+  if (dialect == nullptr) {
+    throw scenarios::ConfigError(manifest.file, {{"/dialect", "unknown dialect \"" +
+                                                                  paired.target.dialect + "\""}});
+  }
+  auto issues = scenarios::checkExpressible(paired.faults, *dialect);
+  if (!issues.empty()) throw scenarios::ConfigError(scenario.file, std::move(issues));
+  return paired;
+}
+
 reports::Report runDrill(const scenarios::Scenario& scenario, const Manifest& manifest,
                          const DrillOptions& options) {
-  DrillRun run(scenario, manifest, options);
+  const scenarios::Scenario paired = pairWithConnector(scenario, manifest);
+  DrillRun run(paired, manifest, options);
   return run.run();
 }
 

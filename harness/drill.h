@@ -37,10 +37,16 @@ struct DrillInterrupted : std::runtime_error {
   int signal_number;
 };
 
+// The scenario as it runs against this connector: the connector's dialect
+// unless the scenario names one. Throws scenarios::ConfigError naming each
+// fault rule the dialect cannot express.
+scenarios::Scenario pairWithConnector(const scenarios::Scenario& scenario,
+                                      const Manifest& manifest);
+
 // Runs one drill: the scenario's mock target, the connector for each
 // operation, the scorers. Never throws for anything the connector does; a
 // failure to set up the drill itself (no port, no state directory) throws
-// std::runtime_error.
+// std::runtime_error, and scenarios::ConfigError as pairWithConnector does.
 reports::Report runDrill(const scenarios::Scenario& scenario, const Manifest& manifest,
                          const DrillOptions& options);
 

@@ -17,8 +17,10 @@ std::vector<std::string> journalEvidence(
     const std::vector<mocks::JournalEntry>& entries,
     const std::function<bool(const mocks::JournalEntry&)>& keep, std::size_t limit = 20);
 
-// The whole journal as JSON Lines (docs/report-format.md, "journal"): the
-// replay artefact a drill leaves beside its report.
+// The journal file's format (docs/journal-format.md); each line carries it.
+inline constexpr int kJournalFormat = 2;
+
+// The whole journal as JSON Lines (docs/journal-format.md), one entry a line.
 std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries);
 
 // Replaces every occurrence of each secret with "<redacted>". Secrets shorter

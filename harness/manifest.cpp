@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "harness/process_runner.h"
+#include "scenarios/dialects.h"
 #include "scenarios/json_reader.h"
 
 namespace faultline::harness {
@@ -112,6 +113,11 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   r.formatVersion("faultline_manifest", kManifestFormatVersion, "manifest version");
   m.name = r.string("name", true).value_or("");
   m.version = r.string("version", std::string());
+  m.dialect = r.string("dialect", std::string(scenarios::defaultDialect()));
+  if (r.has("dialect") && scenarios::findDialect(m.dialect) == nullptr) {
+    r.fail("dialect", "must be one of: " + scenarios::knownDialectNames() + ", got \"" + m.dialect +
+                          "\"");
+  }
   m.command = r.string("command", true).value_or("");
   if (r.has("command") && m.command.empty()) r.fail("command", "must not be empty");
   if (m.command.find('\0') != std::string::npos)

@@ -18,6 +18,9 @@ struct Manifest {
   std::string dir;   // absolute folder of the manifest; the connector's cwd
   std::string name;
   std::string version;
+  // The target API the connector is written for; every scenario whose
+  // faults that API can express runs against it.
+  std::string dialect;
   std::string command;
   std::vector<std::string> args;           // with placeholders
   std::map<std::string, std::string> env;  // with placeholders

@@ -53,6 +53,18 @@ std::string folderName(const std::string& name) {
 }
 
 // The operation a scenario needs that the manifest does not offer, or "".
+// Why the connector's API cannot express the scenario's faults; "" when it can.
+std::string inexpressibleFaults(const scenarios::Scenario& scenario, const Manifest& manifest) {
+  try {
+    pairWithConnector(scenario, manifest);
+  } catch (const scenarios::ConfigError& e) {
+    std::string why;
+    for (const auto& issue : e.issues()) why += (why.empty() ? "" : "; ") + issue.message;
+    return why;
+  }
+  return "";
+}
+
 std::string missingOperation(const scenarios::Scenario& s, const Manifest& m) {
   for (const auto& op : s.operations) {
     const std::string kind = scenarios::operationKindName(op.kind);
@@ -164,6 +176,9 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
       d.verdict = "not-applicable";
       d.reason = "the scenario runs a " + op + " operation, which " + manifest.name +
                  "'s manifest does not offer";
+    } else if (const std::string why = inexpressibleFaults(scenario, manifest); !why.empty()) {
+      d.verdict = "not-applicable";
+      d.reason = why;
     } else {
       const fs::path dir = fs::path(options.out_dir) / folders[p.connector];
       const std::string stem =

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mocks/dialect.h"
 #include "mocks/id_format.h"
 #include "mocks/mock_server.h"
-#include "mocks/scim_resources.h"
 #include "mocks/seeded_rng.h"
 
 namespace faultline::mocks {
@@ -17,34 +17,22 @@ namespace {
 
 using scenarios::FaultKind;
 using scenarios::FaultRule;
+using scenarios::kDiscovery;
+using scenarios::kRead;
+using scenarios::kWrite;
 
-bool isPre(FaultKind k) {
-  return k == FaultKind::RateLimit || k == FaultKind::ServerError ||
-         k == FaultKind::TokenEndpointError || k == FaultKind::LostScope ||
-         k == FaultKind::GarbageBody || k == FaultKind::DropConnection ||
-         k == FaultKind::CursorError || k == FaultKind::Throttle;
-}
+// How the engine treats a kind follows from its phase and family in the
+// fault kinds table.
+bool isPre(FaultKind k) { return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::BeforeHandler; }
 
-// Kinds that change a resource's shape; with `announce` they change /Schemas too.
-bool isDrift(FaultKind k) {
-  return k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
-         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute ||
-         k == FaultKind::AddAttribute;
-}
+// Kinds that change a resource's shape; with `announce` they change the schema description too.
+bool isDrift(FaultKind k) { return scenarios::faultKindInfo(k).family == scenarios::FaultFamily::Schema; }
 
 bool isRewrite(FaultKind k) {
-  return k == FaultKind::ShortPage || k == FaultKind::EmptyPage ||
-         k == FaultKind::TotalResultsLie || k == FaultKind::TruncateBody ||
-         k == FaultKind::RenameAttribute || k == FaultKind::RetypeAttribute ||
-         k == FaultKind::RemoveAttribute || k == FaultKind::MoveAttribute ||
-         k == FaultKind::AddAttribute || k == FaultKind::ChangeIdFormat;
+  return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::ResponseRewrite;
 }
 
-bool isWrite(FaultKind k) {
-  return k == FaultKind::WriteNotApplied || k == FaultKind::WriteDelayed ||
-         k == FaultKind::WriteReverted || k == FaultKind::PartialApply ||
-         k == FaultKind::LostResponse;
-}
+bool isWrite(FaultKind k) { return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::WriteEffect; }
 
 std::string httpDate(std::int64_t seconds_from_now) {
   // The date a client must wait for; an output value, never an input to a decision.
@@ -59,67 +47,57 @@ std::string httpDate(std::int64_t seconds_from_now) {
   return buf;
 }
 
-MockResponse rateLimited(const FaultRule& r, std::int64_t retry_after_seconds, std::int64_t limit) {
-  MockResponse resp;
-  resp.status = r.status;
-  resp.content_type = "application/json";
-  resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")" +
-              std::to_string(r.status) + R"(","detail":"Too many requests"})";
+MockResponse rateLimited(const Dialect& dialect, const FaultRule& r,
+                         std::int64_t retry_after_seconds, std::int64_t limit) {
+  MockResponse resp = dialect.error(ErrorMeaning::RateLimited, r.status, "Too many requests");
   resp.headers.emplace_back("Retry-After", r.retry_after_http_date
                                                ? httpDate(retry_after_seconds)
                                                : std::to_string(retry_after_seconds));
-  resp.headers.emplace_back("X-Rate-Limit-Limit", std::to_string(limit));
-  resp.headers.emplace_back("X-Rate-Limit-Remaining", "0");
+  // When the budget refills, in epoch seconds: a header value, never an
+  // input to a decision.
   const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count() +
                      retry_after_seconds;
-  resp.headers.emplace_back("X-Rate-Limit-Reset", std::to_string(reset));
+  for (auto& header : dialect.rateLimitHeaders(limit, 0, reset))
+    resp.headers.push_back(std::move(header));
   return resp;
 }
 
-MockResponse serverError(const FaultRule& r) {
+MockResponse serverError(const Dialect& dialect, const FaultRule& r) {
+  if (r.body == "json") return dialect.error(ErrorMeaning::ServerError, r.status, "Internal failure");
   MockResponse resp;
   resp.status = r.status;
   if (r.body == "html") {
+    // What a proxy in front of any API sends when the API behind it fails.
     resp.content_type = "text/html";
     resp.body = "<html><head><title>" + std::to_string(r.status) +
                 "</title></head><body><h1>Service Unavailable</h1><p>upstream proxy "
                 "error</p></body></html>";
-  } else if (r.body == "json") {
-    resp.content_type = "application/scim+json";
-    resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":")" +
-                std::to_string(r.status) + R"(","detail":"Internal failure"})";
   }
   return resp;
 }
 
-// A service account that silently lost read permission: either told so
-// (RFC 6750 §3.1 insufficient_scope) or, worse, shown an empty directory.
-MockResponse lostScope(const FaultRule& r) {
-  MockResponse resp;
-  resp.content_type = "application/scim+json";
-  if (r.silent) {
-    resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],)"
-                R"("totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]})";
-    return resp;
+// A service account that silently lost read permission: either told so or,
+// worse, shown an empty directory.
+MockResponse lostScope(const Dialect& dialect, const FaultRule& r) {
+  if (!r.silent) {
+    return dialect.error(ErrorMeaning::InsufficientScope, 403,
+                         "The token lacks the scope to read this resource");
   }
-  resp.status = 403;
-  resp.body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403",)"
-              R"("detail":"The token lacks the scope to read this resource"})";
-  resp.headers.emplace_back(
-      "WWW-Authenticate",
-      "Bearer realm=\"faultline\", error=\"insufficient_scope\", "
-      "error_description=\"The token lacks the scope to read this resource\"");
+  MockResponse resp;
+  resp.content_type = dialect.contentType();
+  resp.body = dialect.emptyList();
   return resp;
 }
 
-MockResponse tokenError(const FaultRule& r) {
-  MockResponse resp;
-  resp.status = r.status;
-  resp.body = R"({"error":")" + r.error + R"(","error_description":"injected by faultline"})";
-  if (r.status == 401) resp.headers.emplace_back("WWW-Authenticate", "Basic realm=\"faultline\"");
-  return resp;
+// The request's kind as its dialect classified it; a request it could not
+// classify is still a read or a write.
+unsigned kindOf(const FaultRequest& q) {
+  if (q.kind != 0) return q.kind;
+  if (q.resource == "token") return scenarios::kToken;
+  if (q.method != "GET") return kWrite;
+  return q.id.empty() ? scenarios::kList : kRead;
 }
 
 std::string describe(const FaultRule& r) {
@@ -133,109 +111,13 @@ bool renameIn(nlohmann::ordered_json& resource, const std::string& from, const s
   return true;
 }
 
-constexpr std::string_view kSchemaSchema = "urn:ietf:params:scim:schemas:core:2.0:Schema";
-
-bool isSchemaDocument(const nlohmann::ordered_json& doc) {
-  if (!doc.is_object() || !doc.contains("schemas") || !doc["schemas"].is_array()) return false;
-  for (const auto& s : doc["schemas"]) {
-    if (s == kSchemaSchema) return true;
-  }
-  return false;
-}
-
-// The core schema a drift rule's resource names; every core schema for "".
-bool targetsSchema(const FaultRule& r, const std::string& schema_id) {
-  static const std::map<std::string, std::string_view> kCore = {
-      {"Users", kScimUserSchema},
-      {"Groups", kScimGroupSchema},
-      {"Entitlements", kEntitlementSchema}};
-  if (r.match.resource.empty()) {
-    for (const auto& [resource, id] : kCore) {
-      if (id == schema_id) return true;
-    }
-    return false;
-  }
-  const auto it = kCore.find(r.match.resource);
-  return it != kCore.end() && it->second == schema_id;
-}
-
-std::string scimTypeOf(const nlohmann::ordered_json& v) {
-  if (v.is_boolean()) return "boolean";
-  if (v.is_number_integer()) return "integer";
-  if (v.is_number()) return "decimal";
-  if (v.is_object()) return "complex";
-  return "string";
-}
-
-nlohmann::ordered_json attributeDefinition(const std::string& name, const std::string& type,
-                                           bool multi, bool required) {
-  return {{"name", name},          {"type", type},        {"multiValued", multi},
-          {"required", required},  {"caseExact", false},  {"mutability", "readWrite"},
-          {"returned", "default"}, {"uniqueness", "none"}};
-}
-
-// Applies one announced drift rule to the schema documents of a /Schemas
-// answer (a ListResponse of schemas, or one schema). Returns whether
-// anything changed.
-bool announceDrift(const FaultRule& r, nlohmann::ordered_json& body) {
-  const bool list = body.contains("Resources") && body["Resources"].is_array();
-  auto& docs = list ? body["Resources"] : body;
-  bool changed = false;
-  std::vector<nlohmann::ordered_json> added;  // extension schemas a move creates
-  auto apply = [&](nlohmann::ordered_json& doc) {
-    if (!isSchemaDocument(doc) || !doc.contains("id") || !doc["id"].is_string() ||
-        !targetsSchema(r, doc["id"].get<std::string>()) || !doc["attributes"].is_array())
-      return;
-    auto& attributes = doc["attributes"];
-    if (r.kind == FaultKind::AddAttribute) {
-      const auto value = nlohmann::ordered_json::parse(r.value_json, nullptr, false);
-      attributes.push_back(attributeDefinition(r.to, scimTypeOf(value), value.is_array(), true));
-      changed = true;
-      return;
-    }
-    for (auto it = attributes.begin(); it != attributes.end(); ++it) {
-      if (!it->is_object() || (*it)["name"] != r.from) continue;
-      if (r.kind == FaultKind::RenameAttribute) (*it)["name"] = r.to;
-      if (r.kind == FaultKind::RetypeAttribute) (*it)["type"] = "string";
-      if (r.kind == FaultKind::MoveAttribute) {
-        // "/urn:example:ext:User/login": the attribute now lives in that
-        // extension schema under its last name.
-        const auto slash = r.to.find('/', 1);
-        const std::string owner = r.to.substr(1, slash == std::string::npos ? slash : slash - 1);
-        nlohmann::ordered_json moved = *it;
-        moved["name"] = r.to.substr(r.to.rfind('/') + 1);
-        added.push_back({{"schemas", {kSchemaSchema}},
-                         {"id", owner},
-                         {"name", owner},
-                         {"attributes", {std::move(moved)}}});
-      }
-      if (r.kind == FaultKind::RemoveAttribute || r.kind == FaultKind::MoveAttribute)
-        attributes.erase(it);
-      changed = true;
-      return;
-    }
-  };
-  if (list) {
-    for (auto& doc : docs) apply(doc);
-    for (auto& doc : added) {
-      bool merged = false;
-      for (auto& existing : docs) {
-        if (existing.is_object() && existing["id"] == doc["id"]) {
-          for (auto& a : doc["attributes"]) existing["attributes"].push_back(a);
-          merged = true;
-        }
-      }
-      if (!merged) docs.push_back(doc);
-    }
-    body["totalResults"] = docs.size();
-    body["itemsPerPage"] = docs.size();
-  } else {
-    apply(docs);
-  }
-  return changed;
-}
-
 }  // namespace
+
+void recordFault(std::string& note, std::vector<FaultRecord>& faults, const FaultRule& rule,
+                 const std::string& effect, std::vector<std::pair<std::string, std::int64_t>> figures) {
+  note += (note.empty() ? "" : "; ") + describe(rule) + ": " + effect;
+  faults.push_back({rule.id, scenarios::faultKindName(rule.kind), effect, std::move(figures)});
+}
 
 bool FaultDecision::firedKind(FaultKind kind) const {
   for (const auto* r : fired) {
@@ -257,24 +139,19 @@ FaultEngine::FaultEngine(std::vector<FaultRule> rules, std::uint64_t seed)
 bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
                           std::int64_t attempt) const {
   const auto& m = rule.match;
-  const bool token_endpoint = q.resource == "token";
-  if ((rule.kind == FaultKind::TokenEndpointError) != token_endpoint) return false;
-  if (isWrite(rule.kind) && q.method == "GET") return false;
+  // What kinds of request a fault can act on is its row's business.
+  if ((scenarios::faultKindInfo(rule.kind).requests & kindOf(q)) == 0) return false;
   // Only a request that presents a cursor can have it refused.
   if (rule.kind == FaultKind::CursorError && !q.cursor) return false;
-  if ((rule.kind == FaultKind::StaleRead || rule.kind == FaultKind::LostScope) &&
-      q.method != "GET") {
-    return false;
-  }
-  if (rule.kind == FaultKind::AddAttribute && q.method != "GET") {
+  if (rule.kind == FaultKind::AddAttribute && kindOf(q) == kWrite) {
     // Writes are refused only when they lack the attribute the schema now requires.
     if (q.method != "PUT" && q.method != "POST") return false;
     const auto body = nlohmann::json::parse(q.body, nullptr, false);
     if (body.is_object() && body.contains(rule.to)) return false;
   }
-  if (q.resource == "Schemas" && isDrift(rule.kind)) {
+  if (kindOf(q) == kDiscovery && isDrift(rule.kind)) {
     // Announced drift shows in the schema documents while the rule is active.
-    if (!rule.announce || q.method != "GET") return false;
+    if (!rule.announce) return false;
     if (m.ordinal && !m.ordinal->contains(static_cast<std::int64_t>(q.ordinal))) return false;
     if (m.operation && !m.operation->contains(operation_.load())) return false;
     return !m.window_ms || m.window_ms->contains(q.t_ms);
@@ -301,7 +178,8 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
   const std::string client = q.client.empty() ? "(anonymous)" : q.client;
   if (auto it = retry_at_ms_.find(client); it != retry_at_ms_.end() && q.t_ms < it->second) {
     ++retry_after_violations_;
-    d.note = "retry-after violation: " + std::to_string(it->second - q.t_ms) + " ms early";
+    d.retry_after_early_ms = it->second - q.t_ms;
+    d.note = "retry-after violation: " + std::to_string(*d.retry_after_early_ms) + " ms early";
   }
   // A revoked token decides the answer (401) before any other rule: a fault
   // the connector never saw must not count, nor set a Retry-After deadline.
@@ -321,7 +199,7 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     if (r.max_fires >= 0 && fired_[i] >= r.max_fires) continue;
     // A write refused for lacking an added attribute decides the answer too.
     const bool decides = isPre(r.kind) || isWrite(r.kind) ||
-                         (r.kind == FaultKind::AddAttribute && q.method != "GET");
+                         (r.kind == FaultKind::AddAttribute && kindOf(q) == kWrite);
     // One rule decides a request's answer: a pre-response or a write fault.
     if (decides && pre_taken) continue;
     if (!matches(r, q, attempt)) continue;
@@ -329,8 +207,8 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     // A process death lets `after_matches` matching requests through first.
     if (r.kind == FaultKind::KillConnector && passed_[i]++ < r.after_matches) continue;
     // Post-response rules count when rewrite() changes something; announced
-    // drift on /Schemas is evidence, never a firing.
-    if ((!isRewrite(r.kind) || decides) && q.resource != "Schemas") ++fired_[i];
+    // drift in a schema description is evidence, never a firing.
+    if ((!isRewrite(r.kind) || decides) && !(isDrift(r.kind) && kindOf(q) == kDiscovery)) ++fired_[i];
     pre_taken = pre_taken || decides;
     d.fired.push_back(&r);
     if (r.kind == FaultKind::RateLimit)
@@ -351,13 +229,12 @@ bool FaultEngine::throttle(const FaultRule& r, const std::string& client, std::i
     b.tokens = r.capacity;
     b.refill_at_ms = -1;
   }
-  d.headers.emplace_back("X-Rate-Limit-Limit", std::to_string(r.capacity));
   if (b.tokens > 0) {
     --b.tokens;
-    d.headers.emplace_back("X-Rate-Limit-Remaining", std::to_string(b.tokens));
+    d.budget = FaultDecision::Budget{r.capacity, b.tokens};
     return false;
   }
-  d.headers.clear();  // the refusal carries its own X-Rate-Limit-* set
+  d.budget.reset();  // the refusal carries its own rate-limit headers
   if (b.refill_at_ms < 0) {
     b.refill_at_ms = t_ms + r.retry_after_seconds * 1000LL;
     retry_at_ms_[client] = b.refill_at_ms;
@@ -376,55 +253,54 @@ std::int64_t FaultEngine::latencyMs(const FaultDecision& d, const FaultRequest& 
          static_cast<std::int64_t>(draw % (static_cast<std::uint64_t>(r->jitter_ms) + 1));
 }
 
-std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d,
-                                                     const FaultRequest& q) const {
+std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d, const FaultRequest& q,
+                                                     const Dialect& dialect) const {
   for (const FaultRule* r : d.fired) {
     std::optional<MockResponse> resp;
     if (r->kind == FaultKind::GarbageBody) {
       // Seeded bytes, so a replay sends the same garbage.
       resp.emplace();
-      resp->content_type = "application/scim+json";
+      resp->content_type = dialect.contentType();
       SeededRng rng(seed_ ^ hashString(r->id) ^ mix64(q.ordinal));
       for (int i = 0; i < 512; ++i) resp->body.push_back(static_cast<char>(rng.next() & 0xff));
     }
     if (r->kind == FaultKind::DropConnection) {
       resp.emplace();
-      resp->content_type = "application/scim+json";
+      resp->content_type = dialect.contentType();
       resp->body = std::string(1024, ' ');
       resp->drop_before_body = true;
     }
-    if (r->kind == FaultKind::RateLimit) resp = rateLimited(*r, r->retry_after_seconds, 600);
+    if (r->kind == FaultKind::RateLimit)
+      resp = rateLimited(dialect, *r, r->retry_after_seconds, 600);
     if (r->kind == FaultKind::Throttle)
-      resp = rateLimited(*r, d.throttle_retry_after_s, r->capacity);
-    if (r->kind == FaultKind::AddAttribute && q.method != "GET") {
-      resp.emplace();
-      resp->status = 400;
-      resp->content_type = "application/scim+json";
-      resp->body = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400",)"
-                   R"("scimType":"invalidValue","detail":"Required attribute ')" +
-                   r->to + R"(' is missing"})";
+      resp = rateLimited(dialect, *r, d.throttle_retry_after_s, r->capacity);
+    if (r->kind == FaultKind::AddAttribute && kindOf(q) == kWrite) {
+      resp = dialect.error(ErrorMeaning::InvalidValue, 400,
+                           "Required attribute '" + r->to + "' is missing");
     }
-    if (r->kind == FaultKind::ServerError) resp = serverError(*r);
-    if (r->kind == FaultKind::TokenEndpointError) resp = tokenError(*r);
-    if (r->kind == FaultKind::LostScope) resp = lostScope(*r);
+    if (r->kind == FaultKind::ServerError) resp = serverError(dialect, *r);
+    if (r->kind == FaultKind::TokenEndpointError)
+      resp = dialect.error(ErrorMeaning::TokenRefused, r->status, r->error);
+    if (r->kind == FaultKind::LostScope) resp = lostScope(dialect, *r);
     if (r->kind == FaultKind::CursorError) {
-      resp.emplace();
-      resp->status = 400;
-      resp->content_type = "application/scim+json";
-      resp->body =
-          R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":")" +
-          r->error + R"(","detail":"The cursor is )" +
-          (r->error == "expiredCursor" ? "expired" : "not valid") + R"("})";
+      const bool expired = r->error == "expired";
+      resp = dialect.error(expired ? ErrorMeaning::ExpiredCursor : ErrorMeaning::InvalidCursor,
+                           400, std::string("The cursor is ") + (expired ? "expired" : "not valid"));
     }
     if (resp) {
-      resp->note = describe(*r) + ": " + std::to_string(resp->status);
+      std::vector<std::pair<std::string, std::int64_t>> figures = {{"status", resp->status}};
+      if (r->kind == FaultKind::RateLimit) figures.emplace_back("retry_after_s", r->retry_after_seconds);
+      if (r->kind == FaultKind::Throttle)
+        figures.emplace_back("retry_after_s", d.throttle_retry_after_s);
+      recordFault(resp->note, resp->faults, *r, std::to_string(resp->status), std::move(figures));
       return resp;
     }
   }
   return std::nullopt;
 }
 
-std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response) {
+std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response,
+                                 const Dialect& dialect) {
   if (response.status != 200) return "";
   std::string what;
   std::vector<const FaultRule*> applied;
@@ -436,38 +312,43 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
     if (r->kind == FaultKind::TruncateBody) continue;  // applied last, to the final text
     if (!body) body = nlohmann::ordered_json::parse(response.body, nullptr, false);
     if (body->is_discarded()) return "";
-    const bool list = body->contains("Resources") && (*body)["Resources"].is_array();
-    const bool schemas =
-        isSchemaDocument(*body) ||
-        (list && !(*body)["Resources"].empty() && isSchemaDocument((*body)["Resources"].front()));
-    if (schemas) {
+    nlohmann::ordered_json* page = dialect.listItems(*body);
+    const bool list = page != nullptr;
+    if (dialect.isSchemaDescription(*body)) {
       // Announced drift: evidence in the journal, not a firing.
-      if (r->announce && announceDrift(*r, *body)) {
-        what += describe(*r) + ": announced in /Schemas; ";
+      if (r->announce &&
+          dialect.announceDrift(r->kind, r->from, r->to, r->value_json, r->match.resource, *body)) {
+        recordFault(what, response.faults, *r, "announced in the schema description");
         touched = true;
       }
       continue;
     }
     nlohmann::ordered_json empty = nlohmann::ordered_json::array();
-    auto& items = list ? (*body)["Resources"] : empty;
+    auto& items = list ? *page : empty;
     // A rule that would change nothing is not applied, so it is not counted.
     if (r->kind == FaultKind::ShortPage && list && !items.empty()) {
       const std::size_t drop =
           std::min<std::size_t>(static_cast<std::size_t>(r->drop), items.size());
       items.erase(items.end() - static_cast<std::ptrdiff_t>(drop), items.end());
-      (*body)["itemsPerPage"] = items.size();
-      what += describe(*r) + ": dropped " + std::to_string(drop) + " item(s); ";
+      dialect.itemsChanged(*body);
+      recordFault(what, response.faults, *r, "dropped " + std::to_string(drop) + " item(s)",
+                  {{"dropped", static_cast<std::int64_t>(drop)}});
       applied.push_back(r);
     } else if (r->kind == FaultKind::EmptyPage && list && !items.empty()) {
+      const std::size_t dropped = items.size();
       items = nlohmann::ordered_json::array();
-      (*body)["itemsPerPage"] = 0;
-      what += describe(*r) + ": emptied the page; ";
+      dialect.itemsChanged(*body);
+      recordFault(what, response.faults, *r, "emptied the page",
+                  {{"dropped", static_cast<std::int64_t>(dropped)}});
       applied.push_back(r);
     } else if (r->kind == FaultKind::TotalResultsLie && list &&
-               (*body)["totalResults"] != r->total_results) {
-      what += describe(*r) + ": totalResults " + (*body)["totalResults"].dump() + " -> " +
-              std::to_string(r->total_results) + "; ";
-      (*body)["totalResults"] = r->total_results;
+               dialect.listTotal(*body) != std::optional<long long>(r->total_results)) {
+      const auto told = dialect.listTotal(*body);
+      if (!dialect.setListTotal(*body, r->total_results)) continue;
+      recordFault(what, response.faults, *r,
+                  "total " + (told ? std::to_string(*told) : "none") + " -> " +
+                      std::to_string(r->total_results),
+                  {{"total", r->total_results}});
       applied.push_back(r);
     } else if (r->kind == FaultKind::RenameAttribute) {
       bool renamed = false;
@@ -477,7 +358,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
         renamed = renameIn(*body, r->from, r->to);
       }
       if (!renamed) continue;
-      what += describe(*r) + ": renamed " + r->from + " -> " + r->to + "; ";
+      recordFault(what, response.faults, *r, "renamed " + r->from + " -> " + r->to);
       applied.push_back(r);
     } else if (r->kind == FaultKind::RemoveAttribute || r->kind == FaultKind::MoveAttribute) {
       bool changed = false;
@@ -501,16 +382,17 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
         drift(*body);
       }
       if (!changed) continue;
-      what += describe(*r) +
-              (r->kind == FaultKind::RemoveAttribute ? ": removed " + r->from
-                                                     : ": moved " + r->from + " to " + r->to) +
-              "; ";
+      recordFault(what, response.faults, *r,
+                  r->kind == FaultKind::RemoveAttribute ? "removed " + r->from
+                                                        : "moved " + r->from + " to " + r->to);
       applied.push_back(r);
     } else if (r->kind == FaultKind::ChangeIdFormat) {
       const std::size_t changed = reformatIds(*body, r->style);
       if (changed == 0) continue;
-      what += describe(*r) + ": " + std::to_string(changed) + " id(s) sent " +
-              (r->style == "uppercase" ? "in uppercase" : "as compact ids") + "; ";
+      recordFault(what, response.faults, *r,
+                  std::to_string(changed) + " id(s) sent " +
+                      (r->style == "uppercase" ? "in uppercase" : "as compact ids"),
+                  {{"ids", static_cast<std::int64_t>(changed)}});
       applied.push_back(r);
     } else if (r->kind == FaultKind::AddAttribute) {
       const auto value = nlohmann::ordered_json::parse(r->value_json, nullptr, false);
@@ -526,7 +408,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
         add(*body);
       }
       if (!added) continue;
-      what += describe(*r) + ": added " + r->to + "; ";
+      recordFault(what, response.faults, *r, "added " + r->to);
       applied.push_back(r);
     } else if (r->kind == FaultKind::RetypeAttribute) {
       bool retyped = false;
@@ -542,7 +424,7 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
         retype(*body);
       }
       if (!retyped) continue;
-      what += describe(*r) + ": " + r->from + " sent as a string; ";
+      recordFault(what, response.faults, *r, r->from + " sent as a string");
       applied.push_back(r);
     }
   }
@@ -551,10 +433,11 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response)
   for (const FaultRule* r : d.fired) {
     if (r->kind != FaultKind::TruncateBody) continue;
     response.body.resize(response.body.size() / 2);
-    what += describe(*r) + ": body cut to " + std::to_string(response.body.size()) + " bytes; ";
+    recordFault(what, response.faults, *r,
+                "body cut to " + std::to_string(response.body.size()) + " bytes",
+                {{"bytes", static_cast<std::int64_t>(response.body.size())}});
     applied.push_back(r);
   }
-  if (what.size() >= 2) what.resize(what.size() - 2);
   std::lock_guard lock(mutex_);
   for (const FaultRule* r : applied) ++fired_[static_cast<std::size_t>(r - rules_.data())];
   return what;

@@ -11,10 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "mocks/journal.h"
 #include "scenarios/fault_plan.h"
 
 namespace faultline::mocks {
 
+class Dialect;
 struct MockResponse;
 
 // What a request is, in the terms fault rules match on.
@@ -22,7 +24,7 @@ struct FaultRequest {
   std::string method;
   std::string path;
   std::string query;
-  std::string resource;           // Users, Groups, Entitlements, token, or ""
+  std::string resource;           // the dialect's resource type, "token", or ""
   std::string id;                 // resource id for item requests
   std::optional<long long> page;  // list page (1-based), from startIndex and count
   std::uint64_t ordinal = 0;      // journal sequence number
@@ -30,19 +32,35 @@ struct FaultRequest {
   std::string client;             // OAuth client id, or "" when none
   bool cursor = false;            // carries a non-empty pagination cursor
   std::string_view body;          // request body (add_attribute checks writes)
+  // scenarios::RequestKindBits as the dialect classified the request; 0
+  // when it could not, and the engine then goes by the method.
+  unsigned kind = 0;
 };
 
 // The rules that fired on one request, in plan order, and what to record.
 struct FaultDecision {
   std::vector<const scenarios::FaultRule*> fired;
   std::string note;  // e.g. "retry-after violation: 412 ms early"
-  // Headers every answer to this request carries (X-Rate-Limit-* of a throttle).
-  std::vector<std::pair<std::string, std::string>> headers;
+  // How early the client came back after a Retry-After it was given.
+  std::optional<std::int64_t> retry_after_early_ms;
+  // A throttle's budget that every answer to this request reports, in the
+  // dialect's rate-limit headers.
+  struct Budget {
+    std::int64_t limit = 0;
+    std::int64_t remaining = 0;
+  };
+  std::optional<Budget> budget;
   std::int64_t throttle_retry_after_s = 0;  // seconds a throttle refusal announces
   bool firedKind(scenarios::FaultKind kind) const;
   // The first fired rule of `kind`, or null.
   const scenarios::FaultRule* rule(scenarios::FaultKind kind) const;
 };
+
+// Records that `rule` acted on a request: its words join `note` as
+// "fault <id> (<kind>): <effect>" and its record joins `faults`.
+void recordFault(std::string& note, std::vector<FaultRecord>& faults,
+                 const scenarios::FaultRule& rule, const std::string& effect,
+                 std::vector<std::pair<std::string, std::int64_t>> figures = {});
 
 // Decides which fault rules hit a request and applies them to responses.
 // A decision is a pure function of (seed, rule id, request key): the key is
@@ -58,16 +76,18 @@ class FaultEngine {
   FaultDecision decide(const FaultRequest& request);
 
   // Pre-response faults replace the answer; nullopt when none of `decision`
-  // is one. `json_error` builds the dialect's error body.
+  // is one. The answer is in `dialect`'s own signals.
   std::optional<MockResponse> preResponse(const FaultDecision& decision,
-                                          const FaultRequest& request) const;
+                                          const FaultRequest& request,
+                                          const Dialect& dialect) const;
   // How long the latency rule in `decision` holds this request; 0 when none.
   // Seeded, so a replay waits the same.
   std::int64_t latencyMs(const FaultDecision& decision, const FaultRequest& request) const;
   // Rewrites a successful response for the post-response faults in
   // `decision`; returns a description of what changed ("" when nothing).
   // A post-response rule counts as fired only when it changed something.
-  std::string rewrite(const FaultDecision& decision, MockResponse& response);
+  std::string rewrite(const FaultDecision& decision, MockResponse& response,
+                      const Dialect& dialect);
 
   // Firings so far, by rule id (every rule listed, zero included).
   std::map<std::string, int> firings() const;

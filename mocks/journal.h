@@ -4,10 +4,29 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace faultline::mocks {
+
+// One fault that acted on a request, as the journal records it.
+struct FaultRecord {
+  std::string rule;    // the rule's id
+  std::string kind;    // its fault kind, e.g. short_page
+  std::string effect;  // what it did, in words: "dropped 2 item(s)"
+  // What it did, in numbers, e.g. {"dropped", 2}, {"retry_after_s", 30}.
+  std::vector<std::pair<std::string, std::int64_t>> figures;
+};
+
+// One change a write made to the tenant.
+struct ChangeRecord {
+  std::string kind;    // e.g. member.removed
+  std::string object;  // the object's id
+  std::string detail;  // the other side of a relation, or the attribute
+};
 
 // A summary of one request the mock served: the evidence scorers and reports
 // quote. Never holds a credential: `token_id` is the issuer's handle for a
@@ -28,7 +47,26 @@ struct JournalEntry {
   // DELETE) to bearer routes; "" otherwise. Recognises a repeated write
   // without keeping the body, and never covers a token request's secret.
   std::string body_hash;
-  std::string note;  // e.g. "harness bug: ..." or a fault's id
+  std::string note;  // the same facts in words, for people: faults, harness bugs
+  // What the dialect made of the request (RequestTarget).
+  std::string request_kind;  // list, read, write, token, discovery; "" when unknown
+  std::string resource;      // Users, Groups, Entitlements, token; ""
+  std::string resource_id;   // the one resource addressed; ""
+  std::optional<long long> page;    // 1-based list page
+  std::optional<long long> offset;  // 0-based index of the page's first item
+  bool cursor = false;              // the list request carried a cursor
+  std::vector<FaultRecord> faults;  // in the order they acted
+  // How early the client came back after a Retry-After it was given.
+  std::optional<std::int64_t> retry_after_early_ms;
+  std::vector<ChangeRecord> changes;  // what this request changed in the tenant
+
+  // The first fault of `kind` that acted on this request, or null.
+  const FaultRecord* fault(std::string_view kind) const {
+    for (const auto& f : faults) {
+      if (f.kind == kind) return &f;
+    }
+    return nullptr;
+  }
 };
 
 // Request log. Thread-safe. Keeps every entry by default: a drill's scorers

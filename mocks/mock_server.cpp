@@ -203,20 +203,6 @@ std::string queryOf(const httplib::Request& req) {
 
 }  // namespace
 
-std::string MockRequest::header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (equalsIgnoreCase(k, name)) return v;
-  }
-  return "";
-}
-
-const std::string* MockRequest::param(std::string_view name) const {
-  for (const auto& [k, v] : params) {
-    if (k == name) return &v;
-  }
-  return nullptr;
-}
-
 MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock,
                        MockServerOptions options)
     : journal_(journal),
@@ -358,6 +344,7 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
     entry.seq = request.seq;
     entry.t_ms = clock_.nowMs();
     const std::string landed = runScheduled(request.seq);
+    const std::uint64_t changes_before = tenant_ != nullptr ? tenant_->lastChangeSeq() : 0;
     MockResponse response = serve(dialect, route, request);
     std::size_t entry_bytes_out = 0;  // a streamed body is not in res.body
     res.status = response.status;
@@ -385,6 +372,19 @@ void MockServer::install(const Dialect& dialect, const Route& route) {
       res.set_content(std::move(response.body), response.content_type);
     }
     entry.dialect = dialect.name();
+    const RequestTarget target = dialect.classify(request);
+    entry.request_kind = std::string(scenarios::requestKindName(target.kind));
+    entry.resource = target.resource;
+    entry.resource_id = target.id;
+    entry.page = target.page;
+    entry.offset = target.offset;
+    entry.cursor = target.cursor;
+    entry.faults = std::move(response.faults);
+    entry.retry_after_early_ms = response.retry_after_early_ms;
+    if (tenant_ != nullptr) {
+      for (auto& c : tenant_->changesSince(changes_before, request.cause()))
+        entry.changes.push_back({std::move(c.kind), std::move(c.object), std::move(c.detail)});
+    }
     entry.method = request.method;
     entry.path = request.path;
     entry.query = redactQuery(request.query);
@@ -443,7 +443,8 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   request.token_id = verdict.id;
   FaultDecision decision;
   FaultRequest fault_request;
-  std::string note;
+  std::string note;                // the faults in words, for the journal's note
+  std::vector<FaultRecord> fired;  // and as records
   if (faults_ != nullptr) runDue(request.seq);
   if (faults_ != nullptr && faults_->changesIds()) {
     // Ids the mock sent in another format come back in that format: map
@@ -460,32 +461,44 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
     const RequestTarget target = dialect.classify(request);
     // Rate limits and Retry-After deadlines belong to the client, not the
     // token: a fresh token does not reset them.
-    fault_request = {request.method,  request.path,   request.query,
-                     target.resource, target.id,      target.page,
-                     request.seq,     clock_.nowMs(), bearer ? issuer_.client().client_id : "",
-                     target.cursor,   request.body};
+    fault_request.method = request.method;
+    fault_request.path = request.path;
+    fault_request.query = request.query;
+    fault_request.kind = target.kind;
+    fault_request.resource = target.resource;
+    fault_request.id = target.id;
+    fault_request.page = target.page;
+    fault_request.ordinal = request.seq;
+    fault_request.t_ms = clock_.nowMs();
+    fault_request.client = bearer ? issuer_.client().client_id : "";
+    fault_request.cursor = target.cursor;
+    fault_request.body = request.body;
     decision = faults_->decide(fault_request);
     note = decision.note;
     if (decision.firedKind(scenarios::FaultKind::RevokeToken) && !request.token_id.empty()) {
       issuer_.revoke(request.token_id);
       verdict = issuer_.check(token);
       // Evidence names the rule, as every other fault's note does.
-      note += (note.empty() ? "" : "; ") + std::string("fault ") +
-              decision.rule(scenarios::FaultKind::RevokeToken)->id + " (revoke_token): revoked " +
-              request.token_id;
+      recordFault(note, fired, *decision.rule(scenarios::FaultKind::RevokeToken),
+                  "revoked " + request.token_id);
     }
   }
-  auto noted = [this, &note, &decision](MockResponse r) {
+  auto noted = [this, &note, &fired, &decision, &dialect](MockResponse r) {
     if (const auto* kill = decision.rule(scenarios::FaultKind::KillConnector)) {
       // The request was served (a write applied); the connector dies before
       // it hears the answer, as in a deploy, an OOM kill or a drained node.
       const std::string killed = killer_ ? killer_() : "";
-      note += (note.empty() ? "" : "; ") + std::string("fault ") + kill->id +
-              " (kill_connector): " + (killed.empty() ? "no connector running" : killed);
+      recordFault(note, fired, *kill, killed.empty() ? "no connector running" : killed);
       r.drop_before_body = true;
     }
     if (!note.empty()) r.note = note + (r.note.empty() ? "" : "; " + r.note);
-    for (const auto& header : decision.headers) r.headers.push_back(header);
+    r.faults.insert(r.faults.begin(), fired.begin(), fired.end());
+    r.retry_after_early_ms = decision.retry_after_early_ms;
+    if (decision.budget) {
+      for (auto& header :
+           dialect.rateLimitHeaders(decision.budget->limit, decision.budget->remaining, std::nullopt))
+        r.headers.push_back(std::move(header));
+    }
     return r;
   };
   if (bearer && verdict.check != TokenCheck::Valid)
@@ -494,25 +507,33 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
   if (const std::int64_t delay = faults_->latencyMs(decision, fault_request); delay > 0) {
     // The fault itself is the wait: the handler thread holds the answer.
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    note += (note.empty() ? "" : "; ") + std::string("fault ") +
-            decision.rule(scenarios::FaultKind::Latency)->id + " (latency): held " +
-            std::to_string(delay) + " ms";
+    recordFault(note, fired, *decision.rule(scenarios::FaultKind::Latency),
+                "held " + std::to_string(delay) + " ms", {{"held_ms", delay}});
   }
-  if (auto pre = faults_->preResponse(decision, fault_request)) return noted(std::move(*pre));
-  if (auto written = applyWriteFaults(decision, route, request, note))
+  if (auto pre = faults_->preResponse(decision, fault_request, dialect))
+    return noted(std::move(*pre));
+  if (auto written = applyWriteFaults(decision, route, request, note, fired))
     return noted(std::move(*written));
-  const std::string asked_start = shiftPage(decision, request, note);
+  std::optional<ShiftedPosition> shifted;
+  if (const auto* r = decision.rule(scenarios::FaultKind::ShiftedPage)) {
+    shifted = dialect.shiftPage(request, r->shift);
+    if (shifted) {
+      recordFault(note, fired, *r, "served " + shifted->served + " for " + shifted->asked,
+                  {{"shift", r->shift}});
+    }
+  }
   MockResponse response = route.handler(request);
-  if (!asked_start.empty()) restoreStartIndex(response, asked_start);
-  const std::string rewritten = faults_->rewrite(decision, response);
+  if (shifted) dialect.restorePage(response, shifted->asked);
+  const std::string rewritten = faults_->rewrite(decision, response, dialect);
   if (!rewritten.empty())
     response.note = rewritten + (response.note.empty() ? "" : "; " + response.note);
   if (const auto* slow = decision.rule(scenarios::FaultKind::SlowBody)) {
     response.slow_chunk_bytes = slow->chunk_bytes;
     response.slow_delay_ms = slow->delay_ms;
-    note += (note.empty() ? "" : "; ") + std::string("fault ") + slow->id +
-            " (slow_body): " + std::to_string(slow->chunk_bytes) + "-byte pieces " +
-            std::to_string(slow->delay_ms) + " ms apart";
+    recordFault(note, fired, *slow,
+                std::to_string(slow->chunk_bytes) + "-byte pieces " +
+                    std::to_string(slow->delay_ms) + " ms apart",
+                {{"chunk_bytes", slow->chunk_bytes}, {"delay_ms", slow->delay_ms}});
   }
   return noted(std::move(response));
 }
@@ -568,12 +589,13 @@ void MockServer::runDue(std::uint64_t seq) const {
 
 std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& decision,
                                                          const Route& route, MockRequest& request,
-                                                         std::string& note) const {
+                                                         std::string& note,
+                                                         std::vector<FaultRecord>& fired) const {
   using scenarios::FaultKind;
-  auto add = [&note](const scenarios::FaultRule& r, const std::string& what) {
-    note += (note.empty() ? "" : "; ") + std::string("fault ") + r.id + " (" +
-            scenarios::faultKindName(r.kind) + "): " + what;
+  auto add = [&note, &fired](const scenarios::FaultRule& r, const std::string& what) {
+    recordFault(note, fired, r, what);
   };
+
   auto accepted = [] {
     MockResponse r;
     r.status = 204;
@@ -627,38 +649,6 @@ std::optional<MockResponse> MockServer::applyWriteFaults(const FaultDecision& de
                          }});
   }
   return response;
-}
-
-std::string MockServer::shiftPage(const FaultDecision& decision, MockRequest& request,
-                                  std::string& note) const {
-  const auto* r = decision.rule(scenarios::FaultKind::ShiftedPage);
-  if (r == nullptr) return "";
-  // Records inserted or deleted ahead of the cursor move every later item:
-  // serve the page from startIndex + shift and let it claim the asked index.
-  std::string asked = "1";
-  for (auto& [k, v] : request.params) {
-    if (k == "startIndex") asked = v;
-  }
-  long long start = 1;
-  try {
-    start = std::stoll(asked);
-  } catch (const std::exception&) {
-    return "";  // malformed: the handler answers 400 itself
-  }
-  const long long shifted = std::max(1LL, start + r->shift);
-  std::erase_if(request.params, [](const auto& p) { return p.first == "startIndex"; });
-  request.params.emplace_back("startIndex", std::to_string(shifted));
-  note += (note.empty() ? "" : "; ") + std::string("fault ") + r->id +
-          " (shifted_page): served startIndex " + std::to_string(shifted) + " for " + asked;
-  return asked;
-}
-
-void MockServer::restoreStartIndex(MockResponse& response, const std::string& asked) const {
-  if (response.status != 200) return;
-  auto body = nlohmann::ordered_json::parse(response.body, nullptr, false);
-  if (body.is_discarded() || !body.contains("startIndex")) return;
-  body["startIndex"] = std::stoll(asked);
-  response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 MockResponse MockServer::authFailure(const Dialect& dialect, const std::string& token,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mocks/clock.h"
+#include "mocks/dialect.h"
 #include "mocks/journal.h"
 #include "mocks/tenant.h"
 #include "mocks/token_issuer.h"
@@ -28,81 +29,6 @@ namespace faultline::mocks {
 
 class FaultEngine;
 struct FaultDecision;
-
-// A request as dialect handlers see it: no cpp-httplib types, so a dialect is
-// a table of plain functions that tests can call without a socket.
-struct MockRequest {
-  std::uint64_t seq = 0;  // journal sequence number
-  std::string method;
-  std::string path;
-  std::string query;  // raw, without '?'
-  std::vector<std::pair<std::string, std::string>> params;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<std::string> captures;  // regex groups of the route pattern
-  std::string body;
-  std::string token_id;  // set by the server once the bearer token checked out
-  // Set when a stale-read fault serves this request from a lagging replica:
-  // handlers read this view instead of the live tenant.
-  std::shared_ptr<const TenantState> view;
-
-  // Case-insensitive header lookup; "" when absent.
-  std::string header(std::string_view name) const;
-  const std::string* param(std::string_view name) const;
-  std::string cause() const { return "request #" + std::to_string(seq); }
-};
-
-struct MockResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string note;               // recorded in the journal, never sent
-  bool drop_before_body = false;  // send the headers, then close the connection
-  // Slow body: sent in pieces of this many bytes, `slow_delay_ms` apart (0: at once).
-  int slow_chunk_bytes = 0;
-  int slow_delay_ms = 0;
-};
-
-// Where a request lands, in the terms fault rules match on.
-struct RequestTarget {
-  std::string resource;  // Users, Groups, Entitlements, token; "" otherwise
-  std::string id;
-  std::optional<long long> page;
-  bool cursor = false;  // a list request that carries a non-empty cursor
-};
-
-enum class AuthMode { None, Bearer };
-
-struct Route {
-  std::string method;   // GET, POST, PUT, PATCH, DELETE
-  std::string pattern;  // ECMAScript regex over the whole path
-  AuthMode auth = AuthMode::Bearer;
-  std::function<MockResponse(const MockRequest&)> handler;
-};
-
-// One API personality over the shared tenant, journal and token issuer. A
-// dialect says which routes it serves and how its errors look; the server
-// supplies auth, journaling and exception safety to every route alike.
-class Dialect {
- public:
-  virtual ~Dialect() = default;
-  virtual std::string name() const = 0;
-  virtual std::vector<Route> routes() = 0;
-  // The dialect's answer to a missing, expired or unknown bearer token.
-  // `token_presented` is false when the request carried no bearer token at
-  // all: RFC 6750 §3.1 then wants a challenge without an error code.
-  virtual MockResponse unauthorized(const std::string& description, bool token_presented) const = 0;
-  // The dialect's answer to a path it does not serve.
-  virtual MockResponse notFound(const std::string& path) const = 0;
-  // What the request addresses, for fault matching.
-  virtual RequestTarget classify(const MockRequest& request) const = 0;
-  // The dialect's answer when a handler threw: a harness bug, never the
-  // connector's fault.
-  virtual MockResponse internalError(const std::string& detail) const = 0;
-  // The dialect's answer to a request the HTTP layer refused before any route
-  // saw it: `status` is 400 (not HTTP), 413 (body too large), 414 and so on.
-  virtual MockResponse refused(int status, const std::string& detail) const = 0;
-};
 
 struct MockServerOptions {
   std::string host = "127.0.0.1";
@@ -196,13 +122,9 @@ class MockServer {
     std::function<void()> action;
   };
   void runDue(std::uint64_t seq) const;
-  // Returns the startIndex the client asked for when a shifted-page fault
-  // moved it ("" otherwise).
-  std::string shiftPage(const FaultDecision& decision, MockRequest& request,
-                        std::string& note) const;
-  void restoreStartIndex(MockResponse& response, const std::string& asked) const;
   std::optional<MockResponse> applyWriteFaults(const FaultDecision& decision, const Route& route,
-                                               MockRequest& request, std::string& note) const;
+                                               MockRequest& request, std::string& note,
+                                               std::vector<FaultRecord>& fired) const;
 
   // Runs the scheduled actions due at `seq`; returns their notes.
   std::string runScheduled(std::uint64_t seq) const;

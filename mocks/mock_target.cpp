@@ -1,8 +1,11 @@
 #include "mocks/mock_target.h"
 
+#include <stdexcept>
+
+#include "mocks/dialects.h"
 #include "mocks/generator.h"
 #include "mocks/oauth_dialect.h"
-#include "mocks/scim_dialect.h"
+#include "scenarios/dialects.h"
 
 namespace faultline::mocks {
 
@@ -27,21 +30,21 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
       return landRace(request, response);
     });
   }
-  if (!scenario.faults.empty()) {
-    server_.setFaultEngine(&faults_);
-    server_.setTenant(&tenant_);
-  }
-  ScimOptions scim;
-  scim.default_page_size = scenario.target.default_page_size;
-  scim.max_page_size = scenario.target.max_page_size;
-  api_base_path_ = scim.base_path;
+  // The journal records what each write changed, faults or not.
+  server_.setTenant(&tenant_);
+  if (!scenario.faults.empty()) server_.setFaultEngine(&faults_);
   auto oauth = std::make_unique<OAuthDialect>(issuer_);
   token_path_ = oauth->tokenPath();
   server_.addDialect(std::move(oauth));
-  auto scim_dialect = std::make_unique<ScimDialect>(tenant_, scim);
-  const Dialect& primary = *scim_dialect;
-  server_.addDialect(std::move(scim_dialect));
-  server_.addFallback(primary);
+  const std::string name =
+      scenario.target.dialect.empty() ? std::string(scenarios::defaultDialect()) : scenario.target.dialect;
+  auto api = makeApiDialect(name, tenant_,
+                            {scenario.target.default_page_size, scenario.target.max_page_size});
+  if (api == nullptr) throw std::invalid_argument("no mock speaks the dialect \"" + name + "\"");
+  api_ = api.get();
+  api_base_path_ = api->basePath();
+  server_.addDialect(std::move(api));
+  server_.addFallback(*api_);
 }
 
 MockTarget::~MockTarget() {
@@ -68,10 +71,10 @@ void MockTarget::setRaceGroups(int index, std::set<std::string> groups) {
 }
 
 std::string MockTarget::landRace(const MockRequest& request, const MockResponse& response) {
-  if (request.method != "GET" || response.status != 200) return "";
-  const std::string prefix = api_base_path_ + "/Groups/";
-  if (request.path.rfind(prefix, 0) != 0) return "";
-  const std::string group = request.path.substr(prefix.size());
+  if (response.status != 200) return "";
+  const RequestTarget read = api_->classify(request);
+  if (read.kind != scenarios::kRead || read.resource != "Groups") return "";
+  const std::string& group = read.id;
   std::lock_guard lock(race_mutex_);
   if (race_groups_.count(group) == 0) return "";
   std::string notes;

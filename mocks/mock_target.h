@@ -34,6 +34,8 @@ class MockTarget {
   std::size_t settle() { return server_.settle(); }
 
   std::string apiBaseUrl() const;
+  // The target API's dialect, e.g. "scim".
+  std::string dialectName() const { return api_->name(); }
   std::string tokenUrl() const;
   const ClientCredentials& client() const { return issuer_.client(); }
 
@@ -67,6 +69,7 @@ class MockTarget {
   FaultEngine faults_;
   Timeline timeline_;
   MockServer server_;
+  const Dialect* api_ = nullptr;  // the target API's dialect, owned by server_
   std::string api_base_path_;
   std::string token_path_;
   std::mutex race_mutex_;

@@ -164,7 +164,19 @@ MockResponse OAuthDialect::unauthorized(const std::string& description, bool) co
 }
 
 RequestTarget OAuthDialect::classify(const MockRequest& request) const {
-  return {request.path == token_path_ ? "token" : "", "", std::nullopt};
+  RequestTarget target;
+  target.kind = scenarios::kToken;
+  if (request.path == token_path_) target.resource = "token";
+  return target;
+}
+
+MockResponse OAuthDialect::error(ErrorMeaning meaning, int status,
+                                 const std::string& detail) const {
+  // RFC 6749 §5.2 error codes; a refused client's code is the fault's own.
+  if (meaning == ErrorMeaning::TokenRefused) {
+    return oauthError(status, detail, "injected by faultline");
+  }
+  return oauthError(status, status >= 500 ? "server_error" : "invalid_request", detail);
 }
 
 MockResponse OAuthDialect::notFound(const std::string& path) const {

@@ -20,6 +20,7 @@ class OAuthDialect final : public Dialect {
   MockResponse unauthorized(const std::string& description, bool token_presented) const override;
   MockResponse notFound(const std::string& path) const override;
   RequestTarget classify(const MockRequest& request) const override;
+  MockResponse error(ErrorMeaning meaning, int status, const std::string& detail) const override;
   MockResponse internalError(const std::string& detail) const override;
   MockResponse refused(int status, const std::string& detail) const override;
 

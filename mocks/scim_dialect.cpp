@@ -150,9 +150,18 @@ RequestTarget ScimDialect::classify(const MockRequest& request) const {
   const std::string rest = request.path.substr(base.size() + 1);
   const auto slash = rest.find('/');
   target.resource = rest.substr(0, slash);
+  static const std::set<std::string> kDiscovery = {"Schemas", "ServiceProviderConfig",
+                                                   "ResourceTypes"};
+  if (kDiscovery.count(target.resource) != 0) {
+    target.kind = scenarios::kDiscovery;
+  } else if (request.method != "GET") {
+    target.kind = scenarios::kWrite;
+  } else {
+    target.kind = slash == std::string::npos ? scenarios::kList : scenarios::kRead;
+  }
   if (slash != std::string::npos) {
     target.id = rest.substr(slash + 1);
-  } else if (request.method == "GET") {
+  } else if (target.kind == scenarios::kList) {
     long long start = 1;
     long long count = options_.default_page_size;
     // Malformed values are the handler's to reject; here they mean page 1.
@@ -165,6 +174,7 @@ RequestTarget ScimDialect::classify(const MockRequest& request) const {
       count = options_.default_page_size;
     count = std::clamp(count, 1LL, static_cast<long long>(options_.max_page_size));
     target.page = (std::max(1LL, start) - 1) / count + 1;
+    target.offset = std::max(1LL, start) - 1;
   }
   return target;
 }

@@ -28,11 +28,26 @@ class ScimDialect final : public Dialect {
 
   std::string name() const override { return "scim"; }
   std::vector<Route> routes() override;
+  std::string basePath() const override { return options_.base_path; }
   MockResponse unauthorized(const std::string& description, bool token_presented) const override;
   MockResponse notFound(const std::string& path) const override;
   RequestTarget classify(const MockRequest& request) const override;
   MockResponse internalError(const std::string& detail) const override;
   MockResponse refused(int status, const std::string& detail) const override;
+  // How faults are spelt in SCIM (scim_wire.cpp).
+  MockResponse error(ErrorMeaning meaning, int status, const std::string& detail) const override;
+  std::string contentType() const override { return "application/scim+json"; }
+  std::string emptyList() const override;
+  nlohmann::ordered_json* listItems(nlohmann::ordered_json& body) const override;
+  void itemsChanged(nlohmann::ordered_json& body) const override;
+  std::optional<long long> listTotal(const nlohmann::ordered_json& body) const override;
+  bool setListTotal(nlohmann::ordered_json& body, long long total) const override;
+  std::optional<ShiftedPosition> shiftPage(MockRequest& request, int shift) const override;
+  void restorePage(MockResponse& response, const std::string& asked) const override;
+  bool isSchemaDescription(const nlohmann::ordered_json& body) const override;
+  bool announceDrift(scenarios::FaultKind kind, const std::string& from, const std::string& to,
+                     const std::string& value_json, const std::string& resource,
+                     nlohmann::ordered_json& body) const override;
 
   // Exposed for tests: the handlers without the HTTP layer.
   MockResponse list(const MockRequest& request, const std::string& resource) const;

@@ -120,6 +120,17 @@ std::vector<Change> Tenant::changes() const {
   return changes_;
 }
 
+std::vector<Change> Tenant::changesSince(std::uint64_t after_seq, const std::string& cause) const {
+  std::shared_lock lock(mutex_);
+  std::vector<Change> out;
+  // Change seqs count from 1 and the log only grows, so seq n is at n - 1.
+  for (std::size_t i = static_cast<std::size_t>(std::min<std::uint64_t>(after_seq, changes_.size()));
+       i < changes_.size(); ++i) {
+    if (changes_[i].cause == cause) out.push_back(changes_[i]);
+  }
+  return out;
+}
+
 void Tenant::log(std::string kind, std::string object, std::string detail,
                  const std::string& cause) {
   changes_.push_back({changes_.size() + 1, clock_.nowMs(), std::move(kind), std::move(object),

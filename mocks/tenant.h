@@ -158,6 +158,8 @@ class Tenant {
   }
   TenantState snapshot() const;
   std::vector<Change> changes() const;
+  // The changes after change `after_seq` that `cause` made, in order.
+  std::vector<Change> changesSince(std::uint64_t after_seq, const std::string& cause) const;
   std::int64_t nowMs() const { return clock_.nowMs(); }
 
   // Applies `mutate` to a copy of the account; on success the copy replaces

@@ -195,7 +195,8 @@ void writeFacts(std::ostringstream& out, const Report& r) {
   const auto fact = [&out](const char* name, const std::string& html) {
     out << "<dt>" << name << "</dt><dd>" << html << "</dd>\n";
   };
-  out << "<p>faultline ran the connector below against a mock SCIM tenant whose true contents it "
+  out << "<p>faultline ran the connector below against a mock of the target API whose true "
+         "contents it "
          "knows, injected the faults listed under <a href=\"#faults\">Faults</a>, and compared "
          "what the connector reported and did with that ground truth.</p>\n<dl class=\"facts\">\n";
   fact("Scenario",

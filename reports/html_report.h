@@ -20,6 +20,9 @@ struct JournalPoint {
   std::string path;
   int status = 0;
   std::string note;  // fired faults ("fault <id> (<kind>): ..."), violations
+  // How many faults acted on the request (journal format 2's `faults`);
+  // -1 for a format 1 line, where only the note tells.
+  int faults = -1;
 };
 
 // Parses a JSON Lines journal: one object per line with at least `seq`,

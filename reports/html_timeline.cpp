@@ -85,6 +85,10 @@ JournalPoint parseJournalLine(std::string_view text, const std::string& where) {
   p.path = stringField(line, "path", where);
   p.status = static_cast<int>(integerField(line, "status", where, 0, 999, "an integer in [0,999]"));
   p.note = stringField(line, "note", where);
+  if (const auto it = line.find("faults"); it != line.end()) {
+    if (!it->is_array()) badField(where, "faults", "an array", *it);
+    p.faults = static_cast<int>(std::min<std::size_t>(it->size(), 1'000'000));
+  }
   return p;
 }
 
@@ -122,10 +126,12 @@ int laneOf(int status) {
   return kOtherLane;
 }
 
-// Notes join their parts with "; " and every fired fault's part starts
-// "fault <id> (<kind>)" (mocks/); a word like "default" must not count.
-bool firedFault(const std::string& note) {
-  return note.rfind("fault ", 0) == 0 || note.find("; fault ") != std::string::npos;
+// Journal format 2 lists the faults; in format 1 only the note tells, whose
+// parts are joined with "; " and every fired fault's part starts
+// "fault <id> (<kind>)", so a word like "default" must not count.
+bool firedFault(const JournalPoint& p) {
+  if (p.faults >= 0) return p.faults > 0;
+  return p.note.rfind("fault ", 0) == 0 || p.note.find("; fault ") != std::string::npos;
 }
 
 std::string num(double v) {
@@ -253,7 +259,7 @@ void drawRequests(std::ostringstream& svg, const std::vector<JournalPoint>& jour
     svg << "<rect class=\"" << kLanes[lane].css << "\" x=\"" << num(x - 1) << "\" y=\""
         << y + kTickTop << "\" width=\"2\" height=\"" << kLaneHeight - kTickTop - 3 << "\">"
         << title(text) << "</rect>\n";
-    if (firedFault(p.note)) drawFaultMarker(svg, x, y, p.note);
+    if (firedFault(p)) drawFaultMarker(svg, x, y, p.note);
   }
 }
 
@@ -273,7 +279,7 @@ std::int64_t drawSlices(std::ostringstream& svg, const std::vector<JournalPoint>
   auto counts = perLane(), faults = perLane();
   for (const auto& p : journal) {
     ++counts[laneOf(p.status)][sliceOf(p.t_ms)];
-    if (firedFault(p.note)) ++faults[laneOf(p.status)][sliceOf(p.t_ms)];
+    if (firedFault(p)) ++faults[laneOf(p.status)][sliceOf(p.t_ms)];
   }
   tallest = 1;
   for (const auto& lane : counts)
@@ -344,7 +350,7 @@ std::string renderTimeline(const Report& r, const std::vector<JournalPoint>& jou
   });
   if (any_other) l.lanes.push_back(kOtherLane);
   const std::size_t fired = static_cast<std::size_t>(std::count_if(
-      journal.begin(), journal.end(), [](const JournalPoint& p) { return firedFault(p.note); }));
+      journal.begin(), journal.end(), [](const JournalPoint& p) { return firedFault(p); }));
   const int height = l.lanesBottom() + 36;
 
   std::ostringstream svg;

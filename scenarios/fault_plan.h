@@ -9,43 +9,9 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "scenarios/config_error.h"
+#include "scenarios/fault_kinds.h"
 
 namespace faultline::scenarios {
-
-// The fault kinds the mock target can inject (docs/scenario-format.md,
-// "faults"). Pre-response kinds replace the answer; post-response kinds
-// rewrite a successful one.
-enum class FaultKind {
-  RateLimit,           // 429 (or 503) with Retry-After, X-Rate-Limit-* headers
-  ServerError,         // 500/502/503/504 with a JSON, HTML or empty body
-  RevokeToken,         // revokes the presented bearer token: 401 invalid_token from then on
-  TokenEndpointError,  // the token endpoint answers invalid_client or 5xx
-  ShortPage,           // drops items from the end of a list page; totalResults unchanged
-  EmptyPage,           // a list page with no Resources while more remain
-  TotalResultsLie,     // totalResults reported as `total_results`
-  TruncateBody,        // the body cut in half, mid-JSON
-  RenameAttribute,     // an attribute renamed in every resource of the body (silent schema drift)
-  RetypeAttribute,     // an attribute's value sent as a string ("false" for false): a type change
-  RemoveAttribute,     // an attribute left out of every resource (silent drift)
-  MoveAttribute,       // an attribute moved to a JSON pointer, e.g. into an extension object
-  WriteNotApplied,     // a write answered 204 that never applies
-  WriteDelayed,        // a write answered 204 that applies after `after_requests` more requests
-  WriteReverted,       // a write applied, then undone after `after_requests` more requests
-  PartialApply,        // a write applied except its effect on API keys (disabled, keys live)
-  StaleRead,           // a read served from a replica `lag_writes` writes behind
-  LostScope,           // the client lost read permission: 403 insufficient_scope, or 200 and empty
-  Latency,             // the answer is held `delay_ms` plus a seeded 0..`jitter_ms`
-  GarbageBody,         // 200 whose body is seeded random bytes labelled as JSON
-  DropConnection,      // headers sent, then the connection closes before the body
-  LostResponse,        // a write applied, then the connection drops before the answer
-  ShiftedPage,     // a list page served from startIndex + shift, as if records moved mid-listing
-  CursorError,     // a cursor refused: 400 invalidCursor or expiredCursor
-  AddAttribute,    // an unknown attribute added to every resource; PUT/POST without it refused
-  Throttle,        // a per-client token bucket: `capacity` requests, then 429 until Retry-After
-  SlowBody,        // the body sent in `chunk_bytes` pieces, `delay_ms` apart
-  ChangeIdFormat,  // resource ids sent in another format (uppercase, or compact vendor ids)
-  KillConnector,   // the request is served, then the connector's process group gets SIGKILL
-};
 
 struct Range {
   std::int64_t from = 0;
@@ -77,7 +43,7 @@ struct FaultRule {
   int retry_after_seconds = 1;
   bool retry_after_http_date = false;
   std::string body = "json";  // server_error: json, html, empty
-  std::string error = "invalid_client";
+  std::string error = "invalid_client";  // token_endpoint_error; cursor_error: its mode
   int drop = 1;  // short_page: items dropped
   std::int64_t total_results = 0;
   std::string from, to;    // rename_attribute
@@ -95,8 +61,6 @@ struct FaultRule {
   std::string style;                // change_id_format: uppercase, compact
   int after_matches = 0;            // kill_connector: matching requests let through first
 };
-
-const char* faultKindName(FaultKind kind);
 
 // Reads the scenario's "faults" array; issues carry JSON pointers under
 // `pointer`. Used only by the scenario loader.

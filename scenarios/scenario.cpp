@@ -1,5 +1,6 @@
 #include "scenarios/scenario.h"
 
+#include "scenarios/dialects.h"
 #include "scenarios/json_reader.h"
 
 namespace faultline::scenarios {
@@ -36,8 +37,8 @@ TargetSpec readTarget(const json& node, const std::string& pointer,
   TargetSpec spec;
   ObjectReader r(node, pointer, issues);
   spec.dialect = r.string("dialect", spec.dialect);
-  if (spec.dialect != "scim")
-    r.fail("dialect", "must be one of: scim, got \"" + spec.dialect + "\"");
+  if (r.has("dialect") && findDialect(spec.dialect) == nullptr)
+    r.fail("dialect", "must be one of: " + knownDialectNames() + ", got \"" + spec.dialect + "\"");
   spec.default_page_size =
       static_cast<int>(r.integer("default_page_size", spec.default_page_size, 1, 10'000));
   spec.max_page_size = static_cast<int>(r.integer("max_page_size", spec.max_page_size, 1, 10'000));
@@ -134,6 +135,11 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
                               " operation(s), got " + std::to_string(op->from)});
       }
     }
+  }
+  // A scenario that names its dialect is checked against it now; one that
+  // leaves it to the connector is checked when the two are paired.
+  if (const DialectTraits* dialect = findDialect(s.target.dialect); dialect != nullptr && issues.empty()) {
+    for (auto& issue : checkExpressible(s.faults, *dialect)) issues.push_back(std::move(issue));
   }
   if (const auto* events = r.child("timeline", json::value_t::array, false))
     s.timeline = readTimeline(*events, "/timeline", s.operations.size(), issues);

@@ -29,7 +29,9 @@ struct TenantSpec {
 
 // How the mock target answers, independent of faults.
 struct TargetSpec {
-  std::string dialect = "scim";
+  // The API the mock speaks; "" (the default) speaks the connector's own,
+  // as its manifest names it.
+  std::string dialect;
   int default_page_size = 100;
   int max_page_size = 500;
   int token_ttl_seconds = 3600;

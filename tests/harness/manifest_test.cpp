@@ -83,6 +83,14 @@ TEST(ManifestTest, AppliesDefaultsForOptionalKeys) {
   EXPECT_EQ(m.max_stdout_mib, 64);
 }
 
+TEST(ManifestTest, NamesTheConnectorsApiWithScimByDefault) {
+  EXPECT_EQ(parseManifest(withFields(""), "m.json", "/d").dialect, "scim");
+  EXPECT_EQ(parseManifest(withFields(R"("dialect":"scim")"), "m.json", "/d").dialect, "scim");
+  EXPECT_EQ(errorOf(withFields(R"("dialect":"ldap")")),
+            "m.json:/dialect: must be one of: scim, got \"ldap\"");
+  EXPECT_EQ(errorOf(withFields(R"("dialect":7)")), "m.json:/dialect: must be a string, got 7");
+}
+
 TEST(ManifestTest, ReadsTheStdoutLimitWithinItsBounds) {
   EXPECT_EQ(parseManifest(withFields(R"("max_stdout_mib":256)"), "m.json", "/d").max_stdout_mib,
             256);

@@ -4,6 +4,7 @@
 
 #include "mocks/fault_engine.h"
 #include "mocks/mock_server.h"
+#include "tests/mocks/scim_wire_util.h"
 
 namespace faultline::mocks {
 namespace {
@@ -29,7 +30,7 @@ std::pair<std::string, std::string> apply(const FaultRule& rule, const std::stri
       engine.decide({"GET", "/scim/v2/Users", "", "Users", "", 1, 1, 0, "tok-1"});
   MockResponse response;
   response.body = body;
-  const std::string what = engine.rewrite(d, response);
+  const std::string what = engine.rewrite(d, response, scimWire());
   return {response.body, what};
 }
 
@@ -63,7 +64,7 @@ TEST(FaultDriftTest, DriftOfAnAbsentAttributeChangesNothingAndDoesNotCount) {
       engine.decide({"GET", "/scim/v2/Users", "", "Users", "", 1, 1, 0, "tok-1"});
   MockResponse response;
   response.body = kUsers;
-  EXPECT_EQ(engine.rewrite(d, response), "");
+  EXPECT_EQ(engine.rewrite(d, response, scimWire()), "");
   EXPECT_EQ(response.body, kUsers);
   EXPECT_EQ(engine.firings().at("drift"), 0);
 }

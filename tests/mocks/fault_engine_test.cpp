@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mocks/mock_server.h"
+#include "tests/mocks/scim_wire_util.h"
 #include "scenarios/fault_plan.h"
 
 namespace faultline::mocks {
@@ -254,14 +255,14 @@ TEST(FaultEngineTest, OnlyTheFirstPreResponseRuleInPlanOrderAnswers) {
 
   const FaultDecision d1 = engine.decide(listPage(1));
   EXPECT_EQ(firedIds(d1), std::vector<std::string>{"first"});
-  const auto answer = engine.preResponse(d1, listPage(1));
+  const auto answer = engine.preResponse(d1, listPage(1), scimWire());
   ASSERT_TRUE(answer.has_value());
   EXPECT_EQ(answer->status, 503);
   EXPECT_EQ(answer->note, "fault first (server_error): 503");
 
   const FaultDecision d2 = engine.decide(listPage(2));  // "first" does not match page 2
   EXPECT_EQ(firedIds(d2), std::vector<std::string>{"second"});
-  EXPECT_EQ(engine.preResponse(d2, listPage(2))->status, 429);
+  EXPECT_EQ(engine.preResponse(d2, listPage(2), scimWire())->status, 429);
   EXPECT_EQ(engine.firings(), (std::map<std::string, int>{{"first", 1}, {"second", 1}}));
 }
 
@@ -273,7 +274,7 @@ TEST(FaultEngineTest, PostResponseRulesRideAlongButCountOnlyWhenApplied) {
   FaultEngine engine({pre, rename}, kSeed);
   const FaultDecision d = engine.decide(listPage(1));
   EXPECT_EQ(firedIds(d), (std::vector<std::string>{"pre", "rename"}));
-  EXPECT_TRUE(engine.preResponse(d, listPage(1)).has_value());
+  EXPECT_TRUE(engine.preResponse(d, listPage(1), scimWire()).has_value());
   // The server answers with the pre-response and never calls rewrite().
   EXPECT_EQ(engine.firings(), (std::map<std::string, int>{{"pre", 1}, {"rename", 0}}));
 }
@@ -282,7 +283,7 @@ TEST(FaultEngineTest, NoPreResponseWhenOnlyPostRulesFired) {
   FaultEngine engine({rule("empty", FaultKind::EmptyPage)}, kSeed);
   const FaultDecision d = engine.decide(listPage(1));
   EXPECT_EQ(firedIds(d), std::vector<std::string>{"empty"});
-  EXPECT_FALSE(engine.preResponse(d, listPage(1)).has_value());
+  EXPECT_FALSE(engine.preResponse(d, listPage(1), scimWire()).has_value());
 }
 
 // ---- Retry-After bookkeeping ----
@@ -351,7 +352,7 @@ Rewritten rewriteWith(std::vector<FaultRule> rules, const std::string& body, int
   MockResponse response = okJson(body);
   response.status = status;
   Rewritten out;
-  out.what = engine.rewrite(d, response);
+  out.what = engine.rewrite(d, response, scimWire());
   out.body = response.body;
   out.firings = engine.firings();
   return out;
@@ -394,7 +395,7 @@ TEST(FaultEngineRewriteTest, TotalResultsLieReplacesOnlyTheTotal) {
   std::string expected = kPage;
   expected.replace(expected.find("\"totalResults\":5"), 16, "\"totalResults\":1000");
   EXPECT_EQ(out.body, expected);
-  EXPECT_EQ(out.what, "fault lie (total_results_lie): totalResults 5 -> 1000");
+  EXPECT_EQ(out.what, "fault lie (total_results_lie): total 5 -> 1000");
   EXPECT_EQ(out.firings.at("lie"), 1);
 }
 
@@ -491,9 +492,9 @@ TEST(FaultEngineRewriteTest, UnappliedPostRuleKeepsItsMaxFiresBudget) {
   r.max_fires = 1;
   FaultEngine engine({r}, kSeed);
   MockResponse absent = okJson(R"({"id":"c","active":true})");
-  engine.rewrite(engine.decide(listPage(1)), absent);
+  engine.rewrite(engine.decide(listPage(1)), absent, scimWire());
   MockResponse present = okJson(R"({"id":"a","userName":"ann"})");
-  EXPECT_NE(engine.rewrite(engine.decide(listPage(2)), present), "");
+  EXPECT_NE(engine.rewrite(engine.decide(listPage(2)), present, scimWire()), "");
   EXPECT_TRUE(engine.decide(listPage(3)).fired.empty());  // budget spent now
   EXPECT_EQ(engine.firings().at("drift"), 1);
 }

@@ -117,7 +117,7 @@ TEST_F(FaultSchemaTest, AnnouncedRenameShowsInSchemasWithoutCountingAsAFiring) {
   EXPECT_EQ(user.at("login")["type"], "string");
   // Other resource types keep their schema.
   EXPECT_EQ(attributesOf(schemas.body, kScimGroupSchema).count("displayName"), 1u);
-  EXPECT_EQ(lastNote(), "fault rename (rename_attribute): announced in /Schemas");
+  EXPECT_EQ(lastNote(), "fault rename (rename_attribute): announced in the schema description");
   EXPECT_EQ(fired("rename"), 0) << "an announcement is evidence, not the fault meeting data";
   // The single schema document says the same.
   const Reply one = get("/Schemas/" + std::string(kScimUserSchema));

@@ -125,9 +125,16 @@ TEST_F(FaultWireTest, RateLimitAnswers429WithRetryAfterSecondsAndRateLimitHeader
   const std::int64_t reset = std::stoll(limited.header("X-Rate-Limit-Reset"));
   EXPECT_GE(reset, before + 1);
   EXPECT_LE(reset, after + 1);
-  EXPECT_EQ(limited.header("Content-Type"), "application/json");
+  EXPECT_EQ(limited.header("Content-Type"), "application/scim+json");
   EXPECT_EQ(limited.text, std::string(R"({"schemas":[")") + std::string(kErrorSchema) +
                               R"("],"status":"429","detail":"Too many requests"})");
+  const JournalEntry entry = lastEntry();
+  ASSERT_EQ(entry.faults.size(), 1u);
+  EXPECT_EQ(entry.faults[0].rule, "users-429");
+  EXPECT_EQ(entry.faults[0].kind, "rate_limit");
+  EXPECT_EQ(entry.faults[0].figures,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"status", 429},
+                                                                {"retry_after_s", 1}}));
   EXPECT_EQ(lastEntry().status, 429);
   EXPECT_EQ(lastEntry().note, "fault users-429 (rate_limit): 429");
   EXPECT_EQ(firings(), (std::map<std::string, int>{{"users-429", 1}}));
@@ -157,6 +164,7 @@ TEST_F(FaultWireTest, RequestBeforeRetryAfterIsJournaledAsViolation) {
   clock_.setMs(10'400);
   EXPECT_EQ(get("/Users?count=10").status, 200);
   EXPECT_EQ(lastEntry().note, "retry-after violation: 600 ms early");
+  EXPECT_EQ(lastEntry().retry_after_early_ms, 600);
   clock_.setMs(11'000);
   EXPECT_EQ(get("/Users?count=10").status, 200);
   EXPECT_EQ(lastEntry().note, "");
@@ -306,7 +314,18 @@ TEST_F(FaultWireTest, ShortPageDropsItemsButKeepsTotalResults) {
   r.match.resource = "Users";
   serveWithToken({r});
   const Reply faulted = get("/Users?startIndex=11&count=10");
-  EXPECT_EQ(lastEntry().note, "fault short (short_page): dropped 2 item(s)");
+  const JournalEntry entry = lastEntry();
+  EXPECT_EQ(entry.note, "fault short (short_page): dropped 2 item(s)");
+  // What scorers read: the request as the dialect classified it, and the
+  // fault as a record with its figures.
+  EXPECT_EQ(entry.request_kind, "list");
+  EXPECT_EQ(entry.resource, "Users");
+  EXPECT_EQ(entry.page, 2);
+  EXPECT_EQ(entry.offset, 10);
+  ASSERT_NE(entry.fault("short_page"), nullptr);
+  EXPECT_EQ(entry.fault("short_page")->rule, "short");
+  EXPECT_EQ(entry.fault("short_page")->figures,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"dropped", 2}}));
   const Reply clean = get("/Users?startIndex=11&count=10");
   EXPECT_EQ(lastEntry().note, "");
   ASSERT_EQ(clean.body["Resources"].size(), 10u);
@@ -316,6 +335,25 @@ TEST_F(FaultWireTest, ShortPageDropsItemsButKeepsTotalResults) {
             }));
   EXPECT_EQ(faulted.body["totalResults"], 23);
   EXPECT_EQ(firings(), (std::map<std::string, int>{{"short", 1}}));
+}
+
+TEST_F(FaultWireTest, JournalClassifiesReadsAndRecordsWhatWritesChanged) {
+  serveWithToken({});
+  const std::string id = firstUserId();
+  EXPECT_EQ(get("/Users/" + id).status, 200);
+  EXPECT_EQ(lastEntry().request_kind, "read");
+  EXPECT_EQ(lastEntry().resource, "Users");
+  EXPECT_EQ(lastEntry().resource_id, id);
+  EXPECT_TRUE(lastEntry().changes.empty());
+  const Reply deleted = toReply(
+      client().Delete("/scim/v2/Users/" + id, {{"Authorization", "Bearer " + token_}}));
+  EXPECT_EQ(deleted.status, 204);
+  const JournalEntry entry = lastEntry();
+  EXPECT_EQ(entry.request_kind, "write");
+  EXPECT_EQ(entry.resource_id, id);
+  ASSERT_FALSE(entry.changes.empty());
+  EXPECT_EQ(entry.changes.front().object, id);
+  EXPECT_TRUE(entry.faults.empty());
 }
 
 TEST_F(FaultWireTest, EmptyPageAnswersNoResourcesWhileMoreRemain) {
@@ -338,7 +376,7 @@ TEST_F(FaultWireTest, TotalResultsLieChangesOnlyThoseBytes) {
   r.total_results = 1000;
   serveWithToken({r});
   const Reply faulted = get("/Users?count=10");
-  EXPECT_EQ(lastEntry().note, "fault lie (total_results_lie): totalResults 23 -> 1000");
+  EXPECT_EQ(lastEntry().note, "fault lie (total_results_lie): total 23 -> 1000");
   std::string expected = get("/Users?count=10").text;
   const auto at = expected.find("\"totalResults\":23,");
   ASSERT_NE(at, std::string::npos) << expected;
