@@ -229,16 +229,19 @@ class ReferenceConnector(scim.ScimConnector):
             return "failed", "action has no account"
         if kind == "remove_membership" and isinstance(action.get("group"), str):
             return self.change_and_confirm(
-                f"Groups/{quote(action['group'])}", {"op": "remove", "path": f"members[value eq {json.dumps(account)}]"},
+                f"Groups/{quote(action['group'])}",
+                {"op": "remove", "path": f"members[value eq {json.dumps(account)}]"},
                 lambda group: account in values(group.get("members")))
         if kind == "remove_entitlement" and isinstance(action.get("entitlement"), str):
             entitlement = action["entitlement"]
             return self.change_and_confirm(
-                f"Users/{quote(account)}", {"op": "remove", "path": f"entitlements[value eq {json.dumps(entitlement)}]"},
+                f"Users/{quote(account)}",
+                {"op": "remove", "path": f"entitlements[value eq {json.dumps(entitlement)}]"},
                 lambda user: entitlement in values(user.get("entitlements")))
         if kind == "deprovision":
-            return self.change_and_confirm(f"Users/{quote(account)}", {"op": "replace", "path": "active", "value": False},
-                                           still_enabled, deprovision_follow_up)
+            return self.change_and_confirm(
+                f"Users/{quote(account)}", {"op": "replace", "path": "active", "value": False},
+                still_enabled, deprovision_follow_up)
         return "failed", f"unsupported or malformed action {kind!r}"
 
     def access_returned(self, action):
