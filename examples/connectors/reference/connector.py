@@ -36,7 +36,7 @@ from faultline_kit import protocol, scim  # noqa: E402  (the path must be set fi
 from faultline_kit.protocol import SYNC_TYPES, log  # noqa: E402
 from faultline_kit.run import main  # noqa: E402
 from faultline_kit.scim import EXT_ACCOUNT, EXT_GROUP_ENTITLEMENTS, as_bool, quote, values  # noqa: E402
-from faultline_kit.transport import AuthError, RequestFailed  # noqa: E402
+from faultline_kit.transport import RequestFailed  # noqa: E402
 
 LISTINGS = ("Users", "Groups", "Entitlements")
 

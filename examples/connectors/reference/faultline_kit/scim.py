@@ -7,7 +7,6 @@ answering a revoke batch. A connector subclasses it and adds sync(),
 perform() and access_returned(). Not thread-safe.
 """
 
-import json
 import re
 import time
 import urllib.parse
