@@ -11,8 +11,8 @@ import re
 import time
 import urllib.parse
 
-from .checkpoint import Checkpoint
 from . import protocol
+from .checkpoint import Checkpoint
 from .protocol import SYNC_TYPES, log, read_actions
 from .transport import AuthError, RequestFailed, describe
 
