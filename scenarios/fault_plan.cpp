@@ -86,7 +86,7 @@ void checkReachable(const FaultRule& f, const FaultKindInfo& info, const std::st
   if (info.requests == kWrite && !methods.empty() && methods.count("GET") != 0) {
     issues.push_back({pointer + "/match/methods", kind + " only hits writes, not GET"});
   }
-  if ((info.requests & (kWrite | kToken)) == 0 && !methods.empty() &&
+  if (info.requests != kList && (info.requests & (kWrite | kToken)) == 0 && !methods.empty() &&
       methods != std::set<std::string>{"GET"}) {
     issues.push_back({pointer + "/match/methods", kind + " only hits GET"});
   }

@@ -141,7 +141,7 @@ TEST(ManifestTest, RejectsUnsupportedFormatVersion) {
 
 TEST(ManifestTest, RejectsUnknownKeyListingAllowedOnes) {
   EXPECT_EQ(errorOf(withFields(R"("timeout":5)")),
-            "m.json:/timeout: unknown key; allowed: args, command, env, faultline_manifest, "
+            "m.json:/timeout: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
             "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
@@ -248,7 +248,7 @@ TEST(ManifestTest, CollectsEveryProblemInOneError) {
                 "m.json:/env/1X: is not a valid environment variable name\n"
                 "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
                 "m.json:/timeout_seconds: must be >= 1, got 0\n"
-                "m.json:/extra: unknown key; allowed: args, command, env, faultline_manifest, "
+                "m.json:/extra: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
                 "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 

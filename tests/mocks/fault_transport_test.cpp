@@ -130,7 +130,7 @@ TEST_F(FaultTransportTest, ShiftedPageServesLaterRecordsUnderTheAskedStartIndex)
 
 TEST_F(FaultTransportTest, CursorErrorRefusesOnlyRequestsThatPresentACursor) {
   FaultRule r = make("expired", FaultKind::CursorError);
-  r.error = "expiredCursor";
+  r.error = "expired";  // the mode, as the loader stores it
   r.match.resource = "Users";
   serve(r);
   auto first = get("/Users?count=5&cursor=");

@@ -28,7 +28,9 @@ nlohmann::json acceptedValue(const FaultParam& p) {
     case FaultParam::Type::Integer:
       if (!p.choices.empty()) return std::stoll(std::string(p.choices.front()));
       // 1 is in every required range, and not the 0 that shift refuses.
-      return p.required ? std::max<std::int64_t>(p.min, 1) : p.default_integer;
+      if (p.required) return std::max<std::int64_t>(p.min, 1);
+      // latency needs one of its two zero defaults raised.
+      return p.default_integer == 0 && p.max >= 1 ? 1 : p.default_integer;
     case FaultParam::Type::Choice:
       return std::string(p.choices.back());
     case FaultParam::Type::Boolean:
