@@ -9,6 +9,7 @@
 
 #include "mocks/id_format.h"
 #include "mocks/mock_server.h"
+#include "mocks/request_body.h"
 #include "mocks/scim_resources.h"
 #include "mocks/seeded_rng.h"
 
@@ -269,7 +270,7 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   if (rule.kind == FaultKind::AddAttribute && q.method != "GET") {
     // Writes are refused only when they lack the attribute the schema now requires.
     if (q.method != "PUT" && q.method != "POST") return false;
-    const auto body = nlohmann::json::parse(q.body, nullptr, false);
+    const auto body = parseRequestBody(q.body).value;
     if (body.is_object() && body.contains(rule.to)) return false;
   }
   if (q.resource == "Schemas" && isDrift(rule.kind)) {
