@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/protocol.h"
+#include "scenarios/json_reader.h"
 
 namespace {
 
@@ -44,9 +45,12 @@ std::string padded(std::string_view data, bool truncated) {
     }
     if (end == std::string_view::npos) end = data.size();
     const std::string_view line = data.substr(start, end - start);
-    auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+    // The guarded parse the harness uses: a line it refuses (too deep,
+    // repeated keys) is left as it is, so both readings refuse it alike.
+    auto parsed = faultline::scenarios::parseUntrustedJson(line);
+    auto& j = parsed.value;
     std::string text(line);
-    if (j.is_object() && !j.contains(kPad)) {
+    if (parsed.issues.empty() && j.is_object() && !j.contains(kPad)) {
       j[kPad] = 0;
       try {
         text = j.dump();
@@ -112,13 +116,15 @@ void keepsEveryLine(std::string_view data, bool truncated, const ConnectorOutput
     if (n >= out.lines.size() || out.lines[n] != line) __builtin_trap();
     ++n;
     // A line nlohmann rejects is never read as a record, whichever reader
-    // looked at it first: it is a violation (when the list is not capped).
+    // looked at it first: it is a violation (when the list is not capped),
+    // which names its nesting instead when that went too deep first.
     const bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
     if (!blank && out.violation_count <= faultline::harness::kMaxViolations &&
         !nlohmann::json::accept(line.begin(), line.end())) {
       bool found = false;
       for (const auto& v : out.violations)
-        found = found || (v.line == n && v.message == "not a JSON value");
+        found = found || (v.line == n && (v.message == "not a JSON value" ||
+                                          v.message.starts_with("arrays and objects nested")));
       if (!found) __builtin_trap();
     }
     start = end + 1;

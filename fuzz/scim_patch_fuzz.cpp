@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "mocks/request_body.h"
 #include "mocks/scim_patch.h"
 
 namespace {
@@ -51,8 +53,14 @@ void checkError(const PatchError& e) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto body = nlohmann::json::parse(data, data + size, nullptr, false);
-  if (body.is_discarded()) return 0;
+  const auto parsed = faultline::mocks::parseRequestBody(
+      std::string_view(reinterpret_cast<const char*>(data), size));
+  if (parsed.error) {
+    if (parsed.error->scim_type != "invalidSyntax" || parsed.error->detail.empty())
+      __builtin_trap();
+    return 0;
+  }
+  const nlohmann::json& body = parsed.value;
   Account user = fixedUser();
   checkError(faultline::mocks::applyUserPatch(body, user));
   if (user.id != "u1") __builtin_trap();

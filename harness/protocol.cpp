@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "scenarios/json_reader.h"
 
 namespace faultline::harness {
 namespace {
@@ -14,19 +18,40 @@ using nlohmann::json;
 
 constexpr std::size_t kExcerptBytes = 300;
 
-// A field that is absent and one that holds another JSON type are different
-// mistakes; the connector author needs to know which.
-std::string badField(bool present, const char* kind, const char* key) {
-  return std::string(present ? "wrong type for " : "missing ") + kind + " field \"" + key + "\"";
-}
-
 // One member of a line's object, as the record readers need it.
 struct Field {
   enum class Kind { Absent, Null, String, Boolean, Other };
   Kind kind = Kind::Absent;
-  std::string_view text;  // a string's value
-  bool flag = false;      // a boolean's value
+  std::string_view text;        // a string's value
+  bool flag = false;            // a boolean's value
+  const json* other = nullptr;  // any other value, as nlohmann read it
+
+  // What the member holds, for a message: "a string", 5, "an array".
+  std::string describe() const {
+    switch (kind) {
+      case Kind::Null:
+        return "null";
+      case Kind::String:
+        return "a string";
+      case Kind::Boolean:
+        return flag ? "true" : "false";
+      case Kind::Other:
+        return other != nullptr ? scenarios::describeJsonType(*other) : "another type";
+      case Kind::Absent:
+        break;
+    }
+    return "nothing";
+  }
 };
+
+// A field that is absent and one that holds another JSON type are different
+// mistakes; the connector author needs to know which, and where: a wrong type
+// names the member by its JSON pointer and says what it held.
+std::string badField(const Field& f, const char* kind, const char* key) {
+  if (f.kind == Field::Kind::Absent)
+    return std::string("missing ") + kind + " field \"" + key + "\"";
+  return "/" + scenarios::escapePointerToken(key) + ": must be a " + kind + ", got " + f.describe();
+}
 
 // The members of a one-level JSON object whose values are plain strings,
 // booleans or null: what a connector prints on nearly every line. Reading
@@ -151,6 +176,7 @@ class Fields {
       f.flag = it->get<bool>();
     } else {
       f.kind = Field::Kind::Other;
+      f.other = &*it;
     }
     return f;
   }
@@ -160,10 +186,6 @@ class Fields {
   const json* json_ = nullptr;
 };
 
-json parseJson(std::string_view text) {
-  return json::parse(text.data(), text.data() + text.size(), nullptr, false);
-}
-
 class Parser {
  public:
   Parser(ConnectorOutput& out, Operation op, const std::set<std::string>& action_ids)
@@ -172,10 +194,8 @@ class Parser {
   void line(std::size_t n, std::string_view text) {
     if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
     if (flat_.read(text)) return object(n, Fields(flat_), nullptr, text);
-    const json j = parseJson(text);
-    if (j.is_discarded()) return violate(n, "not a JSON value", text);
-    if (!j.is_object()) return violate(n, "not a JSON object", text);
-    object(n, Fields(j), &j, text);
+    const auto parsed = parseLine(n, text);
+    if (parsed) object(n, Fields(*parsed), &*parsed, text);
   }
 
   void finish(bool truncated) {
@@ -192,17 +212,38 @@ class Parser {
   }
 
  private:
+  // The line as a JSON object, or nullopt once its violation is recorded. The
+  // guarded parse refuses nesting a recursive walk could not survive and
+  // repeated keys, which nlohmann would otherwise settle by keeping the last.
+  std::optional<json> parseLine(std::size_t n, std::string_view text) {
+    scenarios::ParsedJson parsed = scenarios::parseUntrustedJson(text);
+    if (parsed.syntax_error) {
+      violate(n, "not a JSON value", text);
+      return std::nullopt;
+    }
+    for (const auto& issue : parsed.issues)
+      violate(n, issue.pointer.empty() ? issue.message : issue.pointer + ": " + issue.message,
+              text);
+    if (!parsed.issues.empty()) return std::nullopt;
+    if (!parsed.value.is_object()) {
+      violate(n, "not a JSON object", text);
+      return std::nullopt;
+    }
+    return std::move(parsed.value);
+  }
+
   // `j` is the line's DOM when nlohmann read it; null when the fast reader did.
   void object(std::size_t n, const Fields& f, const json* j, std::string_view text) {
     if (out_.status) return violate(n, "output after the status line", text);
     const Field type = f("type");
-    if (type.kind != Field::Kind::String)
-      return violate(n, badField(type.kind != Field::Kind::Absent, "string", "type"), text);
+    if (type.kind != Field::Kind::String) return violate(n, badField(type, "string", "type"), text);
     const std::string_view t = type.text;
     if (t == "status") {
       // Rare, and it holds numbers and an object: always read by nlohmann.
       if (j != nullptr) return status(n, *j, text);
-      return status(n, parseJson(text), text);
+      const auto parsed = parseLine(n, text);
+      if (parsed) status(n, *parsed, text);
+      return;
     }
     if (op_ == Operation::Revoke) {
       if (t == "result") return result(n, f, text);
@@ -233,7 +274,7 @@ class Parser {
     const Field v = f(key);
     if ((v.kind == Field::Kind::Absent || v.kind == Field::Kind::Null) && !required) return true;
     if (v.kind != Field::Kind::String) {
-      violate(n, badField(v.kind != Field::Kind::Absent, "string", key), text);
+      violate(n, badField(v, "string", key), text);
       return false;
     }
     out.assign(v.text);
@@ -247,7 +288,7 @@ class Parser {
   bool boolean(const Fields& f, const char* key, bool& out, std::size_t n, std::string_view text) {
     const Field v = f(key);
     if (v.kind != Field::Kind::Boolean) {
-      violate(n, badField(v.kind != Field::Kind::Absent, "boolean", key), text);
+      violate(n, badField(v, "boolean", key), text);
       return false;
     }
     out = v.flag;
@@ -327,8 +368,10 @@ class Parser {
     const Fields f(j);
     StatusRecord r{.line = n};
     auto protocol = j.find("protocol");
-    if (protocol == j.end() || !protocol->is_number_integer()) {
+    if (protocol == j.end()) {
       violate(n, "status line without integer field \"protocol\"", text);
+    } else if (!protocol->is_number_integer()) {
+      violate(n, "/protocol: must be an integer, got " + shown(*protocol), text);
     } else if (protocol->get<long long>() != kProtocolVersion) {
       violate(n,
               "status line speaks protocol " + protocol->dump() + "; this faultline speaks " +
@@ -340,22 +383,50 @@ class Parser {
         !str(f, "reason", r.reason, n, text, false)) {
       r.status = "invalid";
     }
-    if (auto counts = j.find("counts"); counts != j.end() && counts->is_object()) {
-      for (const auto& [k, v] : counts->items()) {
-        if (v.is_number_integer()) r.counts[k] = v.get<long long>();
-      }
-    }
+    counts(n, j, text, r);
     if (auto since = j.find("stale_since"); since != j.end()) {
-      if (since->is_string() && (since->get<std::string>() == "unknown" ||
-                                 isRfc3339DateTime(since->get<std::string>()))) {
+      if (since->is_string() && (since->get_ref<const std::string&>() == "unknown" ||
+                                 isRfc3339DateTime(since->get_ref<const std::string&>()))) {
         r.stale_since = since->get<std::string>();
       } else {
-        violate(n, "status field \"stale_since\" must be an RFC 3339 time or \"unknown\"", text);
+        violate(n, "/stale_since: must be an RFC 3339 time or \"unknown\", got " + shown(*since),
+                text);
       }
     }
     incomplete(n, j, text, r);
     lastSuccess(n, j, text, r);
     out_.status = std::move(r);
+  }
+
+  // A value as a message quotes it: a string or number as written (valid
+  // UTF-8 is guaranteed by the parser, but a replacement keeps dump() from
+  // ever throwing), anything else by its type, never its whole tree.
+  static std::string shown(const json& v) {
+    if (v.is_string() || v.is_number())
+      return v.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 100);
+    return scenarios::describeJsonType(v);
+  }
+
+  static std::string at(std::string_view field, const std::string& token) {
+    return "/" + std::string(field) + "/" + scenarios::escapePointerToken(token);
+  }
+
+  // Counts are for people; a wrong one is flagged and left out, never guessed.
+  void counts(std::size_t n, const json& j, std::string_view text, StatusRecord& r) {
+    const auto it = j.find("counts");
+    if (it == j.end()) return;
+    if (!it->is_object()) return violate(n, "/counts: must be an object, got " + shown(*it), text);
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_number_integer() && !v.is_number_unsigned()) {
+        r.counts[k] = v.get<long long>();
+      } else if (v.is_number_unsigned() &&
+                 v.get<unsigned long long>() <=
+                     static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
+        r.counts[k] = static_cast<long long>(v.get<unsigned long long>());
+      } else {
+        violate(n, at("counts", k) + ": must be an integer, got " + shown(v), text);
+      }
+    }
   }
 
   static bool isRecordType(const json& v) {
@@ -372,17 +443,20 @@ class Parser {
     r.incomplete.emplace();
     if (!it->is_array()) {
       return violate(n,
-                     "status field \"incomplete\" must be an array of record types (account, "
-                     "group, entitlement, grant, credential)",
+                     "/incomplete: must be an array of record types (account, group, "
+                     "entitlement, grant, credential), got " +
+                         shown(*it),
                      text);
     }
-    for (const auto& v : *it) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& v = (*it)[i];
       if (isRecordType(v)) {
         r.incomplete->insert(v.get<std::string>());
       } else {
         violate(n,
-                "status field \"incomplete\" holds " + v.dump() +
-                    ", not one of account, group, entitlement, grant, credential",
+                at("incomplete", std::to_string(i)) +
+                    ": must be one of account, group, entitlement, grant, credential, got " +
+                    shown(v),
                 text);
       }
     }
@@ -392,15 +466,18 @@ class Parser {
     const auto it = j.find("last_success");
     if (it == j.end()) return;
     if (!it->is_object()) {
-      return violate(n, "status field \"last_success\" must be an object of record type to time",
-                     text);
+      return violate(
+          n, "/last_success: must be an object of record type to time, got " + shown(*it), text);
     }
     for (const auto& [type, when] : it->items()) {
       if (!isRecordType(json(type))) {
-        violate(n, "status field \"last_success\" names \"" + type + "\", not a record type",
+        violate(n,
+                at("last_success", type) +
+                    ": unknown record type; allowed: account, group, entitlement, grant, "
+                    "credential",
                 text);
-      } else if (!when.is_string() || !isRfc3339DateTime(when.get<std::string>())) {
-        violate(n, "status field \"last_success\" for \"" + type + "\" must be an RFC 3339 time",
+      } else if (!when.is_string() || !isRfc3339DateTime(when.get_ref<const std::string&>())) {
+        violate(n, at("last_success", type) + ": must be an RFC 3339 time, got " + shown(when),
                 text);
       } else {
         r.last_success[type] = when.get<std::string>();

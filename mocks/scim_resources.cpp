@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mocks/json_writer.h"
+#include "mocks/request_body.h"
 
 namespace faultline::mocks {
 namespace {
@@ -50,53 +51,80 @@ void writeAccountExtension(JsonWriter& w, const Account& a) {
 }
 
 // Accepts a multi-valued [{value: id}] list, as SCIM clients send members and
-// entitlements.
-std::string readValueList(const json& list, const char* name, std::vector<std::string>& out,
+// entitlements. `at` is the list's JSON pointer, for the detail.
+std::string readValueList(const json& list, const std::string& at, std::vector<std::string>& out,
                           std::vector<bool>* is_group) {
-  if (!list.is_array()) return std::string(name) + " must be an array";
-  for (const auto& item : list) {
-    if (!item.is_object() || !item.contains("value") || !item["value"].is_string()) {
-      return std::string(name) + " items must be objects with a string \"value\"";
-    }
-    out.push_back(item["value"].get<std::string>());
-    if (is_group != nullptr) {
-      is_group->push_back(item.contains("type") && item["type"].is_string() &&
-                          item["type"] == "Group");
-    }
+  if (!list.is_array()) return mustBe(at, "an array", list);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const json& item = list[i];
+    const std::string item_at = at + "/" + std::to_string(i);
+    if (!item.is_object()) return mustBe(item_at, "an object", item);
+    const auto value = item.find("value");
+    if (value == item.end()) return item_at + "/value: is required";
+    if (!value->is_string()) return mustBe(item_at + "/value", "a string", *value);
+    const auto type = item.find("type");
+    if (type != item.end() && !type->is_string())
+      return mustBe(item_at + "/type", "a string", *type);
+    out.push_back(value->get<std::string>());
+    if (is_group != nullptr)
+      is_group->push_back(type != item.end() && type->get_ref<const std::string&>() == "Group");
   }
   return "";
 }
 
-std::string readString(const json& body, const char* key, std::string& out, bool required) {
-  if (!body.contains(key)) return required ? std::string(key) + " is required" : "";
-  if (!body[key].is_string()) return std::string(key) + " must be a string";
-  out = body[key].get<std::string>();
+// Null means unassigned (RFC 7643 §2.5), the same as leaving the key out.
+std::string readString(const json& body, const std::string& parent, std::string_view key,
+                       std::string& out, bool required) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null())
+    return required ? memberPointer(parent, key) + ": is required" : "";
+  if (!it->is_string()) return mustBe(memberPointer(parent, key), "a string", *it);
+  out = it->get<std::string>();
   return "";
+}
+
+std::string readBoolean(const json& body, const std::string& parent, std::string_view key,
+                        bool& out) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_boolean()) return mustBe(memberPointer(parent, key), "a boolean", *it);
+  out = it->get<bool>();
+  return "";
+}
+
+// The member `key` when it is an object; nullptr when absent or null, and a
+// detail in `error` when it holds another type.
+const json* readObject(const json& body, const std::string& parent, std::string_view key,
+                       std::string& error) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return nullptr;
+  if (!it->is_object()) {
+    error = mustBe(memberPointer(parent, key), "an object", *it);
+    return nullptr;
+  }
+  return &*it;
 }
 
 }  // namespace
 
-std::string readEmails(const json& values, std::vector<Email>& out) {
-  const json items = values.is_array() ? values : json::array({values});
-  for (const auto& item : items) {
-    if (!item.is_object() || !item.contains("value") || !item["value"].is_string() ||
-        item["value"].get<std::string>().empty()) {
-      return "emails values must be objects with a non-empty string \"value\"";
-    }
+std::string readEmails(const json& values, const std::string& at, std::vector<Email>& out) {
+  // One object stands for a list of one, as a PATCH value may be sent.
+  const bool list = values.is_array();
+  const std::size_t count = list ? values.size() : 1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const json& item = list ? values[i] : values;
+    const std::string item_at = list ? at + "/" + std::to_string(i) : at;
+    if (!item.is_object()) return mustBe(item_at, "an object", item);
     Email e;
-    e.value = item["value"];
-    if (item.contains("type")) {
-      if (!item["type"].is_string()) return "emails.type must be a string";
-      e.type = item["type"];
-    }
-    if (item.contains("primary")) {
-      if (!item["primary"].is_boolean()) return "emails.primary must be a boolean";
-      e.primary = item["primary"];
-    }
+    if (auto error = readString(item, item_at, "value", e.value, true); !error.empty())
+      return error;
+    if (e.value.empty()) return item_at + "/value: must not be empty";
+    if (auto error = readString(item, item_at, "type", e.type, false); !error.empty()) return error;
+    if (auto error = readBoolean(item, item_at, "primary", e.primary); !error.empty()) return error;
     out.push_back(std::move(e));
   }
   if (std::count_if(out.begin(), out.end(), [](const Email& e) { return e.primary; }) > 1)
-    return "at most one of emails may be primary";
+    return at + ": at most one value may be primary";
   return "";
 }
 
@@ -213,69 +241,75 @@ void writeEntitlement(std::string& out, const Entitlement& e, std::string_view b
   w.endObject();
 }
 
+namespace {
+
+std::string readAccountExtension(const json& body, Account& a) {
+  std::string error;
+  const std::string at = memberPointer("", kAccountExtension);
+  const json* ext = readObject(body, "", kAccountExtension, error);
+  if (ext == nullptr) return error;
+  if (const auto type = ext->find("accountType"); type != ext->end() && !type->is_null()) {
+    if (!type->is_string()) return mustBe(at + "/accountType", "a string", *type);
+    const auto& text = type->get_ref<const std::string&>();
+    if (text != "human" && text != "service")
+      return at + "/accountType: must be \"human\" or \"service\", got " +
+             type->dump(-1, ' ', false, json::error_handler_t::replace);
+    a.type = text == "service" ? AccountType::Service : AccountType::Human;
+  }
+  return readBoolean(*ext, at, "privileged", a.privileged);
+}
+
+}  // namespace
+
 std::string readUser(const json& body, Account& a) {
-  if (!body.is_object()) return "the body must be a JSON object";
-  if (auto e = readString(body, "userName", a.user_name, true); !e.empty()) return e;
-  if (a.user_name.empty()) return "userName must not be empty";
-  if (auto e = readString(body, "externalId", a.external_id, false); !e.empty()) return e;
-  if (auto e = readString(body, "displayName", a.display_name, false); !e.empty()) return e;
-  if (body.contains("active")) {
-    if (!body["active"].is_boolean()) return "active must be a boolean";
-    a.active = body["active"].get<bool>();
+  if (!body.is_object()) return mustBe("", "a JSON object", body);
+  if (auto e = readString(body, "", "userName", a.user_name, true); !e.empty()) return e;
+  if (a.user_name.empty()) return "/userName: must not be empty";
+  if (auto e = readString(body, "", "externalId", a.external_id, false); !e.empty()) return e;
+  if (auto e = readString(body, "", "displayName", a.display_name, false); !e.empty()) return e;
+  if (auto e = readBoolean(body, "", "active", a.active); !e.empty()) return e;
+  std::string error;
+  if (const json* name = readObject(body, "", "name", error); name != nullptr) {
+    if (auto e = readString(*name, "/name", "givenName", a.given_name, false); !e.empty()) return e;
+    if (auto e = readString(*name, "/name", "familyName", a.family_name, false); !e.empty())
+      return e;
+  } else if (!error.empty()) {
+    return error;
   }
-  if (body.contains("name") && body["name"].is_object()) {
-    const auto& name = body["name"];
-    if (auto e = readString(name, "givenName", a.given_name, false); !e.empty()) return "name." + e;
-    if (auto e = readString(name, "familyName", a.family_name, false); !e.empty())
-      return "name." + e;
-  }
-  if (body.contains("emails")) {
+  if (const auto emails = body.find("emails"); emails != body.end() && !emails->is_null()) {
     a.emails.clear();
-    if (!body["emails"].is_array()) return "emails must be an array";
-    if (auto e = readEmails(body["emails"], a.emails); !e.empty()) return e;
+    if (!emails->is_array()) return mustBe("/emails", "an array", *emails);
+    if (auto e = readEmails(*emails, "/emails", a.emails); !e.empty()) return e;
   }
-  if (body.contains("entitlements")) {
+  if (const auto list = body.find("entitlements"); list != body.end() && !list->is_null()) {
     a.entitlements.clear();
-    if (auto e = readValueList(body["entitlements"], "entitlements", a.entitlements, nullptr);
-        !e.empty())
+    if (auto e = readValueList(*list, "/entitlements", a.entitlements, nullptr); !e.empty())
       return e;
   }
-  if (body.contains(kAccountExtension)) {
-    const auto& ext = body[std::string(kAccountExtension)];
-    if (!ext.is_object()) return std::string(kAccountExtension) + " must be an object";
-    if (ext.contains("accountType")) {
-      if (ext["accountType"] != "human" && ext["accountType"] != "service") {
-        return "accountType must be \"human\" or \"service\"";
-      }
-      a.type = ext["accountType"] == "service" ? AccountType::Service : AccountType::Human;
-    }
-    if (ext.contains("privileged")) {
-      if (!ext["privileged"].is_boolean()) return "privileged must be a boolean";
-      a.privileged = ext["privileged"].get<bool>();
-    }
-  }
-  return "";
+  return readAccountExtension(body, a);
 }
 
 std::string readGroup(const json& body, Group& g) {
-  if (!body.is_object()) return "the body must be a JSON object";
-  if (auto e = readString(body, "displayName", g.display_name, true); !e.empty()) return e;
-  if (auto e = readString(body, "externalId", g.external_id, false); !e.empty()) return e;
-  if (body.contains("members")) {
+  if (!body.is_object()) return mustBe("", "a JSON object", body);
+  if (auto e = readString(body, "", "displayName", g.display_name, true); !e.empty()) return e;
+  if (auto e = readString(body, "", "externalId", g.external_id, false); !e.empty()) return e;
+  if (const auto members = body.find("members"); members != body.end() && !members->is_null()) {
     std::vector<std::string> ids;
     std::vector<bool> is_group;
-    if (auto e = readValueList(body["members"], "members", ids, &is_group); !e.empty()) return e;
+    if (auto e = readValueList(*members, "/members", ids, &is_group); !e.empty()) return e;
     g.members.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) g.members.push_back({ids[i], is_group[i]});
   }
-  if (body.contains(kGroupEntitlementsExtension)) {
-    const auto& ext = body[std::string(kGroupEntitlementsExtension)];
-    if (ext.is_object() && ext.contains("entitlements")) {
-      g.entitlements.clear();
-      if (auto e = readValueList(ext["entitlements"], "entitlements", g.entitlements, nullptr);
-          !e.empty()) {
-        return e;
-      }
+  std::string error;
+  const json* ext = readObject(body, "", kGroupEntitlementsExtension, error);
+  if (ext == nullptr) return error;
+  if (const auto list = ext->find("entitlements"); list != ext->end() && !list->is_null()) {
+    g.entitlements.clear();
+    if (auto e =
+            readValueList(*list, memberPointer("", kGroupEntitlementsExtension) + "/entitlements",
+                          g.entitlements, nullptr);
+        !e.empty()) {
+      return e;
     }
   }
   return "";

@@ -37,13 +37,17 @@ std::string weakEtag(std::uint64_t version);
 // Parses `W/"12"` or `"12"`; nullopt for `*`, empty or malformed.
 std::optional<std::uint64_t> parseEtag(std::string_view etag);
 
-// Reads a User or Group representation (POST, PUT). Returns "" on success or
-// an error detail for a 400 invalidValue / invalidSyntax answer.
+// Reads a User or Group representation (POST, PUT), every member's type
+// checked. Returns "" on success or the detail of a 400 invalidValue answer,
+// naming the member by its JSON pointer ("/emails/1/primary: must be a
+// boolean, got a string"). Members that are null count as absent.
 std::string readUser(const nlohmann::json& body, Account& account);
-// Reads `emails` values: an array of {value, type, primary}, or one such
-// object (as a PATCH value may be). Appends to `out`; "" on success or an
-// error detail. At most one value may be primary (RFC 7643 §2.4).
-std::string readEmails(const nlohmann::json& values, std::vector<Email>& out);
+// Reads `emails` values found at pointer `at`: an array of {value, type,
+// primary}, or one such object (as a PATCH value may be). Appends to `out`;
+// "" on success or an error detail. At most one value may be primary
+// (RFC 7643 §2.4).
+std::string readEmails(const nlohmann::json& values, const std::string& at,
+                       std::vector<Email>& out);
 std::string readGroup(const nlohmann::json& body, Group& group);
 
 }  // namespace faultline::mocks

@@ -28,7 +28,12 @@ const json& member(const json& line, const char* key, const std::string& where) 
 
 [[noreturn]] void badField(const std::string& where, const char* key, const char* expected,
                            const json& value) {
-  const std::string shown = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  // An array or object is named, not dumped: dump() recurses once per level,
+  // and a line nested a hundred thousand deep would overflow the stack.
+  const std::string shown = value.is_array() ? "an array"
+                            : value.is_object()
+                                ? "an object"
+                                : value.dump(-1, ' ', false, json::error_handler_t::replace);
   throw std::runtime_error(where + ":/" + key + ": must be " + expected + ", got " +
                            std::string(cutUtf8(shown, 60)));
 }

@@ -20,24 +20,21 @@ std::string withoutExceptionId(const std::string& message) {
   return pos == std::string::npos ? message : message.substr(pos + 2);
 }
 
+// Thrown from inside the parser's callback to stop at the first level too
+// deep; caught before parseUntrustedJson returns.
+struct TooDeep {};
+
 // Follows the parser through the document so that a repeated key can be
 // named by its pointer, and so that nesting is cut off before a deep tree is
-// built: nlohmann parses iteratively, but copying or destroying the result
-// recurses once per level.
+// built: nlohmann parses iteratively, but copying, dumping or comparing the
+// result recurses once per level.
 class DocumentGuard {
  public:
-  explicit DocumentGuard(const std::string& file) : file_(file) {}
-
   bool onEvent(json::parse_event_t event, const json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start:
-        if (frames_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
-          throw ConfigError(file_, {{"", "arrays and objects nested deeper than " +
-                                             std::to_string(kMaxJsonDepth) +
-                                             " levels; faultline reads at most " +
-                                             std::to_string(kMaxJsonDepth)}});
-        }
+        if (frames_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) throw TooDeep{};
         frames_.push_back({event == json::parse_event_t::object_start, 0, {}, {}});
         break;
       case json::parse_event_t::key:
@@ -79,28 +76,44 @@ class DocumentGuard {
     return out;
   }
 
-  const std::string& file_;
   std::vector<Frame> frames_;
   std::vector<ConfigIssue> issues_;
 };
 
 }  // namespace
 
-nlohmann::json parseJsonDocument(std::string_view text, const std::string& file) {
-  DocumentGuard guard(file);
-  json doc;
+ParsedJson parseUntrustedJson(std::string_view text) {
+  ParsedJson out;
+  DocumentGuard guard;
   try {
-    doc = json::parse(text.begin(), text.end(),
-                      [&guard](int, json::parse_event_t event, json& parsed) {
-                        return guard.onEvent(event, parsed);
-                      });
+    out.value = json::parse(text.begin(), text.end(),
+                            [&guard](int, json::parse_event_t event, json& parsed) {
+                              return guard.onEvent(event, parsed);
+                            });
+  } catch (const TooDeep&) {
+    out.value = json();
+    out.issues = {{"", "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                           " levels; faultline reads at most " + std::to_string(kMaxJsonDepth)}};
+    return out;
   } catch (const json::exception& e) {
-    // A parse_error's text already says "at line L, column C". A number too
-    // large for a double ("1e999") is an out_of_range error without one.
-    throw ConfigError(file, {{"", "invalid JSON: " + withoutExceptionId(e.what())}});
+    // nlohmann reports where the text stops being JSON only by exception; it
+    // is caught here so that no caller has to. A parse_error's text already
+    // says "at line L, column C"; a number too large for a double ("1e999")
+    // is an out_of_range error without one.
+    out.value = json();
+    out.issues = {{"", "invalid JSON: " + withoutExceptionId(e.what())}};
+    out.syntax_error = true;
+    return out;
   }
-  if (!guard.issues().empty()) throw ConfigError(file, std::move(guard.issues()));
-  return doc;
+  out.issues = std::move(guard.issues());
+  if (!out.issues.empty()) out.value = json();
+  return out;
+}
+
+nlohmann::json parseJsonDocument(std::string_view text, const std::string& file) {
+  ParsedJson parsed = parseUntrustedJson(text);
+  if (!parsed.issues.empty()) throw ConfigError(file, std::move(parsed.issues));
+  return std::move(parsed.value);
 }
 
 std::string readFileOrThrow(const std::string& path) {
@@ -114,9 +127,9 @@ std::string readFileOrThrow(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int error = errno;
-    throw ConfigError(path, {{"", "cannot open file: " + (error != 0
-                                                              ? std::generic_category().message(error)
-                                                              : std::string("unknown error"))}});
+    throw ConfigError(
+        path, {{"", "cannot open file: " + (error != 0 ? std::generic_category().message(error)
+                                                       : std::string("unknown error"))}});
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
@@ -165,7 +178,8 @@ std::string closestName(const std::string& word, const std::vector<std::string>&
       row[0] = i;
       for (std::size_t j = 1; j <= name.size(); ++j) {
         const std::size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == name[j - 1] ? 0 : 1)});
+        row[j] =
+            std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == name[j - 1] ? 0 : 1)});
         diagonal = above;
       }
     }
@@ -260,8 +274,7 @@ double ObjectReader::number(const std::string& key, double fallback, double min,
   return optionalNumber(key, min, max).value_or(fallback);
 }
 
-std::optional<double> ObjectReader::optionalNumber(const std::string& key, double min,
-                                                   double max) {
+std::optional<double> ObjectReader::optionalNumber(const std::string& key, double min, double max) {
   const json* value = take(key, false);
   if (value == nullptr) return std::nullopt;
   if (!value->is_number()) {

@@ -18,6 +18,19 @@ namespace faultline::scenarios {
 // the stack of every recursive walk over it (copy, compare, dump).
 inline constexpr int kMaxJsonDepth = 128;
 
+// A document parsed from untrusted text, or why it could not be.
+struct ParsedJson {
+  nlohmann::json value;             // null unless `issues` is empty
+  std::vector<ConfigIssue> issues;  // syntax error, nesting too deep, repeated keys
+  bool syntax_error = false;        // the text is not JSON at all
+};
+
+// Parses untrusted text without throwing. Refuses, with issues, what
+// parseJsonDocument refuses: a syntax error (with line and column), nesting
+// deeper than kMaxJsonDepth (both at pointer ""), and every repeated key (at
+// the pointer of the repeat). Thread-safe: keeps no state between calls.
+ParsedJson parseUntrustedJson(std::string_view text);
+
 // Parses a whole document from an untrusted file. Throws ConfigError naming
 // `file` for a syntax error (with line and column), for nesting deeper than
 // kMaxJsonDepth, and for every key repeated within one object (each at the

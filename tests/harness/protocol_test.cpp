@@ -187,7 +187,7 @@ TEST(ProtocolViolationTest, FlagsMissingType) {
 
 TEST(ProtocolViolationTest, FlagsNonStringType) {
   EXPECT_EQ(violationsOfSyncLine(R"({"type":7,"id":"u-1"})"),
-            Lines{"1: wrong type for string field \"type\""});
+            Lines{"1: /type: must be a string, got 7"});
 }
 
 TEST(ProtocolViolationTest, FlagsUnknownType) {
@@ -218,25 +218,25 @@ TEST(ProtocolViolationTest, FlagsStringFieldOfWrongType) {
   const ConnectorOutput out = sync(R"({"type":"group","id":42,"displayName":"G"})"
                                    "\n" +
                                    std::string(kSyncStatus) + "\n");
-  EXPECT_EQ(violations(out), Lines{"1: wrong type for string field \"id\""});
+  EXPECT_EQ(violations(out), Lines{"1: /id: must be a string, got 42"});
   EXPECT_TRUE(out.groups.empty());
 }
 
 TEST(ProtocolViolationTest, FlagsNullInRequiredStringField) {
   EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":null,"displayName":"G"})"),
-            Lines{"1: wrong type for string field \"id\""});
+            Lines{"1: /id: must be a string, got null"});
 }
 
 TEST(ProtocolViolationTest, FlagsBooleanFieldOfWrongType) {
   EXPECT_EQ(
       violationsOfSyncLine(
           R"({"type":"account","id":"u","userName":"u","displayName":"","active":"true","accountType":"human","privileged":false})"),
-      Lines{"1: wrong type for boolean field \"active\""});
+      Lines{"1: /active: must be a boolean, got a string"});
 }
 
 TEST(ProtocolViolationTest, FlagsOptionalStringOfWrongType) {
   EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":"g","displayName":5})"),
-            Lines{"1: wrong type for string field \"displayName\""});
+            Lines{"1: /displayName: must be a string, got 5"});
 }
 
 TEST(ProtocolViolationTest, FlagsAccountTypeOutsideItsValues) {
@@ -311,7 +311,7 @@ TEST(ProtocolViolationTest, FlagsStatusSpeakingAnotherProtocol) {
 TEST(ProtocolViolationTest, FlagsStatusWithoutIntegerProtocol) {
   EXPECT_EQ(violations(sync(R"({"type":"status","protocol":"1","status":"complete","reason":""})"
                             "\n")),
-            Lines{"1: status line without integer field \"protocol\""});
+            Lines{"1: /protocol: must be an integer, got \"1\""});
 }
 
 TEST(ProtocolViolationTest, DoesNotJudgeTheCutLineOfATruncatedStream) {
@@ -429,7 +429,7 @@ TEST(ProtocolStaleSinceTest, FlagsAValueThatIsNeitherATimeNorUnknown) {
         sync(R"({"type":"status","protocol":1,"status":"complete","reason":"","stale_since":)" +
              since + "}\n");
     EXPECT_EQ(violations(out),
-              Lines{"1: status field \"stale_since\" must be an RFC 3339 time or \"unknown\""})
+              Lines{"1: /stale_since: must be an RFC 3339 time or \"unknown\", got " + since})
         << since;
     EXPECT_EQ(out.status->status, "complete") << since;  // the rest of the line still counts
     EXPECT_EQ(out.status->stale_since, "") << since;
@@ -483,8 +483,9 @@ TEST(ProtocolIncompleteTest, AnEmptyListIsSentAndDeclaresNothing) {
 TEST(ProtocolIncompleteTest, FlagsAFieldThatIsNotAnArray) {
   for (const std::string value : {R"("group")", "{}", "7", "null", "true"}) {
     const ConnectorOutput out = partialWith(R"(,"incomplete":)" + value);
-    EXPECT_EQ(violations(out), Lines{"1: status field \"incomplete\" must be an array of record "
-                                     "types (account, group, entitlement, grant, credential)"})
+    EXPECT_EQ(violations(out), Lines{"1: /incomplete: must be an array of record types (account, "
+                                     "group, entitlement, grant, credential), got " +
+                                     (value == "{}" ? std::string("an object") : value)})
         << value;
     ASSERT_EQ(out.violations.size(), 1u);
     EXPECT_NE(out.violations[0].excerpt.find(R"("incomplete":)" + value), std::string::npos);
@@ -497,24 +498,25 @@ TEST(ProtocolIncompleteTest, FlagsAFieldThatIsNotAnArray) {
 TEST(ProtocolIncompleteTest, FlagsEntriesThatAreNotRecordTypes) {
   const ConnectorOutput out = partialWith(R"(,"incomplete":["Groups",3,"grant",null])");
   EXPECT_EQ(violations(out),
-            (Lines{"1: status field \"incomplete\" holds \"Groups\", not one of account, group, "
-                   "entitlement, grant, credential",
-                   "1: status field \"incomplete\" holds 3, not one of account, group, "
-                   "entitlement, grant, credential",
-                   "1: status field \"incomplete\" holds null, not one of account, group, "
-                   "entitlement, grant, credential"}));
+            (Lines{"1: /incomplete/0: must be one of account, group, entitlement, grant, "
+                   "credential, got \"Groups\"",
+                   "1: /incomplete/1: must be one of account, group, entitlement, grant, "
+                   "credential, got 3",
+                   "1: /incomplete/3: must be one of account, group, entitlement, grant, "
+                   "credential, got null"}));
   EXPECT_EQ(*out.status->incomplete, std::set<std::string>{"grant"});
 }
 
 TEST(ProtocolIncompleteTest, FlagsABadLastSuccess) {
   EXPECT_EQ(violations(partialWith(R"(,"last_success":["group"])")),
-            Lines{"1: status field \"last_success\" must be an object of record type to time"});
+            Lines{"1: /last_success: must be an object of record type to time, got an array"});
   EXPECT_EQ(violations(partialWith(R"(,"last_success":{"Groups":"2026-01-01T10:00:00Z"})")),
-            Lines{"1: status field \"last_success\" names \"Groups\", not a record type"});
+            Lines{"1: /last_success/Groups: unknown record type; allowed: account, group, "
+                  "entitlement, grant, credential"});
   const ConnectorOutput out =
       partialWith(R"(,"last_success":{"group":"yesterday","grant":"2026-01-01T10:00:00Z"})");
   EXPECT_EQ(violations(out),
-            Lines{"1: status field \"last_success\" for \"group\" must be an RFC 3339 time"});
+            Lines{"1: /last_success/group: must be an RFC 3339 time, got \"yesterday\""});
   EXPECT_EQ(out.status->last_success,
             (std::map<std::string, std::string>{{"grant", "2026-01-01T10:00:00Z"}}));
 }
@@ -562,11 +564,11 @@ TEST(ProtocolViolationTest, FlagsTrailingTextAfterTheObject) {
 
 TEST(ProtocolViolationTest, FlagsWrongTypesReadByEitherPath) {
   EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":true})"),
-            Lines{"1: wrong type for string field \"id\""});
+            Lines{"1: /id: must be a string, got true"});
   EXPECT_EQ(violationsOfSyncLine(R"({"type":"group","id":7})"),
-            Lines{"1: wrong type for string field \"id\""});
+            Lines{"1: /id: must be a string, got 7"});
   EXPECT_EQ(violationsOfSyncLine(R"({"type":"entitlement","id":"e-1","privileged":"yes"})"),
-            Lines{"1: wrong type for boolean field \"privileged\""});
+            Lines{"1: /privileged: must be a boolean, got a string"});
 }
 
 // Lines are kept compactly (a prefix shared with the line before) and must

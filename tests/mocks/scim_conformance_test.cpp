@@ -189,8 +189,8 @@ TEST_F(ScimConformanceTest, PatchWithoutPatchOpSchemaIsInvalidSyntax) {
   expectScimError(
       toReply(client()->Patch(base_ + "/Users/" + id, bearer(), body.dump(), kScimType)), 400,
       "invalidSyntax",
-      "the body must list \"urn:ietf:params:scim:api:messages:2.0:PatchOp\" in "
-      "\"schemas\" (RFC 7644 section 3.5.2)");
+      "/schemas: must list \"urn:ietf:params:scim:api:messages:2.0:PatchOp\" (RFC 7644 "
+      "section 3.5.2)");
   EXPECT_TRUE(state().findAccount(id)->active) << "a refused PatchOp must change nothing";
 }
 

@@ -64,7 +64,7 @@ TEST(ScimPatchTest, RemoveWithMalformedValueListIsInvalidValue) {
   const auto e = applyGroupPatch(
       patchOf({{{"op", "remove"}, {"path", "members"}, {"value", {{{"id", "u1"}}}}}}), g);
   EXPECT_EQ(e.scim_type, "invalidValue");
-  EXPECT_EQ(e.detail, "members values must be objects with a string \"value\"");
+  EXPECT_EQ(e.detail, "/Operations/0/value/0/value: is required");
 }
 
 TEST(ScimPatchTest, ReplaceActiveOnUserRequiresABoolean) {
@@ -76,7 +76,7 @@ TEST(ScimPatchTest, ReplaceActiveOnUserRequiresABoolean) {
   const auto e =
       applyUserPatch(patchOf({{{"op", "replace"}, {"path", "active"}, {"value", "False"}}}), a);
   EXPECT_EQ(e.scim_type, "invalidValue");
-  EXPECT_EQ(e.detail, "active must be a boolean");
+  EXPECT_EQ(e.detail, "/Operations/0/value: must be a boolean, got a string");
 }
 
 }  // namespace

@@ -150,12 +150,15 @@ TEST_F(ScimDialectTest, PostUserWithATakenUserNameIsUniqueness) {
 
 TEST_F(ScimDialectTest, PostRejectsBadBodies) {
   expectScimError(post("/Users", "{\"userName\":"), 400, "invalidSyntax",
-                  "the request body is not valid JSON");
+                  "the request body is not valid JSON: parse error at line 1, column 13: syntax "
+                  "error while parsing value - unexpected end of input; expected '[', '{', or a "
+                  "literal");
   expectScimError(post("/Users", "{\"displayName\":\"x\"}"), 400, "invalidValue",
-                  "userName is required");
+                  "/userName: is required");
   expectScimError(post("/Users", "{\"userName\":7}"), 400, "invalidValue",
-                  "userName must be a string");
-  expectScimError(post("/Users", "[]"), 400, "invalidValue", "the body must be a JSON object");
+                  "/userName: must be a string, got 7");
+  expectScimError(post("/Users", "[]"), 400, "invalidValue",
+                  "the body: must be a JSON object, got an array");
   expectScimError(post("/Groups", "{\"displayName\":\"g\",\"members\":[{\"value\":\"ghost\"}]}"),
                   400, "invalidValue", "member \"ghost\" does not exist");
   EXPECT_EQ(state().accounts.size(), 23u);
@@ -315,14 +318,14 @@ TEST_F(ScimDialectTest, PatchRejectsBadOperations) {
       "invalidPath", "attribute \"nickname\" is not supported on User");
   expectScimError(
       patch(path, json::array({{{"op", "delete"}, {"path", "displayName"}, {"value", "x"}}})), 400,
-      "invalidSyntax", "op must be add, remove or replace, got \"delete\"");
+      "invalidSyntax", "/Operations/0/op: must be add, remove or replace, got \"delete\"");
   expectScimError(patch(path, json::array({{{"path", "displayName"}}})), 400, "invalidSyntax",
-                  "each operation needs a string \"op\"");
+                  "/Operations/0/op: is required");
   expectScimError(toReply(client()->Patch(base_ + path, bearer(), "{}", kScimType)), 400,
-                  "invalidSyntax", "the body must be a PatchOp with an \"Operations\" array");
+                  "invalidSyntax", "/Operations: is required");
   expectScimError(
       patch(path, json::array({{{"op", "replace"}, {"path", "active"}, {"value", "no"}}})), 400,
-      "invalidValue", "active must be a boolean");
+      "invalidValue", "/Operations/0/value: must be a boolean, got a string");
   expectScimError(patch(path, json::array({{{"op", "replace"}, {"path", "id"}, {"value", "x"}}})),
                   400, "mutability", "attribute \"id\" cannot be modified");
   EXPECT_EQ(state().findAccount(a.id)->version, 1u);

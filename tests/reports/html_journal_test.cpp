@@ -131,7 +131,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "j.jsonl:3:/note: must be a string, got null"},
         BadLine{"PathNumber",
                 R"({"seq":3,"t_ms":60,"method":"GET","path":7,"status":200,"note":""})",
-                "j.jsonl:3:/path: must be a string, got 7"}),
+                "j.jsonl:3:/path: must be a string, got 7"},
+        BadLine{"DeepSeq",
+                R"({"seq":)" + std::string(100'000, '[') + std::string(100'000, ']') +
+                    R"(,"t_ms":60,"method":"GET","path":"/x","status":200,"note":""})",
+                "j.jsonl:3:/seq: must be a non-negative integer, got an array"}),
     [](const ::testing::TestParamInfo<BadLine>& info) { return info.param.name; });
 
 }  // namespace
