@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/findings.h"
@@ -42,9 +43,9 @@ Amplification measureAmplification(const std::vector<mocks::JournalEntry>& journ
 // (delays, reshaped data, stale reads; docs/scoring.md, "Behaviour").
 bool answeredWithFault(const mocks::JournalEntry& entry);
 
-// The counted requests over the minimum that a "request-amplification"
-// finding's title states; nullopt for any other title.
-std::optional<double> amplificationOfTitle(const std::string& title);
+// The measure of a "request-amplification" finding holding the counted
+// requests over the minimum, exact (the title prints it rounded).
+inline constexpr std::string_view kAmplificationMeasure = "amplification";
 
 // Every bearer token the target answered 401 during one drill, with the
 // first such answer. A dead token stays dead for the client whichever

@@ -355,6 +355,7 @@ void DrillRun::recordRestarts(const ConnectorRuns& runs, const OperationEvidence
   f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
     return e.note.find("(kill_connector)") != std::string::npos;
   });
+  f.measures.push_back({"restarts", static_cast<double>(runs.killed.size()), std::nullopt, "runs"});
   findings_.push_back(std::move(f));
 }
 

@@ -245,6 +245,8 @@ std::size_t FreshnessScorer::observeRound(const RoundObservation& round,
              "Declared complete without stale_since but " + std::to_string(stale_lines.size()) +
                  " record(s) show the tenant before changes that landed before the round",
              stale_events);
+    f.measures.push_back(
+        {"stale_records", static_cast<double>(stale_lines.size()), std::nullopt, "records"});
     f.evidence.connector_output = quoteLines(op, stale_lines);
     f.evidence.connector_output.push_back(statusEvidence(op));
     out.push_back(std::move(f));
