@@ -11,17 +11,17 @@
 #include <mutex>
 #include <ostream>
 
-#include "harness/behaviour.h"
-#include "harness/collateral.h"
-#include "harness/completeness.h"
 #include "harness/evidence.h"
-#include "harness/findings.h"
-#include "harness/freshness.h"
 #include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
-#include "harness/revocation.h"
+#include "harness/scorers/behaviour.h"
+#include "harness/scorers/collateral.h"
+#include "harness/scorers/completeness.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/freshness.h"
+#include "harness/scorers/revocation.h"
 #include "harness/secret_forms.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"

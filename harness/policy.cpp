@@ -5,8 +5,8 @@
 #include <optional>
 #include <set>
 
-#include "harness/behaviour.h"
-#include "harness/findings.h"
+#include "harness/scorers/behaviour.h"
+#include "harness/scorers/findings.h"
 
 namespace faultline::harness {
 namespace {

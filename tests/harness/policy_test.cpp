@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 

@@ -1,4 +1,4 @@
-#include "harness/collateral.h"
+#include "harness/scorers/collateral.h"
 
 #include <charconv>
 #include <map>

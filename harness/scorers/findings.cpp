@@ -1,4 +1,4 @@
-#include "harness/findings.h"
+#include "harness/scorers/findings.h"
 
 #include <algorithm>
 #include <map>

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/findings.h"
-#include "harness/revocation.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/revocation.h"
 #include "mocks/tenant.h"
 
 namespace faultline::harness {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/findings.h"
+#include "harness/scorers/findings.h"
 #include "mocks/journal.h"
 #include "reports/report.h"
 

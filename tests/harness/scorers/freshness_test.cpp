@@ -1,7 +1,7 @@
 // Freshness scoring (docs/scoring.md, "Freshness"): the lag math, when an
 // output reflects an event, stale records, the findings, and drills of the
 // reference connector and its cached_rounds negative control.
-#include "harness/freshness.h"
+#include "harness/scorers/freshness.h"
 
 #include <gtest/gtest.h>
 
@@ -419,7 +419,8 @@ TEST(FreshnessDrillTest, EveryEventLandsBetweenTwoSyncs) {
   const auto r = drill("examples/connectors/reference/manifest.json", 2, "freshness-journal");
   ASSERT_EQ(r.operations.size(), 4u);
   std::vector<std::uint64_t> requests_before = {0};
-  for (const auto& op : r.operations) requests_before.push_back(requests_before.back() + op.requests);
+  for (const auto& op : r.operations)
+    requests_before.push_back(requests_before.back() + op.requests);
   ASSERT_EQ(r.freshness.events.size(), 4u);
   const std::vector<int> before_sync = {2, 3, 3, 4};
   for (std::size_t i = 0; i < 4; ++i) {

@@ -1,4 +1,4 @@
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 
 #include <algorithm>
 #include <array>

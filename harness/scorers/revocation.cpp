@@ -1,4 +1,4 @@
-#include "harness/revocation.h"
+#include "harness/scorers/revocation.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/behaviour.h"
 #include "harness/evidence.h"
+#include "harness/scorers/behaviour.h"
 #include "mocks/oauth_dialect.h"
 #include "mocks/seeded_rng.h"
 

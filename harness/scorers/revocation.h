@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/findings.h"
 #include "harness/protocol.h"
+#include "harness/scorers/findings.h"
 #include "mocks/journal.h"
 #include "mocks/tenant.h"
 #include "reports/report.h"

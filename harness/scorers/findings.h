@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/completeness.h"
 #include "harness/process_runner.h"
 #include "harness/protocol.h"
+#include "harness/scorers/completeness.h"
 #include "mocks/journal.h"
 #include "reports/report.h"
 

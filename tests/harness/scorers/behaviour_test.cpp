@@ -1,7 +1,7 @@
 // Behaviour scoring (docs/scoring.md, "Behaviour"): the three rules on
 // synthetic journals, then drills of their negative controls and of the
 // reference connector, which must raise none of them.
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 
 #include <gtest/gtest.h>
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "harness/evidence.h"
-#include "harness/findings.h"
 #include "harness/protocol.h"
+#include "harness/scorers/findings.h"
 #include "mocks/tenant.h"
 #include "mocks/timeline.h"
 #include "reports/report.h"

@@ -1,4 +1,4 @@
-#include "harness/freshness.h"
+#include "harness/scorers/freshness.h"
 
 #include <algorithm>
 #include <set>
