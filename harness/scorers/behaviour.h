@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/scorers/findings.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/journal.h"
 #include "reports/report.h"
 
@@ -81,5 +82,25 @@ void addBehaviourFindings(const OperationEvidence& op, const Amplification* ampl
                           RejectedTokens& rejected, std::vector<reports::Finding>& out);
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
                           std::vector<reports::Finding>& out);
+
+// Rejected-token reuse, duplicate writes and request amplification over a
+// whole drill: it remembers every 401 so that reuse is caught across rounds,
+// operations and restarts.
+class BehaviourScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "behaviour"; }
+  std::vector<std::string_view> findingIds() const override {
+    return {"rejected-token-reuse", "duplicate-write", "request-amplification"};
+  }
+  NegativeControl negativeControl() const override {
+    return {"stale_token.json", "scenarios/auth_expiry.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override {
+    addBehaviourFindings(*input.evidence, input.amplification, rejected_, sink.findings());
+  }
+
+ private:
+  RejectedTokens rejected_;
+};
 
 }  // namespace faultline::harness

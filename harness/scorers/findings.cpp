@@ -384,4 +384,36 @@ reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string
   return reports::Verdict::Passed;
 }
 
+std::vector<std::string_view> ProcessScorer::findingIds() const {
+  return {"connector-start-failed", "connector-timeout",        "connector-crashed",
+          "connector-exit-nonzero", "connector-left-processes", "stderr-flood",
+          "connector-restarted"};
+}
+
+void ProcessScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  const OperationEvidence& ev = *input.evidence;
+  addProcessFindings(ev, sink.findings());
+  if (input.killed == nullptr || input.killed->empty()) return;
+  Finding f = make(ev, "connector-restarted", Severity::Info, "process",
+                   "The connector was killed " + std::to_string(input.killed->size()) +
+                       " time(s) and restarted with the same state directory",
+                   "the last run's output is scored, and confirmations a killed run printed must "
+                   "hold too; the journal lines below are where it died");
+  f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
+    return e.note.find("(kill_connector)") != std::string::npos;
+  });
+  f.measures.push_back(measured("restarts", input.killed->size(), "runs"));
+  sink.add(std::move(f));
+}
+
+void SecretHygieneScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  addSecretFindings(*input.evidence, sink.findings());
+  if (input.killed == nullptr) return;
+  for (const auto& killed : *input.killed) {
+    OperationEvidence run = *input.evidence;
+    run.process = killed.process;
+    addSecretFindings(run, sink.findings());
+  }
+}
+
 }  // namespace faultline::harness

@@ -354,4 +354,29 @@ void addReadBackFindings(const OperationEvidence& op,
   }
 }
 
+std::vector<std::string_view> RevocationScorer::findingIds() const {
+  return {"false-confirmation",    "revocation-failed", "revocation-inherited",
+          "revocation-unreported", "false-alarm",       "unconfirmed-applied",
+          "read-back-missing"};
+}
+
+void RevocationScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  if (input.revocations == nullptr) return;
+  const OperationEvidence& ev = *input.evidence;
+  addRevocationFindings(ev, *input.revocations, sink.findings());
+  // A lie the scored run also told is reported once, by the scored run.
+  std::set<std::string> flagged;
+  for (const auto& o : *input.revocations) {
+    if (o.outcome == "false-confirmation") flagged.insert(o.action_id);
+  }
+  const int runs = static_cast<int>(input.killed->size()) + 1;
+  for (std::size_t k = 0; k < input.killed->size(); ++k) {
+    const KilledRun& run = (*input.killed)[k];
+    const OperationEvidence killed{ev.label, run.process, &run.output, ev.journal, ev.secrets};
+    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs, run.claims, flagged,
+                              sink.findings());
+  }
+  addReadBackFindings(ev, *input.revocations, sink.findings());
+}
+
 }  // namespace faultline::harness
