@@ -100,6 +100,7 @@ class DrillRun {
         manifest_(manifest),
         options_(options),
         seed_(options.seed.value_or(scenario.seed)),
+        clock_(options.clock != nullptr ? *options.clock : steady_clock_),
         target_(scenario, seed_, clock_),
         scorers_(makeScorers()) {}
   // The state directory is the connector's scratch space for this drill only.
@@ -131,7 +132,8 @@ class DrillRun {
   const Manifest& manifest_;
   const DrillOptions& options_;
   const std::uint64_t seed_;
-  mocks::SteadyClock clock_;
+  mocks::SteadyClock steady_clock_;  // the drill clock unless options_.clock is given
+  const mocks::Clock& clock_;
   mocks::MockTarget target_;
   std::string drill_id_;
   std::string executable_;
