@@ -27,9 +27,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "harness/completeness.h"
 #include "harness/protocol.h"
-#include "harness/revocation.h"
+#include "harness/scorers/completeness.h"
+#include "harness/scorers/revocation.h"
 #include "mocks/seeded_rng.h"
 #include "mocks/tenant.h"
 

@@ -11,17 +11,16 @@
 #include <mutex>
 #include <ostream>
 
-#include "harness/behaviour.h"
-#include "harness/collateral.h"
-#include "harness/completeness.h"
 #include "harness/evidence.h"
-#include "harness/findings.h"
-#include "harness/freshness.h"
 #include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
-#include "harness/revocation.h"
+#include "harness/scorers/behaviour.h"
+#include "harness/scorers/completeness.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/registry.h"
+#include "harness/scorers/revocation.h"
 #include "harness/secret_forms.h"
 #include "mocks/clock.h"
 #include "mocks/mock_target.h"
@@ -102,7 +101,9 @@ class DrillRun {
         manifest_(manifest),
         options_(options),
         seed_(options.seed.value_or(scenario.seed)),
-        target_(scenario, seed_, clock_) {}
+        clock_(options.clock != nullptr ? *options.clock : steady_clock_),
+        target_(scenario, seed_, clock_),
+        scorers_(makeScorers()) {}
   // The state directory is the connector's scratch space for this drill only.
   ~DrillRun() {
     std::error_code ignored;
@@ -117,12 +118,12 @@ class DrillRun {
   ConnectorRuns runConnector(const std::string& operation, const std::string& stdin_data);
   ProcessResult runOnce(const std::string& operation, const std::string& stdin_data);
   std::string killConnector();
-  void recordRestarts(const ConnectorRuns& runs, const OperationEvidence& ev, OperationReport& rep);
+  std::vector<mocks::Change> changesSince(std::size_t count) const;
+  void scoreRun(const ScoringInput& input);
   void runSync(const scenarios::Operation& op, OperationReport& rep);
   reports::RoundReport runRound(const std::string& label, OperationReport& rep);
   void runRevoke(const scenarios::Operation& op, int index, OperationReport& rep);
-  void recordCommon(const OperationEvidence& ev, OperationReport& rep,
-                    const Amplification* amplification = nullptr);
+  void recordCommon(const OperationEvidence& ev, OperationReport& rep);
   std::vector<std::string> secrets() const;
   void say(const std::string& line) const {
     if (options_.progress != nullptr) *options_.progress << line << std::endl;
@@ -132,16 +133,16 @@ class DrillRun {
   const Manifest& manifest_;
   const DrillOptions& options_;
   const std::uint64_t seed_;
-  mocks::SteadyClock clock_;
+  mocks::SteadyClock steady_clock_;  // the drill clock unless options_.clock is given
+  const mocks::Clock& clock_;
   mocks::MockTarget target_;
   std::string drill_id_;
   std::string executable_;
   std::string state_dir_;
-  std::vector<reports::Finding> findings_;
-  FreshnessScorer freshness_;
-  RejectedTokens rejected_tokens_;  // every 401 of the drill: reuse spans processes
-  int drill_rounds_ = 0;            // rounds run so far, across every sync
-  std::string current_label_;       // the operation running, for the live line
+  std::vector<std::unique_ptr<Scorer>> scorers_;  // this drill's own: they keep state
+  ScoreSink sink_;
+  int drill_rounds_ = 0;       // rounds run so far, across every sync
+  std::string current_label_;  // the operation running, for the live line
   std::mutex kill_mutex_;
   int connector_pgid_ = 0;  // guarded by kill_mutex_; 0 when no connector runs
   int kills_ = 0;           // guarded by kill_mutex_
@@ -253,25 +254,39 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
   const ConnectorRuns runs = runConnector("sync", "");
   const ProcessResult& process = runs.last;
   const auto after = target_.tenant().snapshot();
-  const RoundSpan span{mark, target_.journal().lastSeq()};
+  const std::uint64_t last = target_.journal().lastSeq();
   const auto journal = target_.journal().entriesSince(mark);
   const ConnectorOutput output =
       parseConnectorOutput(process.stdout_data, Operation::Sync, process.stdout_truncated);
   const CompletenessScore score = scoreCompleteness(before, after, output);
   const OperationEvidence ev{label, &process, &output, &journal, secrets()};
-  addCompletenessFindings(ev, score, findings_);
-  // A sync asks for no change: anything its requests changed is collateral.
-  const auto changes = target_.tenant().changes();
-  addCollateralFindings(
-      ev,
-      findCollateral({changes.begin() + static_cast<std::ptrdiff_t>(changes_before), changes.end()},
-                     {}),
-      findings_);
   const Amplification amplification = measureAmplification(
       journal, minimumSyncRequests(before.accounts.size(), before.groups.size(),
                                    before.entitlements.size(), scenario_.target.max_page_size));
-  recordCommon(ev, rep, &amplification);
-  recordRestarts(runs, ev, rep);
+  std::vector<KilledRun> killed;
+  for (const auto& k : runs.killed)
+    killed.push_back({&k, parseConnectorOutput(k.stdout_data, Operation::Sync, true), {}});
+  // A sync asks for no change: anything its requests changed is collateral.
+  const auto changes = changesSince(changes_before);
+  const auto timeline = target_.timeline().outcomes();
+  ScoringInput input;
+  input.kind = scenarios::OperationKind::Sync;
+  input.evidence = &ev;
+  input.before = &before;
+  input.after = &after;
+  input.settled = &after;
+  input.changes = &changes;
+  input.killed = &killed;
+  input.completeness = &score;
+  input.amplification = &amplification;
+  input.drill_round = round.drill_round;
+  input.journal_mark = mark;
+  input.journal_last = last;
+  input.started_ms = round.started_ms;
+  input.timeline = &timeline;
+  scoreRun(input);
+  recordCommon(ev, rep);
+  rep.restarts += static_cast<int>(runs.killed.size());
   rep.amplification = amplification.ratio;
   rep.minimum_requests = amplification.minimum;
   rep.completeness = score.types;
@@ -284,8 +299,8 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
   round.declared_incomplete = rep.declared_incomplete;
   round.stale_since = output.status ? output.status->stale_since : "";
   round.recall = score.minRecall();
-  round.stale_records = freshness_.observeRound({round.drill_round, span, round.started_ms, &after},
-                                                target_.timeline().outcomes(), ev, findings_);
+  round.stale_records =
+      static_cast<std::size_t>(sink_.metric("freshness.stale_records").value_or(0));
   say("  " + label + ": declared " + rep.declared_status + ", min recall " +
       std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests" +
       (round.stale_records > 0 ? ", " + std::to_string(round.stale_records) + " stale records"
@@ -316,17 +331,23 @@ std::string authTrouble(const std::vector<mocks::JournalEntry>& journal) {
   return "";
 }
 
-// What every operation reports alike: how the process ended, whether its
-// output kept the contract, Retry-After and the rest of its behaviour
-// (amplification for syncs only), and secret hygiene.
-void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
-                            const Amplification* amplification) {
+std::vector<mocks::Change> DrillRun::changesSince(std::size_t count) const {
+  const auto changes = target_.tenant().changes();
+  return {changes.begin() + static_cast<std::ptrdiff_t>(count), changes.end()};
+}
+
+// Every scorer, in the registry's order, which is the order of the report's
+// findings.
+void DrillRun::scoreRun(const ScoringInput& input) {
+  ScoringInput with_scenario = input;
+  with_scenario.scenario = &scenario_;
+  for (const auto& scorer : scorers_) scorer->score(with_scenario, sink_);
+}
+
+// What every operation reports alike: how the process ended and what its
+// status line declared.
+void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep) {
   rep.auth_trouble = authTrouble(*ev.journal);
-  addProcessFindings(ev, findings_);
-  addProtocolFindings(ev, findings_);
-  addRetryAfterFindings(ev, findings_);
-  addBehaviourFindings(ev, amplification, rejected_tokens_, findings_);
-  addSecretFindings(ev, findings_);
   const ConnectorOutput& output = *ev.output;
   rep.process = summarise(*ev.process, ev.secrets);
   rep.requests = ev.journal->size();
@@ -336,31 +357,9 @@ void DrillRun::recordCommon(const OperationEvidence& ev, OperationReport& rep,
   rep.protocol_violations = output.violation_count;
 }
 
-// The runs a fault killed: their output is not scored (the restart's is),
-// but a credential they printed is still a leak.
-void DrillRun::recordRestarts(const ConnectorRuns& runs, const OperationEvidence& ev,
-                              OperationReport& rep) {
-  if (runs.killed.empty()) return;
-  rep.restarts += static_cast<int>(runs.killed.size());
-  for (const auto& killed : runs.killed) {
-    OperationEvidence run = ev;
-    run.process = &killed;
-    addSecretFindings(run, findings_);
-  }
-  reports::Finding f = makeFinding(
-      ev, "connector-restarted", reports::Severity::Info, "process",
-      "The connector was killed " + std::to_string(runs.killed.size()) +
-          " time(s) and restarted with the same state directory",
-      "the last run's output is scored, and confirmations a killed run printed must hold too; "
-      "the journal lines below are where it died");
-  f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
-    return e.note.find("(kill_connector)") != std::string::npos;
-  });
-  findings_.push_back(std::move(f));
-}
-
 void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationReport& rep) {
-  const auto actions = selectRevokeActions(target_.tenant().snapshot(), op.revoke, seed_, index);
+  const auto before = target_.tenant().snapshot();
+  const auto actions = selectRevokeActions(before, op.revoke, seed_, index);
   std::set<std::string> ids;
   std::set<std::string> groups;  // a race_operation joiner waits for a read of one
   for (const auto& a : actions) {
@@ -388,34 +387,33 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
                    {&process.stdout_line_ms, rep.started_ms, connector_started_ms, &journal},
                    rep.revocations);
   const OperationEvidence ev{op.label, &process, &output, &journal, secrets()};
-  addRevocationFindings(ev, rep.revocations, findings_);
-  std::set<std::string> flagged;
-  for (const auto& o : rep.revocations) {
-    if (o.outcome == "false-confirmation") flagged.insert(o.action_id);
-  }
-  const int runs_total = static_cast<int>(runs.killed.size()) + 1;
-  for (std::size_t k = 0; k < runs.killed.size(); ++k) {
+  std::vector<KilledRun> killed;
+  for (const auto& k : runs.killed) {
     // Killed mid-line, a run's last fragment is no claim: parse it as cut.
-    const ConnectorOutput said =
-        parseConnectorOutput(runs.killed[k].stdout_data, Operation::Revoke, true, ids);
-    const OperationEvidence killed{op.label, &runs.killed[k], &said, &journal, secrets()};
-    const auto claims = judgeRevocations(actions, said, after, settled);
-    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs_total, claims, flagged,
-                              findings_);
+    KilledRun run{&k, parseConnectorOutput(k.stdout_data, Operation::Revoke, true, ids), {}};
+    run.claims = judgeRevocations(actions, run.output, after, settled);
     // The report keeps what killed runs said: a confirmation if any gave one
     // (that is the claim a platform may have acted on), else the latest.
-    for (std::size_t i = 0; i < claims.size(); ++i) {
-      std::string& before = rep.revocations[i].claimed_before_restart;
-      if (claims[i].claimed != "missing" && before != "confirmed") before = claims[i].claimed;
+    for (std::size_t i = 0; i < run.claims.size(); ++i) {
+      std::string& said = rep.revocations[i].claimed_before_restart;
+      if (run.claims[i].claimed != "missing" && said != "confirmed") said = run.claims[i].claimed;
     }
+    killed.push_back(std::move(run));
   }
-  addReadBackFindings(ev, rep.revocations, findings_);
-  const auto changes = target_.tenant().changes();
-  const auto collateral = findCollateral(
-      {changes.begin() + static_cast<std::ptrdiff_t>(changes_before), changes.end()}, actions);
-  addCollateralFindings(ev, collateral, findings_);
+  const auto changes = changesSince(changes_before);
+  ScoringInput input;
+  input.kind = scenarios::OperationKind::Revoke;
+  input.evidence = &ev;
+  input.before = &before;
+  input.after = &after;
+  input.settled = &settled;
+  input.changes = &changes;
+  input.killed = &killed;
+  input.actions = &actions;
+  input.revocations = &rep.revocations;
+  scoreRun(input);
   recordCommon(ev, rep);
-  recordRestarts(runs, ev, rep);
+  rep.restarts += static_cast<int>(runs.killed.size());
   std::size_t confirmed = 0;
   for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
   say("  " + op.label + ": " + std::to_string(confirmed) + "/" + std::to_string(actions.size()) +
@@ -460,7 +458,7 @@ reports::Report DrillRun::run() {
       f.metric = "process";
       f.operation = op.label;
       f.title = "The connector's manifest does not offer the " + rep.kind + " operation";
-      findings_.push_back(std::move(f));
+      sink_.add(std::move(f));
       rep.declared_status = "unsupported";
     }
     rep.duration_ms = clock_.nowMs() - rep.started_ms;
@@ -480,9 +478,12 @@ reports::Report DrillRun::run() {
     report.faults.push_back(
         {rule.id, scenarios::faultKindName(rule.kind), rule.min_fires, firings.at(rule.id)});
   }
-  addFaultFindings(report.faults, findings_);
-  report.freshness = freshness_.finish(target_.timeline().outcomes(), findings_);
-  report.findings = std::move(findings_);
+  addFaultFindings(report.faults, sink_.findings());
+  const auto timeline = target_.timeline().outcomes();
+  const DrillEndInput end{&scenario_, &timeline};
+  for (const auto& scorer : scorers_) scorer->finish(end, sink_);
+  report.freshness = sink_.freshness.value_or(reports::FreshnessSummary{});
+  report.findings = std::move(sink_.findings());
   applyPolicy(resolvePolicy(scenario_, options_.policy), report);
   const auto state = target_.tenant().snapshot();
   report.scenario = {scenario_.name,          scenario_.file,      scenario_.description,

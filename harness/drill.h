@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/manifest.h"
+#include "mocks/clock.h"
 #include "reports/report.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/scenario.h"
@@ -25,6 +26,13 @@ struct DrillOptions {
   // Acceptance policy file (not owned; null: built-in default and the
   // scenario's own acceptance block only).
   const scenarios::PolicyFile* policy = nullptr;
+  // The drill clock (not owned; null: real monotonic time from the drill's
+  // start). Everything timed on it shares it: operation and round times, the
+  // mock's token expiry, Retry-After deadlines and fault windows, and when
+  // timeline events landed. A test that runs no connector process can pass
+  // a mocks::ManualClock and move time itself. A connector's own run time
+  // (ProcessResult::duration) is always real.
+  const mocks::Clock* clock = nullptr;
 };
 
 // Thrown by runDrill when faultline was asked to stop (requestStop, after

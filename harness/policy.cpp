@@ -5,8 +5,8 @@
 #include <optional>
 #include <set>
 
-#include "harness/behaviour.h"
-#include "harness/findings.h"
+#include "harness/scorers/behaviour.h"
+#include "harness/scorers/findings.h"
 
 namespace faultline::harness {
 namespace {
@@ -97,14 +97,6 @@ void change(Finding& f, Severity to, const std::string& why) {
   f.severity = to;
 }
 
-// The leading count of a finding title such as "3 request(s) sent ...".
-long long leadingCount(const std::string& title) {
-  long long n = 0;
-  std::size_t i = 0;
-  for (; i < title.size() && title[i] >= '0' && title[i] <= '9'; ++i) n = n * 10 + (title[i] - '0');
-  return i == 0 ? -1 : n;
-}
-
 // What the connector declared in the run a finding belongs to.
 struct Declared {
   std::string status;
@@ -164,20 +156,23 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
           "precision " + fixed3(t->precision) + " within min_precision " + fixed3(p.min_precision));
     }
   }
-  if (f.id == "retry-after-violation" && p.max_retry_after_violations > 0 &&
-      f.severity > Severity::Warning) {
-    const long long n = leadingCount(f.title);
-    if (n >= 0 && n <= p.max_retry_after_violations) {
+  reports::Measure* early = reports::findMeasure(f, "early_requests");
+  if (f.id == "retry-after-violation" && early != nullptr && p.max_retry_after_violations > 0) {
+    early->limit = p.max_retry_after_violations;
+    if (f.severity > Severity::Warning && early->value <= p.max_retry_after_violations) {
       change(f, Severity::Warning,
-             std::to_string(n) + " within max_retry_after_violations " +
+             std::to_string(static_cast<long long>(early->value)) +
+                 " within max_retry_after_violations " +
                  std::to_string(p.max_retry_after_violations));
     }
   }
-  // A finding that stands only because the policy is stricter than the
-  // default, or despite a looser one, says by which limit.
-  if (f.id == "request-amplification" && p.max_amplification != kDefaultMaxAmplification) {
-    if (const auto ratio = amplificationOfTitle(f.title))
-      f.policy = fixed2(*ratio) + " above max_amplification " + fixed2(p.max_amplification);
+  reports::Measure* ratio = reports::findMeasure(f, kAmplificationMeasure);
+  if (f.id == "request-amplification" && ratio != nullptr) {
+    ratio->limit = p.max_amplification;
+    // A finding that stands only because the policy is stricter than the
+    // default, or despite a looser one, says by which limit.
+    if (p.max_amplification != kDefaultMaxAmplification)
+      f.policy = fixed2(ratio->value) + " above max_amplification " + fixed2(p.max_amplification);
   }
   // An explicit severity wins over everything above.
   if (const auto it = p.severity.find(f.id); it != p.severity.end()) {
@@ -192,11 +187,11 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
 
 // The behaviour scorer raises request-amplification for any sync above its
 // minimum, since it cannot know the policy; the policy's max_amplification
-// decides which of them stand. A title the scorer did not write stands.
+// decides which of them stand. A finding without the measured ratio stands.
 bool amplificationWithin(const reports::PolicySummary& p, const Finding& f) {
   if (f.id != "request-amplification") return false;
-  const std::optional<double> ratio = amplificationOfTitle(f.title);
-  return ratio && *ratio <= p.max_amplification;
+  const reports::Measure* ratio = reports::findMeasure(f, kAmplificationMeasure);
+  return ratio != nullptr && ratio->value <= p.max_amplification;
 }
 
 // Which kind of trust a failing finding broke (docs/scoring.md).

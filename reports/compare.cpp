@@ -18,8 +18,14 @@ using nlohmann::json;
 // What compare reads of one report, typed. Reports are untrusted files
 // (hand-edited, truncated, written by another tool), so they are read once,
 // with every type checked, and nothing after this touches the JSON again.
+struct MeasureView {
+  std::string name;
+  double value = 0;
+};
+
 struct FindingView {
   std::string id, severity, operation, metric, title, detail;
+  std::vector<MeasureView> measures;  // none in a report older than minor 5
 };
 
 struct TypeView {
@@ -92,8 +98,8 @@ class ReportReader {
   void fail(const std::string& pointer, const std::string& message) {
     ++failures_;
     // A malformed report can be wrong millions of times; a few lines say enough.
-    if (failures_ <= kMaxShown) problems_ += (problems_.empty() ? "" : "\n") + name_ + ":" +
-                                             pointer + ": " + message;
+    if (failures_ <= kMaxShown)
+      problems_ += (problems_.empty() ? "" : "\n") + name_ + ":" + pointer + ": " + message;
   }
 
   void throwIfFailed() const {
@@ -137,8 +143,7 @@ OperationView readOperation(ReportReader& in, const json& op, const std::string&
 ReportView readReport(const json& r, const std::string& name) {
   if (!r.is_object()) throw std::runtime_error(name + ": not a JSON object");
   ReportReader in(name);
-  const json* version =
-      in.member(r, "", "faultline_report", &json::is_primitive, "a number", true);
+  const json* version = in.member(r, "", "faultline_report", &json::is_primitive, "a number", true);
   in.throwIfFailed();
   if (!version->is_number_integer() || *version != 1) {
     throw std::runtime_error(name + ":/faultline_report: report format " + version->dump() +
@@ -147,8 +152,8 @@ ReportView readReport(const json& r, const std::string& name) {
   ReportView v;
   if (const json* s = in.member(r, "", "scenario", &json::is_object, "an object", true))
     v.scenario = in.text(*s, "/scenario", "name", true);
-  if (const json* seed = in.member(r, "", "seed", &json::is_number_integer,
-                                   "an integer in [0, 2^64)", true)) {
+  if (const json* seed =
+          in.member(r, "", "seed", &json::is_number_integer, "an integer in [0, 2^64)", true)) {
     if (seed->is_number_unsigned() || seed->get<std::int64_t>() >= 0) {
       v.seed = std::to_string(seed->get<std::uint64_t>());
     } else {
@@ -160,9 +165,19 @@ ReportView readReport(const json& r, const std::string& name) {
     v.operations.push_back(readOperation(in, op, p));
   });
   in.objects(r, "", "findings", true, [&](const json& f, const std::string& p) {
-    v.findings.push_back({in.text(f, p, "id"), in.text(f, p, "severity"),
-                          in.text(f, p, "operation"), in.text(f, p, "metric"),
-                          in.text(f, p, "title"), in.text(f, p, "detail")});
+    FindingView finding{in.text(f, p, "id"),
+                        in.text(f, p, "severity"),
+                        in.text(f, p, "operation"),
+                        in.text(f, p, "metric"),
+                        in.text(f, p, "title"),
+                        in.text(f, p, "detail"),
+                        {}};
+    in.objects(f, p, "measures", false, [&](const json& m, const std::string& mp) {
+      const std::string name = in.text(m, mp, "name", true);
+      if (const auto value = in.number(m, mp, "value"); value && !name.empty())
+        finding.measures.push_back({name, *value});
+    });
+    v.findings.push_back(std::move(finding));
   });
   in.throwIfFailed();
   return v;
@@ -180,9 +195,13 @@ std::string fixed3(double v) {
   return buf;
 }
 
-bool failing(const FindingView& f) { return f.severity == "error" || f.severity == "critical"; }
+bool failing(const FindingView& f) {
+  return f.severity == "error" || f.severity == "critical";
+}
 
-std::string findingKey(const FindingView& f) { return f.id + "|" + f.operation + "|" + f.metric; }
+std::string findingKey(const FindingView& f) {
+  return f.id + "|" + f.operation + "|" + f.metric;
+}
 
 std::string describeFinding(const FindingView& f) {
   return "[" + f.severity + "] " + f.id + ": " + f.title;
@@ -193,23 +212,25 @@ class Comparer {
   Comparer(const ReportView& base, const ReportView& head, const CompareOptions& options)
       : base_(base), head_(head), options_(options) {
     drill_ = head.scenario + " seed " + head.seed;
-    std::multiset<std::string> before;
+    // Failing findings of the same key pair up in report order; the rest
+    // are new (HEAD only) or gone (BASE only).
+    std::multimap<std::string, const FindingView*> before;
     for (const auto& f : base_.findings) {
-      if (failing(f)) before.insert(findingKey(f));
+      if (failing(f)) before.emplace(findingKey(f), &f);
     }
+    std::set<const FindingView*> paired;
     for (const auto& f : head_.findings) {
       if (!failing(f)) continue;
       if (auto it = before.find(findingKey(f)); it != before.end()) {
+        both_.emplace_back(it->second, &f);
+        paired.insert(it->second);
         before.erase(it);
       } else {
         new_findings_.push_back(&f);
       }
     }
     for (const auto& f : base_.findings) {
-      if (failing(f) && before.count(findingKey(f)) != 0) {
-        gone_findings_.push_back(&f);
-        before.erase(before.find(findingKey(f)));
-      }
+      if (failing(f) && paired.count(&f) == 0) gone_findings_.push_back(&f);
     }
   }
 
@@ -238,6 +259,7 @@ class Comparer {
     }
     for (const FindingView* f : gone_findings_)
       add("finding", f->operation, describeFinding(*f), "-", false);
+    for (const auto& [b, h] : both_) compareMeasures(*b, *h);
     return std::move(out_);
   }
 
@@ -287,6 +309,28 @@ class Comparer {
     }
   }
 
+  // A failing finding present in both reports: each measure both carry is
+  // compared, larger being worse (docs/report-format.md, "measures"). A
+  // report written before measures existed has none, so nothing is compared.
+  void compareMeasures(const FindingView& b, const FindingView& h) {
+    for (const auto& mh : h.measures) {
+      for (const auto& mb : b.measures) {
+        if (mb.name != mh.name || mb.value == mh.value) continue;
+        add(h.id + "." + mh.name, h.operation, number(mb.value), number(mh.value),
+            mh.value > mb.value);
+        if (mh.value > mb.value) out_.changes.back().why = h.id + ": " + h.title;
+        break;
+      }
+    }
+  }
+
+  // Whole numbers as integers (counts), anything else with three decimals.
+  static std::string number(double v) {
+    if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15)
+      return std::to_string(static_cast<long long>(v));
+    return fixed3(v);
+  }
+
   void add(const std::string& metric, const std::string& operation, const std::string& before,
            const std::string& after, bool regression, bool neutral = false) {
     MetricChange c{drill_, metric, operation, before, after, regression && !neutral, ""};
@@ -315,6 +359,7 @@ class Comparer {
   const CompareOptions& options_;
   std::string drill_;
   std::vector<const FindingView*> new_findings_, gone_findings_;
+  std::vector<std::pair<const FindingView*, const FindingView*>> both_;  // (BASE, HEAD)
   Comparison out_;
 };
 
@@ -333,8 +378,8 @@ Comparison compareReports(const json& base, const json& head, const CompareOptio
   const ReportView h = readReport(head, head_name);
   if (b.scenario != h.scenario || b.seed != h.seed) {
     throw std::runtime_error(base_name + " and " + head_name +
-                             " are reports of different drills: scenario " + b.scenario +
-                             " seed " + b.seed + " vs scenario " + h.scenario + " seed " + h.seed +
+                             " are reports of different drills: scenario " + b.scenario + " seed " +
+                             b.seed + " vs scenario " + h.scenario + " seed " + h.seed +
                              "; compare the same scenario and seed");
   }
   return Comparer(b, h, options).run();

@@ -21,15 +21,30 @@ json toJson(const Evidence& e) {
   return {{"journal", e.journal}, {"connector_output", e.connector_output}};
 }
 
+json toJson(const Measure& m) {
+  return {{"name", m.name},
+          {"value", m.value},
+          {"limit", m.limit ? json(*m.limit) : json(nullptr)},
+          {"unit", m.unit}};
+}
+
 json toJson(const Finding& f) {
-  return {{"id", f.id},
-          {"severity", severityName(f.severity)},
-          {"metric", f.metric},
-          {"operation", f.operation},
-          {"title", f.title},
-          {"detail", f.detail},
-          {"evidence", toJson(f.evidence)},
-          {"policy", f.policy}};
+  json out = {{"id", f.id},
+              {"severity", severityName(f.severity)},
+              {"metric", f.metric},
+              {"operation", f.operation},
+              {"title", f.title},
+              {"detail", f.detail},
+              {"evidence", toJson(f.evidence)},
+              {"policy", f.policy}};
+  // Omitted when empty: a finding with nothing measured reads as it did
+  // before measures existed.
+  if (!f.measures.empty()) {
+    json measures = json::array();
+    for (const auto& m : f.measures) measures.push_back(toJson(m));
+    out["measures"] = std::move(measures);
+  }
+  return out;
 }
 
 json toJson(const TypeScore& t) {

@@ -1,6 +1,19 @@
 #include "reports/report.h"
 
+#include <utility>
+
 namespace faultline::reports {
+
+const Measure* findMeasure(const Finding& f, std::string_view name) {
+  for (const auto& m : f.measures) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+Measure* findMeasure(Finding& f, std::string_view name) {
+  return const_cast<Measure*>(findMeasure(std::as_const(f), name));
+}
 
 const char* severityName(Severity s) {
   switch (s) {

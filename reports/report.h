@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faultline::reports {
@@ -12,7 +13,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 4;
+inline constexpr int kReportFormatMinor = 5;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -24,6 +25,16 @@ struct Evidence {
   std::vector<std::string> connector_output;
 };
 
+// A quantity a finding rests on, as the scorer measured it, so that readers
+// (the acceptance policy, compare, dashboards) never parse it out of a title.
+// On an error or critical finding a larger value is always worse.
+struct Measure {
+  std::string name;  // e.g. "missing", "amplification"
+  double value = 0;
+  std::optional<double> limit;  // the bound it was judged against, when one applies
+  std::string unit;             // e.g. "records", "requests", "ratio"
+};
+
 struct Finding {
   std::string id;  // stable kind, e.g. "silent-loss", "protocol-violation"
   Severity severity = Severity::Info;
@@ -32,6 +43,7 @@ struct Finding {
   std::string title;
   std::string detail;
   Evidence evidence;
+  std::vector<Measure> measures;  // the numbers the title states, in its order
   // What the acceptance policy did to this finding ("" when nothing), e.g.
   // "accepted: the connector declared partial and named the type (error -> info)".
   std::string policy;
@@ -235,6 +247,11 @@ struct Report {
   std::string replay_command;
   std::string journal_file;  // JSON Lines, one request each; "" when not written
 };
+
+// The finding's measure called `name`; null when it has none (a report read
+// from before measures existed, or a finding that measured nothing).
+const Measure* findMeasure(const Finding& f, std::string_view name);
+Measure* findMeasure(Finding& f, std::string_view name);
 
 const char* severityName(Severity s);
 const char* verdictName(Verdict v);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 
@@ -26,6 +26,11 @@ Finding finding(const std::string& id, Severity s, const std::string& metric,
   f.metric = metric;
   f.operation = op;
   f.title = title;
+  return f;
+}
+
+Finding measured(Finding f, const std::string& name, double value, const std::string& unit) {
+  f.measures.push_back({name, value, std::nullopt, unit});
   return f;
 }
 
@@ -115,18 +120,52 @@ TEST(PolicyTest, RecallWithinToleranceIsAWarning) {
 TEST(PolicyTest, PrecisionAndRetryAfterTolerances) {
   auto r = syncReport("complete", "", 1.0, 0.97);
   r.findings.push_back(finding("phantom-records", Severity::Error, "completeness.accounts"));
-  r.findings.push_back(finding("retry-after-violation", Severity::Error, "behaviour.retry_after",
-                               "sync-1", "3 request(s) sent before an announced Retry-After"));
+  r.findings.push_back(
+      measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
+                       "3 request(s) sent before an announced Retry-After"),
+               "early_requests", 3, "requests"));
   applyPolicy(
       policy(R"({"faultline_policy":1,"min_precision":0.95,"max_retry_after_violations":3})"), r);
   EXPECT_EQ(r.verdict, Verdict::Passed);
   auto strict = syncReport("complete", "", 1.0, 0.97);
-  strict.findings.push_back(finding("retry-after-violation", Severity::Error,
-                                    "behaviour.retry_after", "sync-1",
-                                    "4 request(s) sent before an announced Retry-After"));
+  strict.findings.push_back(
+      measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
+                       "4 request(s) sent before an announced Retry-After"),
+               "early_requests", 4, "requests"));
   applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), strict);
   EXPECT_EQ(strict.verdict, Verdict::Failed);
   EXPECT_EQ(strict.failure_classes, std::vector<std::string>{"unsafe-behaviour"});
+  ASSERT_EQ(strict.findings[0].measures.size(), 1u);
+  EXPECT_EQ(strict.findings[0].measures[0].limit, 3.0) << "the policy records the limit it applied";
+}
+
+TEST(PolicyTest, RetryAfterToleranceReadsTheMeasureNotTheTitle) {
+  // The title says 2, the measure 5: the measure is what the scorer counted.
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(
+      measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
+                       "2 request(s) sent before an announced Retry-After"),
+               "early_requests", 5, "requests"));
+  applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), r);
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.findings[0].severity, Severity::Error);
+
+  // Without a measure nothing is known to be within the tolerance.
+  auto unmeasured = syncReport("complete", "", 1.0);
+  unmeasured.findings.push_back(finding("retry-after-violation", Severity::Error,
+                                        "behaviour.retry_after", "sync-1",
+                                        "1 request(s) sent before an announced Retry-After"));
+  applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), unmeasured);
+  EXPECT_EQ(unmeasured.findings[0].severity, Severity::Error);
+  EXPECT_EQ(unmeasured.findings[0].policy, "");
+
+  auto within = syncReport("complete", "", 1.0);
+  within.findings.push_back(measured(finding("retry-after-violation", Severity::Error,
+                                             "behaviour.retry_after", "sync-1", "retried early"),
+                                     "early_requests", 2, "requests"));
+  applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), within);
+  EXPECT_EQ(within.verdict, Verdict::Passed);
+  EXPECT_EQ(within.findings[0].policy, "2 within max_retry_after_violations 3 (error -> warning)");
 }
 
 TEST(PolicyTest, ExplicitSeverityWins) {
@@ -233,9 +272,10 @@ reports::Report amplifiedSync() {
   auto r = syncReport("complete", "", 1.0);
   r.operations[0].amplification = 3.0;
   r.operations[0].minimum_requests = 4;
-  r.findings.push_back(finding("request-amplification", Severity::Warning,
-                               "behaviour.amplification", "sync-1",
-                               "The sync sent 12 requests, 3.00 times the minimum of 4"));
+  r.findings.push_back(
+      measured(finding("request-amplification", Severity::Warning, "behaviour.amplification",
+                       "sync-1", "The sync sent 12 requests, 3.00 times the minimum of 4"),
+               "amplification", 3.0, "ratio"));
   return r;
 }
 
@@ -251,6 +291,7 @@ TEST(PolicyTest, AmplificationIsJudgedByMaxAmplification) {
   ASSERT_EQ(strict.findings.size(), 1u);
   EXPECT_EQ(strict.findings[0].severity, Severity::Warning);
   EXPECT_EQ(strict.findings[0].policy, "3.00 above max_amplification 2.00");
+  EXPECT_EQ(strict.findings[0].measures[0].limit, 2.0);
   EXPECT_EQ(strict.verdict, Verdict::Passed) << "a warning, as by default";
 
   // A gate that wants amplification to fail a drill raises its severity too.
@@ -268,15 +309,42 @@ TEST(PolicyTest, AmplificationIsJudgedByMaxAmplification) {
 
 TEST(PolicyTest, LooserMaxAmplificationDropsWhatTheDefaultWouldKeep) {
   auto r = syncReport("complete", "", 1.0);
-  r.findings.push_back(finding("request-amplification", Severity::Warning,
-                               "behaviour.amplification", "sync-1 round 2",
-                               "The sync sent 9 requests, 4.50 times the minimum of 2"));
+  r.findings.push_back(
+      measured(finding("request-amplification", Severity::Warning, "behaviour.amplification",
+                       "sync-1 round 2", "The sync sent 9 requests, 4.50 times the minimum of 2"),
+               "amplification", 4.5, "ratio"));
   auto by_default = r;
   applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), by_default);
   ASSERT_EQ(by_default.findings.size(), 1u);
   EXPECT_EQ(by_default.findings[0].policy, "") << "the default limit needs no note";
   applyPolicy(policy(R"({"faultline_policy":1,"max_amplification":4.5})"), r);
   EXPECT_TRUE(r.findings.empty()) << "at the limit is within it";
+}
+
+TEST(PolicyTest, AmplificationIsJudgedByTheExactMeasuredRatio) {
+  // 10 / 3 prints as 3.33 in a title; a limit of 3.335 lies between the two.
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(
+      measured(finding("request-amplification", Severity::Warning, "behaviour.amplification",
+                       "sync-1", "The sync sent 10 requests, 3.33 times the minimum of 3"),
+               "amplification", 10.0 / 3.0, "ratio"));
+  auto above = r;
+  applyPolicy(policy(R"({"faultline_policy":1,"max_amplification":3.333})"), above);
+  ASSERT_EQ(above.findings.size(), 1u);
+  applyPolicy(policy(R"({"faultline_policy":1,"max_amplification":3.334})"), r);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(PolicyTest, AmplificationWithoutAMeasureStands) {
+  // A finding the behaviour scorer did not write (no measured ratio) is
+  // never dropped on the strength of its title.
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(finding("request-amplification", Severity::Warning,
+                               "behaviour.amplification", "sync-1",
+                               "The sync sent 5 requests, 1.25 times the minimum of 4"));
+  applyPolicy(resolvePolicy(scenarios::Scenario{}, nullptr), r);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].policy, "");
 }
 
 TEST(PolicyTest, MaxAmplificationStacksLikeEveryKey) {
@@ -341,9 +409,14 @@ TEST(PolicyFileTest, AnUnknownKeyListsEveryAllowedKey) {
 // Every key, given a value of the wrong type, is named by its pointer; none
 // aborts the loader.
 TEST(PolicyFileTest, RejectsEveryKeyOfTheWrongType) {
-  const std::vector<std::string> keys = {"honest_partial", "inconclusive", "min_recall",
-                                         "min_precision",  "max_retry_after_violations",
-                                         "max_amplification", "severity", "scenarios"};
+  const std::vector<std::string> keys = {"honest_partial",
+                                         "inconclusive",
+                                         "min_recall",
+                                         "min_precision",
+                                         "max_retry_after_violations",
+                                         "max_amplification",
+                                         "severity",
+                                         "scenarios"};
   for (const auto& key : keys) {
     for (const std::string value : {"[1]", "null", "{\"a\":1}", "true"}) {
       if (value[0] == '{' && (key == "severity" || key == "scenarios")) continue;
@@ -354,7 +427,8 @@ TEST(PolicyFileTest, RejectsEveryKeyOfTheWrongType) {
           R"({"faultline_policy":1,"scenarios":{"s":{")" + key + "\":" + value + "}}}";
       if (key == "scenarios") continue;
       EXPECT_EQ(policyError(nested).rfind("p.json:/scenarios/s/" + key + ": must be", 0), 0u)
-          << nested << "\n" << policyError(nested);
+          << nested << "\n"
+          << policyError(nested);
     }
   }
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"severity":{"silent-loss":3}})"),

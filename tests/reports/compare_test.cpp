@@ -151,15 +151,31 @@ TEST(CompareTest, RefusesAFindingFieldOfTheWrongTypeNamingThePointer) {
 TEST(CompareTest, RefusesEveryFieldOfTheWrongType) {
   json full = withFinding(report("failed", 1.0), "silent-loss", "error", "completeness.accounts");
   full["operations"][0]["revocations"] = json::array({{{"outcome", "confirmed"}}});
-  const std::vector<std::string> pointers = {
-      "/scenario", "/scenario/name", "/seed", "/verdict", "/operations", "/operations/0",
-      "/operations/0/label", "/operations/0/declared_status", "/operations/0/amplification",
-      "/operations/0/completeness", "/operations/0/completeness/0",
-      "/operations/0/completeness/0/type", "/operations/0/completeness/0/recall",
-      "/operations/0/completeness/0/precision", "/operations/0/revocations",
-      "/operations/0/revocations/0", "/operations/0/revocations/0/outcome", "/findings",
-      "/findings/0", "/findings/0/id", "/findings/0/severity", "/findings/0/operation",
-      "/findings/0/metric", "/findings/0/title", "/findings/0/detail"};
+  const std::vector<std::string> pointers = {"/scenario",
+                                             "/scenario/name",
+                                             "/seed",
+                                             "/verdict",
+                                             "/operations",
+                                             "/operations/0",
+                                             "/operations/0/label",
+                                             "/operations/0/declared_status",
+                                             "/operations/0/amplification",
+                                             "/operations/0/completeness",
+                                             "/operations/0/completeness/0",
+                                             "/operations/0/completeness/0/type",
+                                             "/operations/0/completeness/0/recall",
+                                             "/operations/0/completeness/0/precision",
+                                             "/operations/0/revocations",
+                                             "/operations/0/revocations/0",
+                                             "/operations/0/revocations/0/outcome",
+                                             "/findings",
+                                             "/findings/0",
+                                             "/findings/0/id",
+                                             "/findings/0/severity",
+                                             "/findings/0/operation",
+                                             "/findings/0/metric",
+                                             "/findings/0/title",
+                                             "/findings/0/detail"};
   for (const auto& pointer : pointers) {
     const json::json_pointer p(pointer);
     // A value of another type than the one there: a number where text is,
@@ -173,8 +189,7 @@ TEST(CompareTest, RefusesEveryFieldOfTheWrongType) {
   }
   json negative = full;
   negative["seed"] = -1;
-  EXPECT_EQ(compareError(full, negative),
-            "b.json:/seed: must be an integer in [0, 2^64), got -1");
+  EXPECT_EQ(compareError(full, negative), "b.json:/seed: must be an integer in [0, 2^64), got -1");
 }
 
 TEST(CompareTest, ListsAFewProblemsOfAVeryMalformedReport) {
@@ -183,6 +198,60 @@ TEST(CompareTest, ListsAFewProblemsOfAVeryMalformedReport) {
   const std::string error = compareError(report("passed", 1.0), bad);
   EXPECT_EQ(error.substr(0, error.find('\n')), "b.json:/findings/0: must be an object, got 0");
   EXPECT_NE(error.find("\nb.json: and 980 more problem(s)"), std::string::npos) << error;
+}
+
+json withMeasure(json r, std::size_t finding, const std::string& name, double value) {
+  r["findings"][finding]["measures"].push_back(
+      {{"name", name}, {"value", value}, {"limit", nullptr}, {"unit", "records"}});
+  return r;
+}
+
+TEST(CompareTest, AGrowingMeasureOfAFindingInBothReportsIsARegression) {
+  const json loss =
+      withFinding(report("failed", 0.9), "silent-loss", "critical", "completeness.accounts");
+  const auto c =
+      compareReports(withMeasure(loss, 0, "missing", 3), withMeasure(loss, 0, "missing", 150), {});
+  ASSERT_EQ(c.changes.size(), 1u);
+  EXPECT_TRUE(c.regressed());
+  EXPECT_EQ(c.changes[0].metric, "silent-loss.missing");
+  EXPECT_EQ(c.changes[0].operation, "sync-1");
+  EXPECT_EQ(c.changes[0].before + " -> " + c.changes[0].after, "3 -> 150");
+  EXPECT_EQ(c.changes[0].why, "silent-loss: silent-loss title");
+
+  const auto better =
+      compareReports(withMeasure(loss, 0, "missing", 150), withMeasure(loss, 0, "missing", 3), {});
+  ASSERT_EQ(better.changes.size(), 1u);
+  EXPECT_FALSE(better.regressed());
+  EXPECT_NE(renderComparison(better).find("improved  drift seed 7  sync-1  silent-loss.missing: "
+                                          "150 -> 3\n"),
+            std::string::npos)
+      << renderComparison(better);
+}
+
+TEST(CompareTest, ReadsAReportWrittenBeforeMeasuresExisted) {
+  // A minor-4 report has no "measures": compared with a newer one it yields
+  // exactly what two old reports would, and no measure change.
+  const json old_loss =
+      withFinding(report("failed", 0.9), "silent-loss", "critical", "completeness.accounts");
+  const json new_loss = withMeasure(old_loss, 0, "missing", 150);
+  for (const auto& [base, head] : {std::pair{old_loss, new_loss}, std::pair{new_loss, old_loss},
+                                   std::pair{old_loss, old_loss}}) {
+    const auto c = compareReports(base, head, {});
+    EXPECT_TRUE(c.changes.empty()) << renderComparison(c);
+    EXPECT_FALSE(c.regressed());
+  }
+  const auto worse = compareReports(report("passed", 1.0), new_loss, {});
+  EXPECT_EQ(worse.changes.size(), 3u) << renderComparison(worse);
+}
+
+TEST(CompareTest, RefusesAMeasureOfTheWrongTypeNamingThePointer) {
+  json head = withFinding(report("failed", 1.0), "silent-loss", "error", "completeness.accounts");
+  head["findings"][0]["measures"] = json::array({{{"name", "missing"}, {"value", "many"}}});
+  EXPECT_EQ(compareError(report("passed", 1.0), head),
+            "b.json:/findings/0/measures/0/value: must be a number, got a string");
+  head["findings"][0]["measures"] = 3;
+  EXPECT_EQ(compareError(report("passed", 1.0), head),
+            "b.json:/findings/0/measures: must be an array, got 3");
 }
 
 }  // namespace

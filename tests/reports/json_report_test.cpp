@@ -64,7 +64,7 @@ Report sampleReport() {
 TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
   const json j = reportToJson(sampleReport());
   EXPECT_EQ(j.at("faultline_report"), 1);
-  EXPECT_EQ(j.at("format_minor"), 4);
+  EXPECT_EQ(j.at("format_minor"), 5);
   EXPECT_EQ(j.at("seed"), 20261123u);
   EXPECT_EQ(j.at("verdict"), "failed");
   EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");
@@ -343,6 +343,19 @@ TEST(AtomicWriteTest, ThrowsNamingThePathAndCleansUpWhenTheTargetIsAFolder) {
   }
   EXPECT_EQ(entriesOf(dir), std::vector<std::string>{"report.json"});
   EXPECT_TRUE(fs::is_directory(dir + "/report.json/inside"));
+}
+
+TEST(JsonReportTest, WritesMeasuresOnlyForFindingsThatHaveThem) {
+  Report r = sampleReport();
+  ASSERT_FALSE(r.findings.empty());
+  json j = reportToJson(r);
+  EXPECT_FALSE(j.at("findings")[0].contains("measures")) << "nothing measured, nothing written";
+  r.findings[0].measures = {{"missing", 150, std::nullopt, "records"},
+                            {"amplification", 4.5, 4.0, "ratio"}};
+  j = reportToJson(r);
+  EXPECT_EQ(j.at("findings")[0].at("measures"),
+            json::parse(R"([{"name":"missing","value":150.0,"limit":null,"unit":"records"},)"
+                        R"({"name":"amplification","value":4.5,"limit":4.0,"unit":"ratio"}])"));
 }
 
 }  // namespace

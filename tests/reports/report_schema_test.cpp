@@ -170,5 +170,35 @@ TEST(ReportSchemaTest, RequiresEveryFieldAndRejectsAnyOtherOnEveryObject) {
   }
 }
 
+TEST(ReportSchemaTest, MeasuresAreOptionalAndEachOneComplete) {
+  Report r = fixtures::failedReport();
+  r.findings[0].measures = {{"missing", 150, std::nullopt, "records"},
+                            {"amplification", 4.5, 4.0, "ratio"}};
+  const json doc = json::parse(renderJsonReport(r));
+  const std::string dir = freshTestDir("schema_measures");
+  const auto valid = validateJsonReports({writeJson(dir, "measured", doc.dump())});
+  EXPECT_EQ(valid.code, 0) << valid.output;
+  EXPECT_FALSE(doc.at("findings")[1].contains("measures")) << "absent when none, as before";
+
+  std::vector<std::string> files;
+  for (const char* key : {"name", "value", "limit", "unit"}) {
+    json copy = doc;
+    copy["findings"][0]["measures"][0].erase(key);
+    files.push_back(writeJson(dir, std::string("without_") + key, copy.dump()));
+  }
+  json extra = doc;
+  extra["findings"][0]["measures"][1]["unexpected"] = true;
+  files.push_back(writeJson(dir, "extra", extra.dump()));
+  json text_value = doc;
+  text_value["findings"][0]["measures"][0]["value"] = "150";
+  files.push_back(writeJson(dir, "text_value", text_value.dump()));
+  const auto result = validateJsonReports(files);
+  EXPECT_EQ(result.code, 1) << result.output;
+  for (const auto& f : files) {
+    EXPECT_NE(result.output.find(f + ":/findings/0/measures/"), std::string::npos)
+        << f << " was accepted";
+  }
+}
+
 }  // namespace
 }  // namespace faultline::reports

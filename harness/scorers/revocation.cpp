@@ -1,4 +1,4 @@
-#include "harness/revocation.h"
+#include "harness/scorers/revocation.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/behaviour.h"
 #include "harness/evidence.h"
+#include "harness/scorers/behaviour.h"
 #include "mocks/oauth_dialect.h"
 #include "mocks/seeded_rng.h"
 
@@ -352,6 +352,31 @@ void addReadBackFindings(const OperationEvidence& op,
     }
     out.push_back(std::move(f));
   }
+}
+
+std::vector<std::string_view> RevocationScorer::findingIds() const {
+  return {"false-confirmation",    "revocation-failed", "revocation-inherited",
+          "revocation-unreported", "false-alarm",       "unconfirmed-applied",
+          "read-back-missing"};
+}
+
+void RevocationScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  if (input.revocations == nullptr) return;
+  const OperationEvidence& ev = *input.evidence;
+  addRevocationFindings(ev, *input.revocations, sink.findings());
+  // A lie the scored run also told is reported once, by the scored run.
+  std::set<std::string> flagged;
+  for (const auto& o : *input.revocations) {
+    if (o.outcome == "false-confirmation") flagged.insert(o.action_id);
+  }
+  const int runs = static_cast<int>(input.killed->size()) + 1;
+  for (std::size_t k = 0; k < input.killed->size(); ++k) {
+    const KilledRun& run = (*input.killed)[k];
+    const OperationEvidence killed{ev.label, run.process, &run.output, ev.journal, ev.secrets};
+    addKilledRunClaimFindings(killed, static_cast<int>(k) + 1, runs, run.claims, flagged,
+                              sink.findings());
+  }
+  addReadBackFindings(ev, *input.revocations, sink.findings());
 }
 
 }  // namespace faultline::harness

@@ -1,6 +1,6 @@
 // Collateral changes: what a connector's requests changed beyond what the
 // revocation batch asked for.
-#include "harness/collateral.h"
+#include "harness/scorers/collateral.h"
 
 #include <gtest/gtest.h>
 

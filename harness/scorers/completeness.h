@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "harness/protocol.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/tenant.h"
 #include "reports/report.h"
 
@@ -28,5 +29,18 @@ inline constexpr std::size_t kMaxListedIds = 50;
 CompletenessScore scoreCompleteness(const mocks::TenantState& at_start,
                                     const mocks::TenantState& at_end,
                                     const ConnectorOutput& output);
+
+// Judges each sync round's output against the ground truth: what is
+// missing, invented, duplicated, wrong or dangling, and whether the declared
+// status owned up to it (docs/scoring.md, "Completeness", "Honesty").
+class CompletenessScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "completeness"; }
+  std::vector<std::string_view> findingIds() const override;
+  NegativeControl negativeControl() const override {
+    return {"first_page_only.json", "scenarios/baseline.json", 3};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override;
+};
 
 }  // namespace faultline::harness

@@ -1,4 +1,4 @@
-#include "harness/findings.h"
+#include "harness/scorers/findings.h"
 
 #include <gtest/gtest.h>
 
@@ -95,6 +95,11 @@ TEST(CompletenessFindingsTest, DeclaredCompleteWithMissingRecordsIsCriticalSilen
   EXPECT_EQ(loss.operation, "initial-sync");
   EXPECT_EQ(loss.title, "Declared complete but 2 account(s) are missing");
   EXPECT_EQ(loss.detail, "missing account ids: u-bob, u-carol");
+  ASSERT_EQ(loss.measures.size(), 1u);
+  EXPECT_EQ(loss.measures[0].name, "missing");
+  EXPECT_EQ(loss.measures[0].value, 2.0);
+  EXPECT_EQ(loss.measures[0].unit, "records");
+  EXPECT_FALSE(loss.measures[0].limit);
   // Only list requests of /Users are evidence for missing accounts.
   EXPECT_EQ(loss.evidence.journal,
             std::vector<std::string>{
@@ -179,7 +184,8 @@ TEST(CompletenessFindingsTest, PartialForAnotherReasonIsStillSilentLoss) {
 // Once a status line sends "incomplete", only the field declares a type:
 // words in the reason can no longer excuse a loss, nor are they needed.
 TEST(CompletenessFindingsTest, OnceTheFieldIsSentTheReasonsWordsNoLongerCount) {
-  Fixture f{.output = statusOutput("partial", "Groups: HTTP 403; user and entitlement grants lost")};
+  Fixture f{.output =
+                statusOutput("partial", "Groups: HTTP 403; user and entitlement grants lost")};
   f.output.status->incomplete = std::set<std::string>{"group", "grant"};
   const auto findings = completenessFindings(f, scoreMissing({"u-bob"}, 1));
   ASSERT_EQ(findings.size(), 1u);
@@ -232,6 +238,14 @@ TEST(CompletenessFindingsTest, PhantomsDuplicatesMismatchesAndDanglingEachGetAFi
   EXPECT_EQ(findings[0].detail, "phantom ids: g-ghost");
   EXPECT_EQ(findings[1].severity, Severity::Warning);
   EXPECT_EQ(findings[1].title, "4 duplicate entitlement line(s)");
+  // Each number the titles state is also a measure.
+  std::vector<std::string> measured;
+  for (const auto& x : findings) {
+    for (const auto& m : x.measures)
+      measured.push_back(m.name + "=" + std::to_string(static_cast<int>(m.value)));
+  }
+  EXPECT_EQ(measured,
+            (std::vector<std::string>{"phantom=1", "duplicates=4", "mismatches=1", "dangling=1"}));
   EXPECT_EQ(findings[2].severity, Severity::Error);
   EXPECT_EQ(findings[2].evidence.connector_output, s.attribute_examples);
   EXPECT_EQ(findings[3].severity, Severity::Error);

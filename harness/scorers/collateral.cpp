@@ -1,4 +1,4 @@
-#include "harness/collateral.h"
+#include "harness/scorers/collateral.h"
 
 #include <charconv>
 #include <map>
@@ -116,6 +116,10 @@ void addCollateralFindings(const OperationEvidence& op,
       detail);
   f.evidence.journal = journalEvidence(
       *op.journal, [&](const mocks::JournalEntry& e) { return requests.count(e.seq) != 0; });
+  f.measures.push_back(
+      {"changes", static_cast<double>(collateral.size()), std::nullopt, "changes"});
+  if (flips > 0)
+    f.measures.push_back({"flips", static_cast<double>(flips), std::nullopt, "changes"});
   out.push_back(std::move(f));
 }
 

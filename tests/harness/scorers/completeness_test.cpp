@@ -1,4 +1,4 @@
-#include "harness/completeness.h"
+#include "harness/scorers/completeness.h"
 
 #include <gtest/gtest.h>
 

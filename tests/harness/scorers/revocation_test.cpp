@@ -1,4 +1,4 @@
-#include "harness/revocation.h"
+#include "harness/scorers/revocation.h"
 
 #include <gtest/gtest.h>
 

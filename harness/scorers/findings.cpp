@@ -1,4 +1,4 @@
-#include "harness/findings.h"
+#include "harness/scorers/findings.h"
 
 #include <algorithm>
 #include <map>
@@ -25,6 +25,10 @@ Finding make(const OperationEvidence& op, std::string id, Severity severity, std
              std::string title, std::string detail) {
   return makeFinding(op, std::move(id), severity, std::move(metric), std::move(title),
                      std::move(detail));
+}
+
+reports::Measure measured(std::string name, std::size_t n, std::string unit) {
+  return {std::move(name), static_cast<double>(n), std::nullopt, std::move(unit)};
 }
 
 // Why the connector says records are missing. A killed or broken connector may
@@ -101,6 +105,7 @@ void addProcessFindings(const OperationEvidence& op, std::vector<Finding>& out) 
         "The connector left processes running after it exited, outside its process group",
         "faultline killed " + std::to_string(p.escaped_processes.size()) +
             " process(es) that had escaped its process group: " + killed);
+    out.back().measures.push_back(measured("escaped", p.escaped_processes.size(), "processes"));
   } else if (p.left_processes || p.pipes_held_open) {
     add("connector-left-processes", Severity::Warning,
         "The connector left processes running after it exited",
@@ -109,6 +114,7 @@ void addProcessFindings(const OperationEvidence& op, std::vector<Finding>& out) 
   if (p.stderr_truncated) {
     add("stderr-flood", Severity::Warning, "The connector's stderr exceeded the cap",
         std::to_string(p.stderr_bytes) + " bytes written; only the first part was kept");
+    out.back().measures.push_back(measured("stderr_bytes", p.stderr_bytes, "bytes"));
   }
 }
 
@@ -118,6 +124,7 @@ void addProtocolFindings(const OperationEvidence& op, std::vector<Finding>& out)
   std::string detail = std::to_string(o.violation_count) + " line(s) broke connector protocol v1";
   Finding f = make(op, "protocol-violation", Severity::Error, "protocol",
                    "The connector's output broke the contract", detail);
+  f.measures.push_back(measured("violations", o.violation_count, "lines"));
   for (const auto& v : o.violations) {
     if (f.evidence.connector_output.size() >= 20) break;
     const std::string where = v.line == 0 ? "stdout" : "stdout:" + std::to_string(v.line);
@@ -157,6 +164,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
                e.path.compare(e.path.size() - resource.size(), resource.size(), resource) == 0;
       });
       f.evidence.connector_output.push_back(statusLine(op));
+      f.measures.push_back(measured("missing", t.missing_total, "records"));
       out.push_back(std::move(f));
     }
     if (t.phantom_total > 0) {
@@ -164,12 +172,14 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
                        std::to_string(t.phantom_total) + " " + t.type +
                            "(s) returned that the target never held",
                        "phantom ids: " + joinIds(t.phantom, t.phantom_total));
+      f.measures.push_back(measured("phantom", t.phantom_total, "records"));
       out.push_back(std::move(f));
     }
     if (t.duplicates > 0) {
       out.push_back(make(op, "duplicate-records", Severity::Warning, metric,
                          std::to_string(t.duplicates) + " duplicate " + t.type + " line(s)",
                          "the same id was printed more than once"));
+      out.back().measures.push_back(measured("duplicates", t.duplicates, "lines"));
     }
   }
   std::size_t mismatches = 0;
@@ -181,6 +191,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
         "canonical attributes compared: userName, displayName, active, accountType, privileged, "
         "credential owner and state");
     f.evidence.connector_output = score.attribute_examples;
+    f.measures.push_back(measured("mismatches", mismatches, "records"));
     out.push_back(std::move(f));
   }
   if (score.dangling_total > 0) {
@@ -190,6 +201,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
             " grant(s) or credential(s) point at objects not returned",
         "every grant's principal and target, and every credential's owner, must also be returned");
     f.evidence.connector_output = score.dangling;
+    f.measures.push_back(measured("dangling", score.dangling_total, "records"));
     out.push_back(std::move(f));
   }
   if (declared == "partial" && score.complete()) {
@@ -292,6 +304,8 @@ void addFaultFindings(const std::vector<reports::FaultFiring>& firings, std::vec
                     " time(s); " + std::to_string(f.min_fires) + " required";
     finding.detail =
         "the connector never met this fault often enough, so the drill proves nothing about it";
+    finding.measures.push_back(
+        {"fired", static_cast<double>(f.fired), static_cast<double>(f.min_fires), "times"});
     out.push_back(std::move(finding));
   }
 }
@@ -309,6 +323,7 @@ void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& ou
   f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
     return early(e) || e.status == 429 || e.status == 503;
   });
+  f.measures.push_back(measured("early_requests", static_cast<std::size_t>(count), "requests"));
   out.push_back(std::move(f));
 }
 
@@ -367,6 +382,38 @@ reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string
   }
   reason = "no finding at error or critical severity";
   return reports::Verdict::Passed;
+}
+
+std::vector<std::string_view> ProcessScorer::findingIds() const {
+  return {"connector-start-failed", "connector-timeout",        "connector-crashed",
+          "connector-exit-nonzero", "connector-left-processes", "stderr-flood",
+          "connector-restarted"};
+}
+
+void ProcessScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  const OperationEvidence& ev = *input.evidence;
+  addProcessFindings(ev, sink.findings());
+  if (input.killed == nullptr || input.killed->empty()) return;
+  Finding f = make(ev, "connector-restarted", Severity::Info, "process",
+                   "The connector was killed " + std::to_string(input.killed->size()) +
+                       " time(s) and restarted with the same state directory",
+                   "the last run's output is scored, and confirmations a killed run printed must "
+                   "hold too; the journal lines below are where it died");
+  f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
+    return e.note.find("(kill_connector)") != std::string::npos;
+  });
+  f.measures.push_back(measured("restarts", input.killed->size(), "runs"));
+  sink.add(std::move(f));
+}
+
+void SecretHygieneScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  addSecretFindings(*input.evidence, sink.findings());
+  if (input.killed == nullptr) return;
+  for (const auto& killed : *input.killed) {
+    OperationEvidence run = *input.evidence;
+    run.process = killed.process;
+    addSecretFindings(run, sink.findings());
+  }
 }
 
 }  // namespace faultline::harness

@@ -1,4 +1,4 @@
-#include "harness/freshness.h"
+#include "harness/scorers/freshness.h"
 
 #include <algorithm>
 #include <set>
@@ -199,9 +199,9 @@ std::optional<std::int64_t> nearestRank(std::vector<std::int64_t> values, int pe
   return values[std::min(rank, n) - 1];
 }
 
-std::size_t FreshnessScorer::observeRound(const RoundObservation& round,
-                                          const std::vector<AppliedEvent>& events,
-                                          const OperationEvidence& op, std::vector<Finding>& out) {
+std::size_t FreshnessTracker::observeRound(const RoundObservation& round,
+                                           const std::vector<AppliedEvent>& events,
+                                           const OperationEvidence& op, std::vector<Finding>& out) {
   const ConnectorOutput& output = *op.output;
   const OutputIndex index(output);
   const bool complete = output.status && output.status->status == "complete";
@@ -245,6 +245,8 @@ std::size_t FreshnessScorer::observeRound(const RoundObservation& round,
              "Declared complete without stale_since but " + std::to_string(stale_lines.size()) +
                  " record(s) show the tenant before changes that landed before the round",
              stale_events);
+    f.measures.push_back(
+        {"stale_records", static_cast<double>(stale_lines.size()), std::nullopt, "records"});
     f.evidence.connector_output = quoteLines(op, stale_lines);
     f.evidence.connector_output.push_back(statusEvidence(op));
     out.push_back(std::move(f));
@@ -261,8 +263,8 @@ std::size_t FreshnessScorer::observeRound(const RoundObservation& round,
   return stale_lines.size();
 }
 
-reports::FreshnessSummary FreshnessScorer::finish(const std::vector<AppliedEvent>& events,
-                                                  std::vector<Finding>& out) const {
+reports::FreshnessSummary FreshnessTracker::finish(const std::vector<AppliedEvent>& events,
+                                                   std::vector<Finding>& out) const {
   reports::FreshnessSummary s;
   std::vector<std::int64_t> lags;
   for (const auto& e : events) {
@@ -305,6 +307,19 @@ reports::FreshnessSummary FreshnessScorer::finish(const std::vector<AppliedEvent
   s.max_lag_ms = nearestRank(lags, 100);
   s.stale_records_at_end = last_stale_;
   return s;
+}
+
+void FreshnessScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  if (input.kind != scenarios::OperationKind::Sync || input.timeline == nullptr) return;
+  const RoundObservation round{
+      input.drill_round, {input.journal_mark, input.journal_last}, input.started_ms, input.after};
+  const std::size_t stale =
+      tracker_.observeRound(round, *input.timeline, *input.evidence, sink.findings());
+  sink.setMetric("freshness.stale_records", static_cast<double>(stale));
+}
+
+void FreshnessScorer::finish(const DrillEndInput& input, ScoreSink& sink) {
+  sink.freshness = tracker_.finish(*input.timeline, sink.findings());
 }
 
 }  // namespace faultline::harness

@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/findings.h"
 #include "harness/protocol.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/journal.h"
 #include "mocks/tenant.h"
 #include "reports/report.h"
@@ -77,5 +78,18 @@ void traceRevocations(const ConnectorOutput& output, const RevokeTrace& trace,
 void addReadBackFindings(const OperationEvidence& op,
                          const std::vector<reports::RevocationOutcome>& outcomes,
                          std::vector<reports::Finding>& out);
+
+// Judges each revoke: every action's claim against the settled tenant, the
+// claims of runs a fault killed, and whether confirmations were read back
+// (docs/scoring.md, "Revocation", "Process death").
+class RevocationScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "revocation"; }
+  std::vector<std::string_view> findingIds() const override;
+  NegativeControl negativeControl() const override {
+    return {"trusts_2xx.json", "scenarios/silent_write_failures.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override;
+};
 
 }  // namespace faultline::harness

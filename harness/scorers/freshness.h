@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "harness/evidence.h"
-#include "harness/findings.h"
 #include "harness/protocol.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/tenant.h"
 #include "mocks/timeline.h"
 #include "reports/report.h"
@@ -48,7 +49,7 @@ struct RoundObservation {
 
 // Follows the timeline's events through a drill's rounds, in order, and
 // turns what it sees into freshness findings. Not thread-safe; one per drill.
-class FreshnessScorer {
+class FreshnessTracker {
  public:
   // Scores one round against the events landed so far (`events`, in
   // timeline order); adds its findings and returns its stale record count.
@@ -69,6 +70,25 @@ class FreshnessScorer {
   };
   std::map<int, Track> tracks_;  // by event index
   std::size_t last_stale_ = 0;
+};
+
+// Follows the timeline's events through every sync round of a drill
+// (FreshnessTracker) and fills the report's freshness section at the end;
+// each round's stale record count is its metric "freshness.stale_records".
+class FreshnessScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "freshness"; }
+  std::vector<std::string_view> findingIds() const override {
+    return {"stale-unannounced", "leaver-shown-active", "stale-data", "timeline-event-not-applied"};
+  }
+  NegativeControl negativeControl() const override {
+    return {"cached_rounds.json", "scenarios/freshness.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override;
+  void finish(const DrillEndInput& input, ScoreSink& sink) override;
+
+ private:
+  FreshnessTracker tracker_;
 };
 
 }  // namespace faultline::harness

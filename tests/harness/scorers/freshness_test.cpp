@@ -1,7 +1,7 @@
 // Freshness scoring (docs/scoring.md, "Freshness"): the lag math, when an
 // output reflects an event, stale records, the findings, and drills of the
 // reference connector and its cached_rounds negative control.
-#include "harness/freshness.h"
+#include "harness/scorers/freshness.h"
 
 #include <gtest/gtest.h>
 
@@ -203,7 +203,7 @@ struct Round {
   std::int64_t started_ms;
 };
 
-std::vector<reports::Finding> observe(FreshnessScorer& scorer, const std::vector<Round>& rounds,
+std::vector<reports::Finding> observe(FreshnessTracker& scorer, const std::vector<Round>& rounds,
                                       const std::vector<AppliedEvent>& events,
                                       std::vector<std::size_t>* stale = nullptr) {
   const mocks::TenantState truth = afterEvents();
@@ -225,8 +225,8 @@ std::vector<std::string> ids(const std::vector<reports::Finding>& findings) {
   return out;
 }
 
-TEST(FreshnessScorerTest, MeasuresLagFromApplicationToTheReflectingRoundsStart) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, MeasuresLagFromApplicationToTheReflectingRoundsStart) {
+  FreshnessTracker scorer;
   const std::vector<AppliedEvent> events = {leaver(5, 1000)};
   std::vector<std::size_t> stale;
   auto findings =
@@ -250,8 +250,8 @@ TEST(FreshnessScorerTest, MeasuresLagFromApplicationToTheReflectingRoundsStart) 
   EXPECT_TRUE(findings.empty());
 }
 
-TEST(FreshnessScorerTest, ReflectedInTheRoundItLandedInHasNoLag) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, ReflectedInTheRoundItLandedInHasNoLag) {
+  FreshnessTracker scorer;
   const std::vector<AppliedEvent> events = {leaver(3, 500)};
   auto findings = observe(
       scorer, {{output({account("acc-1", false), status("complete")}), {0, 6}, 100}}, events);
@@ -261,8 +261,8 @@ TEST(FreshnessScorerTest, ReflectedInTheRoundItLandedInHasNoLag) {
   EXPECT_EQ(summary.events[0].lag_rounds, 0);
 }
 
-TEST(FreshnessScorerTest, CachedAnswerDeclaredCompleteIsUnannouncedAndShowsTheLeaverActive) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, CachedAnswerDeclaredCompleteIsUnannouncedAndShowsTheLeaverActive) {
+  FreshnessTracker scorer;
   const std::vector<AppliedEvent> events = {leaver(5)};
   std::vector<std::size_t> stale;
   const auto findings =
@@ -282,23 +282,23 @@ TEST(FreshnessScorerTest, CachedAnswerDeclaredCompleteIsUnannouncedAndShowsTheLe
   EXPECT_EQ(findings[1].title, "Declared complete showing disabled account(s) active: acc-1");
 }
 
-TEST(FreshnessScorerTest, StaleSinceAnnouncesStalenessButDoesNotExcuseAnActiveLeaver) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, StaleSinceAnnouncesStalenessButDoesNotExcuseAnActiveLeaver) {
+  FreshnessTracker scorer;
   const auto findings = observe(
       scorer, {{output({account("acc-1", true), status("complete", "unknown")}), {5, 9}, 0}},
       {leaver(5)});
   EXPECT_EQ(ids(findings), (std::vector<std::string>{"leaver-shown-active @sync round 1"}));
 }
 
-TEST(FreshnessScorerTest, StaleButPartialIsHonest) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, StaleButPartialIsHonest) {
+  FreshnessTracker scorer;
   const auto findings = observe(
       scorer, {{output({account("acc-1", true), status("partial")}), {5, 9}, 0}}, {leaver(5)});
   EXPECT_TRUE(findings.empty());
 }
 
-TEST(FreshnessScorerTest, NeverReflectedAfterACompleteRoundIsStaleData) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, NeverReflectedAfterACompleteRoundIsStaleData) {
+  FreshnessTracker scorer;
   AppliedEvent joiner = applied(2, TimelineEventKind::Joiner, 5);
   joiner.account = "acc-new";
   const std::vector<AppliedEvent> events = {joiner};
@@ -317,8 +317,8 @@ TEST(FreshnessScorerTest, NeverReflectedAfterACompleteRoundIsStaleData) {
   EXPECT_EQ(findings[0].metric, "freshness.lag");
 }
 
-TEST(FreshnessScorerTest, NeverReflectedWithoutACompleteRoundIsNoFinding) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, NeverReflectedWithoutACompleteRoundIsNoFinding) {
+  FreshnessTracker scorer;
   AppliedEvent joiner = applied(2, TimelineEventKind::Joiner, 5);
   joiner.account = "acc-new";
   auto findings = observe(scorer, {{output({status("partial")}), {5, 9}, 0}}, {joiner});
@@ -327,8 +327,8 @@ TEST(FreshnessScorerTest, NeverReflectedWithoutACompleteRoundIsNoFinding) {
   EXPECT_TRUE(findings.empty());
 }
 
-TEST(FreshnessScorerTest, AnEventThatNeverLandedMakesTheDrillInconclusive) {
-  FreshnessScorer scorer;
+TEST(FreshnessTrackerTest, AnEventThatNeverLandedMakesTheDrillInconclusive) {
+  FreshnessTracker scorer;
   AppliedEvent never;
   never.index = 3;
   never.kind = TimelineEventKind::RotateKey;
@@ -419,7 +419,8 @@ TEST(FreshnessDrillTest, EveryEventLandsBetweenTwoSyncs) {
   const auto r = drill("examples/connectors/reference/manifest.json", 2, "freshness-journal");
   ASSERT_EQ(r.operations.size(), 4u);
   std::vector<std::uint64_t> requests_before = {0};
-  for (const auto& op : r.operations) requests_before.push_back(requests_before.back() + op.requests);
+  for (const auto& op : r.operations)
+    requests_before.push_back(requests_before.back() + op.requests);
   ASSERT_EQ(r.freshness.events.size(), 4u);
   const std::vector<int> before_sync = {2, 3, 3, 4};
   for (std::size_t i = 0; i < 4; ++i) {

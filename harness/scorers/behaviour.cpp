@@ -1,4 +1,4 @@
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 
 #include <algorithm>
 #include <array>
@@ -82,6 +82,7 @@ void addTokenReuseFindings(const OperationEvidence& op, RejectedTokens& rejected
   earlier.insert(earlier.end(), op.journal->begin(), op.journal->end());
   f.evidence.journal =
       journalEvidence(earlier, [&](const JournalEntry& e) { return quoted.count(e.seq) != 0; });
+  f.measures.push_back({"reuses", static_cast<double>(reuses), std::nullopt, "requests"});
   out.push_back(std::move(f));
 }
 
@@ -111,6 +112,8 @@ void addDuplicateWriteFindings(const OperationEvidence& op, std::vector<Finding>
   f.evidence.journal = journalEvidence(*op.journal, [&](const JournalEntry& e) {
     return isWrite(e) && repeated.count(keyOf(e)) != 0;
   });
+  f.measures.push_back({"duplicates", static_cast<double>(duplicates), std::nullopt, "requests"});
+  f.measures.push_back({"distinct", static_cast<double>(repeated.size()), std::nullopt, "writes"});
   out.push_back(std::move(f));
 }
 
@@ -131,23 +134,25 @@ std::string tallyByPath(const std::vector<JournalEntry>& journal) {
   return out;
 }
 
-constexpr std::string_view kSent = "The sync sent ";
-constexpr std::string_view kMinimumOf = " times the minimum of ";
-
 void addAmplificationFindings(const OperationEvidence& op, const Amplification& a,
                               std::vector<Finding>& out) {
   // Any excess is a candidate: which excess is too much is the policy's call.
   if (a.minimum == 0 || a.counted <= a.minimum) return;
   Finding f = makeFinding(
       op, "request-amplification", Severity::Warning, "behaviour.amplification",
-      std::string(kSent) + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
-          std::string(kMinimumOf) + std::to_string(a.minimum),
+      "The sync sent " + std::to_string(a.counted) + " requests, " + fixed2(a.ratio) +
+          " times the minimum of " + std::to_string(a.minimum),
       "minimum: 1 token request and one list page per max_page_size records of Users, Groups "
       "and Entitlements; far above it the connector re-reads or pages too small; " +
           std::to_string(a.faulted) +
           " request(s) answered with a fault not counted; by path: " + tallyByPath(*op.journal));
   f.evidence.journal =
       journalEvidence(*op.journal, [](const JournalEntry& e) { return !answeredWithFault(e); });
+  // The exact ratio, not the rounded one the title prints: the policy
+  // compares it with max_amplification and fills in the limit.
+  f.measures.push_back({"requests", static_cast<double>(a.counted), std::nullopt, "requests"});
+  f.measures.push_back({std::string(kAmplificationMeasure), a.ratio, std::nullopt, "ratio"});
+  f.measures.push_back({"minimum", static_cast<double>(a.minimum), std::nullopt, "requests"});
   out.push_back(std::move(f));
 }
 
@@ -176,24 +181,6 @@ bool answeredWithFault(const JournalEntry& entry) {
     if (std::find(kUsable.begin(), kUsable.end(), kind) == kUsable.end()) return true;
   }
   return false;
-}
-
-std::optional<double> amplificationOfTitle(const std::string& title) {
-  // "The sync sent 9 requests, 4.50 times the minimum of 2": the two counts
-  // are exact, the printed ratio is rounded.
-  if (title.rfind(kSent, 0) != 0) return std::nullopt;
-  const auto at = title.rfind(kMinimumOf);
-  if (at == std::string::npos) return std::nullopt;
-  const std::string counted =
-      title.substr(kSent.size(), title.find(' ', kSent.size()) - kSent.size());
-  const std::string minimum = title.substr(at + kMinimumOf.size());
-  auto digitsOnly = [](const std::string& s) {
-    return !s.empty() && s.size() < 19 &&
-           std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
-  };
-  if (!digitsOnly(counted) || !digitsOnly(minimum) || std::stoull(minimum) == 0)
-    return std::nullopt;
-  return static_cast<double>(std::stoull(counted)) / static_cast<double>(std::stoull(minimum));
 }
 
 std::uint64_t minimumSyncRequests(std::size_t accounts, std::size_t groups,

@@ -4,9 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/completeness.h"
 #include "harness/process_runner.h"
 #include "harness/protocol.h"
+#include "harness/scorers/completeness.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/journal.h"
 #include "reports/report.h"
 
@@ -67,5 +68,55 @@ bool declaresIncomplete(const StatusRecord& status, const std::string& type);
 // required fault did not fire (the drill proves nothing about it); otherwise
 // passed.
 reports::Verdict decideVerdict(const std::vector<reports::Finding>& findings, std::string& reason);
+
+// How each run of the connector ended: started, exited 0, in time, leaving
+// nothing behind; and how often a fault killed it.
+class ProcessScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "process"; }
+  std::vector<std::string_view> findingIds() const override;
+  NegativeControl negativeControl() const override {
+    return {"misbehaving_crash.json", "tests/fixtures/sync_once.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override;
+};
+
+// Whether the connector's output kept connector protocol v1.
+class ProtocolScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "protocol"; }
+  std::vector<std::string_view> findingIds() const override { return {"protocol-violation"}; }
+  NegativeControl negativeControl() const override {
+    return {"misbehaving_garbage.json", "tests/fixtures/sync_once.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override {
+    addProtocolFindings(*input.evidence, sink.findings());
+  }
+};
+
+// Requests sent before an announced Retry-After elapsed.
+class RetryAfterScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "retry-after"; }
+  std::vector<std::string_view> findingIds() const override { return {"retry-after-violation"}; }
+  NegativeControl negativeControl() const override {
+    return {"ignores_retry_after.json", "scenarios/rate_limits.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override {
+    addRetryAfterFindings(*input.evidence, sink.findings());
+  }
+};
+
+// A drill credential in any run's stdout or stderr, killed runs included:
+// what they printed before dying is still a leak.
+class SecretHygieneScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "secret-hygiene"; }
+  std::vector<std::string_view> findingIds() const override { return {"secret-leak"}; }
+  NegativeControl negativeControl() const override {
+    return {"logs_token.json", "scenarios/baseline.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override;
+};
 
 }  // namespace faultline::harness

@@ -5,9 +5,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "harness/findings.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/journal.h"
 #include "reports/report.h"
 
@@ -42,9 +44,9 @@ Amplification measureAmplification(const std::vector<mocks::JournalEntry>& journ
 // (delays, reshaped data, stale reads; docs/scoring.md, "Behaviour").
 bool answeredWithFault(const mocks::JournalEntry& entry);
 
-// The counted requests over the minimum that a "request-amplification"
-// finding's title states; nullopt for any other title.
-std::optional<double> amplificationOfTitle(const std::string& title);
+// The measure of a "request-amplification" finding holding the counted
+// requests over the minimum, exact (the title prints it rounded).
+inline constexpr std::string_view kAmplificationMeasure = "amplification";
 
 // Every bearer token the target answered 401 during one drill, with the
 // first such answer. A dead token stays dead for the client whichever
@@ -80,5 +82,25 @@ void addBehaviourFindings(const OperationEvidence& op, const Amplification* ampl
                           RejectedTokens& rejected, std::vector<reports::Finding>& out);
 void addBehaviourFindings(const OperationEvidence& op, const Amplification* amplification,
                           std::vector<reports::Finding>& out);
+
+// Rejected-token reuse, duplicate writes and request amplification over a
+// whole drill: it remembers every 401 so that reuse is caught across rounds,
+// operations and restarts.
+class BehaviourScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "behaviour"; }
+  std::vector<std::string_view> findingIds() const override {
+    return {"rejected-token-reuse", "duplicate-write", "request-amplification"};
+  }
+  NegativeControl negativeControl() const override {
+    return {"stale_token.json", "scenarios/auth_expiry.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override {
+    addBehaviourFindings(*input.evidence, input.amplification, rejected_, sink.findings());
+  }
+
+ private:
+  RejectedTokens rejected_;
+};
 
 }  // namespace faultline::harness

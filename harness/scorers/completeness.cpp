@@ -1,4 +1,4 @@
-#include "harness/completeness.h"
+#include "harness/scorers/completeness.h"
 
 #include <algorithm>
 #include <bit>
@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
+
+#include "harness/scorers/findings.h"
 
 namespace faultline::harness {
 namespace {
@@ -557,6 +559,16 @@ CompletenessScore scoreCompleteness(const TenantState& at_start, const TenantSta
   score.types.push_back(scoreIds("credential", t.credentials, out.credentials, t.ids, examples));
   checkReferences(out, t, ends, score);
   return score;
+}
+
+std::vector<std::string_view> CompletenessScorer::findingIds() const {
+  return {"silent-loss",        "declared-incomplete", "phantom-records", "duplicate-records",
+          "attribute-mismatch", "dangling-reference",  "needless-partial"};
+}
+
+void CompletenessScorer::score(const ScoringInput& input, ScoreSink& sink) {
+  if (input.completeness == nullptr) return;
+  addCompletenessFindings(*input.evidence, *input.completeness, sink.findings());
 }
 
 }  // namespace faultline::harness

@@ -1,7 +1,7 @@
 // Behaviour scoring (docs/scoring.md, "Behaviour"): the three rules on
 // synthetic journals, then drills of their negative controls and of the
 // reference connector, which must raise none of them.
-#include "harness/behaviour.h"
+#include "harness/scorers/behaviour.h"
 
 #include <gtest/gtest.h>
 
@@ -119,13 +119,13 @@ TEST(RejectedTokenReuseTest, ATokenRefusedInAnEarlierOperationIsReusedInALaterOn
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->operation, "revoke");
   EXPECT_EQ(f->title, "1 request(s) presented a bearer token the target had rejected");
-  EXPECT_EQ(f->detail.rfind("tok-1 answered 401 at #2 (in sync), presented again 1 time(s)", 0),
-            0u)
+  EXPECT_EQ(f->detail.rfind("tok-1 answered 401 at #2 (in sync), presented again 1 time(s)", 0), 0u)
       << f->detail;
-  EXPECT_EQ(f->evidence.journal,
-            (std::vector<std::string>{
-                "#2 +20ms GET /scim/v2/Users -> 401 0B tok-1 [fault r (revoke_token): revoked tok-1]",
-                "#5 +50ms GET /scim/v2/Users/u-1 -> 401 0B tok-1"}));
+  EXPECT_EQ(
+      f->evidence.journal,
+      (std::vector<std::string>{
+          "#2 +20ms GET /scim/v2/Users -> 401 0B tok-1 [fault r (revoke_token): revoked tok-1]",
+          "#5 +50ms GET /scim/v2/Users/u-1 -> 401 0B tok-1"}));
 
   // Judged alone, the revoke's first 401 for tok-1 is no reuse.
   std::vector<Finding> alone;
@@ -293,7 +293,7 @@ TEST(RequestAmplificationTest, RaisesACandidateForAnyExcessOverTheMinimum) {
   const Amplification at_default = measureAmplification(ev.journal, 2);
   EXPECT_DOUBLE_EQ(at_default.ratio, kDefaultMaxAmplification);
   ASSERT_EQ(ev.findings(&at_default).size(), 1u);
-  EXPECT_EQ(amplificationOfTitle(ev.findings(&at_default)[0].title), 4.0);
+  EXPECT_EQ(reports::findMeasure(ev.findings(&at_default)[0], kAmplificationMeasure)->value, 4.0);
 
   ev.journal.push_back(entry(9, "GET", "/scim/v2/Groups", 200, "tok-1"));
   ev.journal.push_back(
@@ -307,7 +307,15 @@ TEST(RequestAmplificationTest, RaisesACandidateForAnyExcessOverTheMinimum) {
   EXPECT_EQ(f.severity, Severity::Warning);
   EXPECT_EQ(f.metric, "behaviour.amplification");
   EXPECT_EQ(f.title, "The sync sent 9 requests, 4.50 times the minimum of 2");
-  EXPECT_EQ(amplificationOfTitle(f.title), 4.5);
+  ASSERT_EQ(f.measures.size(), 3u);
+  EXPECT_EQ(f.measures[0].name, "requests");
+  EXPECT_EQ(f.measures[0].value, 9.0);
+  EXPECT_EQ(f.measures[1].name, "amplification");
+  EXPECT_EQ(f.measures[1].value, 4.5);
+  EXPECT_EQ(f.measures[1].unit, "ratio");
+  EXPECT_FALSE(f.measures[1].limit) << "the policy, not the scorer, knows the limit";
+  EXPECT_EQ(f.measures[2].name, "minimum");
+  EXPECT_EQ(f.measures[2].value, 2.0);
   EXPECT_NE(f.detail.find("1 request(s) answered with a fault not counted; by path: "
                           "GET /scim/v2/Users 7, GET /scim/v2/Groups 1, POST /oauth/token 1"),
             std::string::npos)
@@ -315,14 +323,16 @@ TEST(RequestAmplificationTest, RaisesACandidateForAnyExcessOverTheMinimum) {
   EXPECT_EQ(f.evidence.journal.size(), 9u);  // the counted requests, not the faulted one
 }
 
-TEST(RequestAmplificationTest, ReadsTheExactRatioBackFromTheTitleOnly) {
+TEST(RequestAmplificationTest, MeasuresTheExactRatioThatTheTitleRounds) {
   // 10 / 3 prints as 3.33; the policy must compare the exact ratio.
-  EXPECT_DOUBLE_EQ(*amplificationOfTitle("The sync sent 10 requests, 3.33 times the minimum of 3"),
-                   10.0 / 3.0);
-  EXPECT_FALSE(amplificationOfTitle("Sent 10 requests, 3.33 times the minimum of 3"));
-  EXPECT_FALSE(amplificationOfTitle("The sync sent 10 requests, 3.33 times the minimum of 0"));
-  EXPECT_FALSE(amplificationOfTitle("The sync sent many requests, 3.33 times the minimum of 3"));
-  EXPECT_FALSE(amplificationOfTitle(""));
+  Evidence ev;
+  for (std::uint64_t i = 1; i <= 10; ++i)
+    ev.journal.push_back(entry(i, "GET", "/scim/v2/Users", 200, "tok-1"));
+  const Amplification a = measureAmplification(ev.journal, 3);
+  const auto findings = ev.findings(&a);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].title, "The sync sent 10 requests, 3.33 times the minimum of 3");
+  EXPECT_DOUBLE_EQ(reports::findMeasure(findings[0], kAmplificationMeasure)->value, 10.0 / 3.0);
 }
 
 // ---- drills ----------------------------------------------------------------

@@ -3,8 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/findings.h"
-#include "harness/revocation.h"
+#include "harness/scorers/findings.h"
+#include "harness/scorers/revocation.h"
+#include "harness/scorers/scorer.h"
 #include "mocks/tenant.h"
 
 namespace faultline::harness {
@@ -32,5 +33,22 @@ std::vector<CollateralChange> findCollateral(const std::vector<mocks::Change>& c
 void addCollateralFindings(const OperationEvidence& op,
                            const std::vector<CollateralChange>& collateral,
                            std::vector<reports::Finding>& out);
+
+// Flags every change the connector's requests made that its operation did
+// not ask for; a sync asks for none.
+class CollateralScorer final : public Scorer {
+ public:
+  std::string_view name() const override { return "collateral"; }
+  std::vector<std::string_view> findingIds() const override { return {"collateral-change"}; }
+  NegativeControl negativeControl() const override {
+    return {"overreach.json", "scenarios/baseline.json", 1};
+  }
+  void score(const ScoringInput& input, ScoreSink& sink) override {
+    const std::vector<RevokeAction> none;
+    addCollateralFindings(*input.evidence,
+                          findCollateral(*input.changes, input.actions ? *input.actions : none),
+                          sink.findings());
+  }
+};
 
 }  // namespace faultline::harness
