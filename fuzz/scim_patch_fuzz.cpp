@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mocks/request_body.h"
+#include "mocks/scim_request_body.h"
 #include "mocks/scim_patch.h"
 
 namespace {

@@ -321,7 +321,7 @@ std::optional<std::vector<std::string>> declaredIncomplete(const ConnectorOutput
 std::string authTrouble(const std::vector<mocks::JournalEntry>& journal) {
   const mocks::JournalEntry* api = nullptr;
   const mocks::JournalEntry* token = nullptr;
-  for (const auto& e : journal) (e.dialect == "oauth" ? token : api) = &e;
+  for (const auto& e : journal) (e.request_kind == "token" ? token : api) = &e;
   if (api != nullptr && (api->status == 401 || api->status == 403)) {
     return "last API answer " + std::to_string(api->status) + " to " + api->method + " " +
            api->path;

@@ -10,7 +10,7 @@
 #include "mocks/dialect.h"
 #include "mocks/id_format.h"
 #include "mocks/mock_server.h"
-#include "mocks/request_body.h"
+#include "scenarios/json_reader.h"
 #include "mocks/seeded_rng.h"
 
 namespace faultline::mocks {
@@ -147,7 +147,7 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
   if (rule.kind == FaultKind::AddAttribute && kindOf(q) == kWrite) {
     // Writes are refused only when they lack the attribute the schema now requires.
     if (q.method != "PUT" && q.method != "POST") return false;
-    const auto body = parseRequestBody(q.body).value;
+    const auto body = scenarios::parseUntrustedJson(q.body).value;
     if (body.is_object() && body.contains(rule.to)) return false;
   }
   if (kindOf(q) == kDiscovery && isDrift(rule.kind)) {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mocks/mock_server.h"
-#include "mocks/resource_cache.h"
+#include "mocks/scim_resource_cache.h"
 #include "mocks/tenant.h"
 
 namespace faultline::mocks {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "mocks/request_body.h"
+#include "mocks/scim_request_body.h"
 #include "mocks/scim_filter.h"
 #include "mocks/scim_resources.h"
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "mocks/json_writer.h"
-#include "mocks/request_body.h"
+#include "mocks/scim_request_body.h"
 
 namespace faultline::mocks {
 namespace {

@@ -1,5 +1,7 @@
 #include "harness/scorers/behaviour.h"
 
+#include "scenarios/fault_kinds.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -117,7 +119,7 @@ void addDuplicateWriteFindings(const OperationEvidence& op, std::vector<Finding>
   out.push_back(std::move(f));
 }
 
-// "GET /scim/v2/Users 15, GET /scim/v2/Groups 5, ...": where the requests
+// "GET /api/Users 15, GET /api/Groups 5, ...": where the requests
 // went, most first, at most five.
 std::string tallyByPath(const std::vector<JournalEntry>& journal) {
   std::map<std::string, std::size_t> counts;
@@ -159,28 +161,14 @@ void addAmplificationFindings(const OperationEvidence& op, const Amplification& 
 }  // namespace
 
 bool answeredWithFault(const JournalEntry& entry) {
-  constexpr std::string_view kFault = "fault ";
-  // Slowed, reshaped or stale: the answer came, and asking again gains nothing.
-  static constexpr std::array<std::string_view, 9> kUsable = {
-      "latency",        "slow_body",     "rename_attribute", "retype_attribute", "remove_attribute",
-      "move_attribute", "add_attribute", "change_id_format", "stale_read"};
-  const std::string_view note = entry.note;
-  for (std::size_t start = 0; start < note.size();) {
-    std::size_t end = note.find("; ", start);
-    if (end == std::string_view::npos) end = note.size();
-    const std::string_view part = note.substr(start, end - start);
-    start = end + 2;
-    if (part.substr(0, kFault.size()) != kFault) continue;
-    // "fault <id> (<kind>)...": only the kind says whether the answer was
-    // still usable. A kind not listed is taken as spoiling it, so a new one
-    // never counts against a connector before it is classified here.
-    const auto open = part.find(" (");
-    const auto close = open == std::string_view::npos ? open : part.find(')', open);
-    if (close == std::string_view::npos) return true;
-    const std::string_view kind = part.substr(open + 2, close - open - 2);
-    if (std::find(kUsable.begin(), kUsable.end(), kind) == kUsable.end()) return true;
-  }
-  return false;
+  // Slowed, reshaped or stale: the answer came, and asking again gains
+  // nothing. Whether a kind leaves the answer usable is its row's business;
+  // a kind this faultline does not know is taken as spoiling it, so it never
+  // counts against a connector.
+  return std::any_of(entry.faults.begin(), entry.faults.end(), [](const mocks::FaultRecord& f) {
+    const scenarios::FaultKindInfo* info = scenarios::findFaultKind(f.kind);
+    return info == nullptr || !info->answer_usable;
+  });
 }
 
 std::uint64_t minimumSyncRequests(std::size_t accounts, std::size_t groups,

@@ -64,14 +64,17 @@ bool reasonNames(const OperationEvidence& op, const std::string& type) {
   return op.output->status && declaresIncomplete(*op.output->status, type);
 }
 
-// The list requests of the resource a type is read from, as evidence that
-// the connector stopped paging.
+// The resource a type is listed from, in the journal's vocabulary, whose
+// list requests are the evidence that the connector stopped paging.
 std::string resourceOf(const std::string& type) {
-  if (type == "account" || type == "credential") return "/Users";
-  if (type == "group") return "/Groups";
-  if (type == "entitlement") return "/Entitlements";
+  if (type == "account" || type == "credential") return "Users";
+  if (type == "group") return "Groups";
+  if (type == "entitlement") return "Entitlements";
   return "";
 }
+
+// Ids as every scorer compares them (canonicalId).
+bool sameId(const std::string& a, const std::string& b) { return canonicalId(a) == canonicalId(b); }
 
 }  // namespace
 
@@ -160,8 +163,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
                    (declared == "complete" ? "" : declaredReason(op)));
       const std::string resource = resourceOf(t.type);
       f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
-        return e.method == "GET" && !resource.empty() && e.path.size() >= resource.size() &&
-               e.path.compare(e.path.size() - resource.size(), resource.size(), resource) == 0;
+        return e.request_kind == "list" && !resource.empty() && e.resource == resource;
       });
       f.evidence.connector_output.push_back(statusLine(op));
       f.measures.push_back(measured("missing", t.missing_total, "records"));
@@ -245,8 +247,8 @@ void addRevocationFindings(const OperationEvidence& op,
       continue;
     }
     f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
-      return e.path.find(o.account) != std::string::npos ||
-             (!o.target.empty() && e.path.find(o.target) != std::string::npos);
+      return !e.resource_id.empty() &&
+             (sameId(e.resource_id, o.account) || (!o.target.empty() && sameId(e.resource_id, o.target)));
     });
     for (const auto& r : op.output->results) {
       if (r.id == o.action_id) f.evidence.connector_output.push_back(outputLine(op, r.line));
@@ -311,9 +313,7 @@ void addFaultFindings(const std::vector<reports::FaultFiring>& firings, std::vec
 }
 
 void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& out) {
-  auto early = [](const mocks::JournalEntry& e) {
-    return e.note.find("retry-after violation") != std::string::npos;
-  };
+  auto early = [](const mocks::JournalEntry& e) { return e.retry_after_early_ms.has_value(); };
   const auto count = std::count_if(op.journal->begin(), op.journal->end(), early);
   if (count == 0) return;
   Finding f =
@@ -400,7 +400,7 @@ void ProcessScorer::score(const ScoringInput& input, ScoreSink& sink) {
                    "the last run's output is scored, and confirmations a killed run printed must "
                    "hold too; the journal lines below are where it died");
   f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {
-    return e.note.find("(kill_connector)") != std::string::npos;
+    return e.fault("kill_connector") != nullptr;
   });
   f.measures.push_back(measured("restarts", input.killed->size(), "runs"));
   sink.add(std::move(f));

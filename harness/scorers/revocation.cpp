@@ -110,39 +110,34 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A resource an action changes: its reads and writes are the read-back's.
 struct Subject {
-  std::string collection;  // "users", "groups"
-  std::string id;          // lower case: UUIDs compare case-insensitively
+  std::string resource;  // the journal's resource: Users, Groups
+  std::string id;        // lower case: a read-back may spell the id in any case
 };
 
 // The account's User for every kind; for a membership also the Group (either
 // side shows the membership: the Group's members, the User's groups).
 std::vector<Subject> subjectsOf(const reports::RevocationOutcome& o) {
-  std::vector<Subject> out = {{"users", lower(o.account)}};
+  std::vector<Subject> out = {{"Users", lower(o.account)}};
   if (o.action == "remove_membership" && !o.target.empty())
-    out.push_back({"groups", lower(o.target)});
+    out.push_back({"Groups", lower(o.target)});
   return out;
 }
 
-// ".../Users/<id>" of a subject.
+// A request for one subject's own resource.
 bool isItemOf(const JournalEntry& e, const std::vector<Subject>& subjects) {
-  const std::string path = lower(e.path);
+  if (e.resource_id.empty()) return false;
+  const std::string id = lower(e.resource_id);
   return std::any_of(subjects.begin(), subjects.end(), [&](const Subject& s) {
-    return !s.id.empty() && endsWith(path, "/" + s.collection + "/" + s.id);
+    return !s.id.empty() && e.resource == s.resource && id == s.id;
   });
 }
 
-// ".../Users?filter=..." or ".../Groups?filter=..." whose query names a subject.
+// A list of Users or Groups whose query (a filter) names a subject.
 bool isListNaming(const JournalEntry& e, const std::vector<Subject>& subjects) {
-  if (e.query.empty()) return false;
-  const std::string path = lower(e.path);
-  if (!endsWith(path, "/users") && !endsWith(path, "/groups")) return false;
+  if (e.query.empty() || e.request_kind != "list") return false;
+  if (e.resource != "Users" && e.resource != "Groups") return false;
   const std::string query = lower(mocks::percentDecode(e.query, true));
   return std::any_of(subjects.begin(), subjects.end(), [&](const Subject& s) {
     return !s.id.empty() && query.find(s.id) != std::string::npos;
@@ -150,15 +145,14 @@ bool isListNaming(const JournalEntry& e, const std::vector<Subject>& subjects) {
 }
 
 bool isWriteTo(const JournalEntry& e, const std::vector<Subject>& subjects) {
-  return (e.method == "PATCH" || e.method == "PUT" || e.method == "DELETE") &&
-         isItemOf(e, subjects);
+  return e.request_kind == "write" && e.method != "POST" && isItemOf(e, subjects);
 }
 
 // A read that showed the subject: 2xx, or 404 for the resource itself (it is
 // gone, which is what a deprovision by DELETE reads back), and not an answer
 // a fault garbled, refused or falsified.
 bool isReadBackOf(const JournalEntry& e, const std::vector<Subject>& subjects) {
-  if (e.method != "GET" || answeredWithFault(e)) return false;
+  if ((e.request_kind != "read" && e.request_kind != "list") || answeredWithFault(e)) return false;
   const bool item = isItemOf(e, subjects);
   if (!item && !isListNaming(e, subjects)) return false;
   return (e.status >= 200 && e.status < 300) || (item && e.status == 404);

@@ -39,7 +39,7 @@ inline mocks::JournalEntry classified(mocks::JournalEntry e) {
     e.offset = t.offset;
     e.cursor = t.cursor;
   }
-  static const std::regex kFault(R"(fault (\S+) \(([a-z_]+)\): ([^;]*))");
+  static const std::regex kFault(R"(fault (\S+) \(([a-z_]+)\)(?:: ([^;]*))?)");
   e.faults.clear();
   for (std::sregex_iterator it(e.note.begin(), e.note.end(), kFault), end; it != end; ++it)
     e.faults.push_back({(*it)[1], (*it)[2], (*it)[3], {}});

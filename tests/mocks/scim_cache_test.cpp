@@ -2,7 +2,7 @@
 // write, to any resource, invalidates what lists show.
 #include <gtest/gtest.h>
 
-#include "mocks/resource_cache.h"
+#include "mocks/scim_resource_cache.h"
 #include "tests/mocks/scim_test_fixture.h"
 
 namespace faultline::mocks {

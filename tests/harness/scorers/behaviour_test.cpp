@@ -2,6 +2,7 @@
 // synthetic journals, then drills of their negative controls and of the
 // reference connector, which must raise none of them.
 #include "harness/scorers/behaviour.h"
+#include "tests/harness/journal_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -37,7 +38,7 @@ JournalEntry entry(std::uint64_t seq, const std::string& method, const std::stri
   e.token_id = token_id;
   e.note = note;
   if (method != "GET" && e.dialect == "scim") e.body_hash = "00000000000000aa";
-  return e;
+  return classified(e);
 }
 
 JournalEntry write(std::uint64_t seq, const std::string& path, int status,
@@ -272,11 +273,25 @@ TEST(RequestAmplificationTest, AnswersSpoiledByAFaultAreNotCounted) {
     journal.push_back(entry(i, "GET", "/scim/v2/Users", 200, "tok-1"));
   journal[2].note = journal[3].note = journal[4].note = "fault rl (rate_limit): 429";
   journal[5].note = "fault slow (latency): held 5 ms";
+  for (auto& e : journal) e = classified(e);
   const Amplification a = measureAmplification(journal, 4);
   EXPECT_EQ(a.minimum, 4u);
   EXPECT_EQ(a.counted, 7u);
   EXPECT_EQ(a.faulted, 3u);
   EXPECT_DOUBLE_EQ(a.ratio, 1.75);
+}
+
+// Whether an answer was spoiled comes from the journal's fault records and
+// the fault kinds table, not from the words of the note.
+TEST(RequestAmplificationTest, ReadsFaultRecordsNotNotes) {
+  JournalEntry worded = entry(1, "GET", "/scim/v2/Users", 200, "tok-1");
+  worded.note = "fault rl (rate_limit): 429";
+  EXPECT_FALSE(answeredWithFault(worded));
+  JournalEntry recorded = entry(1, "GET", "/scim/v2/Users", 200, "tok-1");
+  recorded.faults.push_back({"rl", "rate_limit", "429", {{"status", 429}}});
+  EXPECT_TRUE(answeredWithFault(recorded));
+  recorded.faults = {{"slow", "latency", "held 5 ms", {{"held_ms", 5}}}};
+  EXPECT_FALSE(answeredWithFault(recorded));
 }
 
 TEST(RequestAmplificationTest, RaisesACandidateForAnyExcessOverTheMinimum) {

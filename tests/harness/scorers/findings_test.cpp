@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/harness/journal_fixture.h"
+
 namespace faultline::harness {
 namespace {
 
@@ -17,14 +19,14 @@ constexpr const char* kSecret = "s3cr3t-client-value";
 
 mocks::JournalEntry request(std::uint64_t seq, const std::string& method, const std::string& path,
                             const std::string& query = "") {
-  return {.seq = seq,
-          .t_ms = static_cast<std::int64_t>(seq) * 10,
-          .method = method,
-          .path = path,
-          .query = query,
-          .status = 200,
-          .bytes_out = 100,
-          .token_id = "tok-1"};
+  return classified({.seq = seq,
+                     .t_ms = static_cast<std::int64_t>(seq) * 10,
+                     .method = method,
+                     .path = path,
+                     .query = query,
+                     .status = 200,
+                     .bytes_out = 100,
+                     .token_id = "tok-1"});
 }
 
 // A sync's output whose last line is a status line with the given status.

@@ -1,4 +1,5 @@
 #include "harness/scorers/revocation.h"
+#include "tests/harness/journal_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -440,7 +441,7 @@ mocks::JournalEntry request(std::uint64_t seq, std::int64_t t_ms, const std::str
   e.query = query;
   e.status = status;
   e.note = note;
-  return e;
+  return classified(e);
 }
 
 reports::RevocationOutcome outcomeOf(const std::string& id, const std::string& action,
@@ -523,6 +524,29 @@ TEST(RevocationTraceTest, ReadBackIsAGetAfterTheLastWriteAndBeforeTheResult) {
       << "a write after the result line cannot undo a read-back before it";
   EXPECT_TRUE(judge({request(1, 1030, "GET", "/scim/v2/Users/u-1", 200)}))
       << "nothing written: a read before the result is the read-back";
+}
+
+// The trace reads what the dialect classified, never the URL: a read of the
+// subject in an API spelt nothing like SCIM counts, and a SCIM-shaped path
+// the dialect did not call a read of the subject does not.
+TEST(RevocationTraceTest, ReadsTheJournalsClassificationNotTheUrl) {
+  Trace t;
+  t.line_ms = {100};
+  t.output.results = {{"act-1", "confirmed", "", 1}};
+  const auto judge = [&](mocks::JournalEntry read) {
+    t.journal = {request(1, 1020, "DELETE", "/scim/v2/Users/u-1", 204), std::move(read)};
+    return t.run({outcomeOf("act-1", "deprovision", "u-1", "")})[0].read_back;
+  };
+  mocks::JournalEntry vendor = request(2, 1030, "GET", "/api/v1/people/u-1", 200);
+  vendor.request_kind = "read";
+  vendor.resource = "Users";
+  vendor.resource_id = "u-1";
+  EXPECT_TRUE(judge(vendor));
+  mocks::JournalEntry unclassified = request(2, 1030, "GET", "/scim/v2/Users/u-1", 200);
+  unclassified.request_kind.clear();
+  unclassified.resource.clear();
+  unclassified.resource_id.clear();
+  EXPECT_FALSE(judge(unclassified));
 }
 
 TEST(RevocationTraceTest, OnlyAReadThatShowedTheSubjectCounts) {

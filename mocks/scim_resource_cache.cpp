@@ -1,4 +1,4 @@
-#include "mocks/resource_cache.h"
+#include "mocks/scim_resource_cache.h"
 
 #include <mutex>
 

@@ -1,4 +1,4 @@
-#include "mocks/request_body.h"
+#include "mocks/scim_request_body.h"
 
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
