@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mocks/scim_request_body.h"
 #include "mocks/scim_patch.h"
+#include "mocks/scim_request_body.h"
 
 namespace {
 

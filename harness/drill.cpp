@@ -505,8 +505,8 @@ scenarios::Scenario pairWithConnector(const scenarios::Scenario& scenario,
   if (paired.target.dialect.empty()) paired.target.dialect = manifest.dialect;
   const scenarios::DialectTraits* dialect = scenarios::findDialect(paired.target.dialect);
   if (dialect == nullptr) {
-    throw scenarios::ConfigError(manifest.file, {{"/dialect", "unknown dialect \"" +
-                                                                  paired.target.dialect + "\""}});
+    throw scenarios::ConfigError(
+        manifest.file, {{"/dialect", "unknown dialect \"" + paired.target.dialect + "\""}});
   }
   auto issues = scenarios::checkExpressible(paired.faults, *dialect);
   if (!issues.empty()) throw scenarios::ConfigError(scenario.file, std::move(issues));

@@ -115,8 +115,8 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   m.version = r.string("version", std::string());
   m.dialect = r.string("dialect", std::string(scenarios::defaultDialect()));
   if (r.has("dialect") && scenarios::findDialect(m.dialect) == nullptr) {
-    r.fail("dialect", "must be one of: " + scenarios::knownDialectNames() + ", got \"" + m.dialect +
-                          "\"");
+    r.fail("dialect",
+           "must be one of: " + scenarios::knownDialectNames() + ", got \"" + m.dialect + "\"");
   }
   m.command = r.string("command", true).value_or("");
   if (r.has("command") && m.command.empty()) r.fail("command", "must not be empty");

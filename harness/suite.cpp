@@ -48,7 +48,8 @@ std::string utcNow() {
 std::string folderName(const std::string& name) {
   std::string out;
   for (char c : name)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+    out +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
   return out.empty() || out == "." || out == ".." ? "connector" : out;
 }
 
@@ -89,9 +90,8 @@ std::string worstFinding(const reports::Report& r, reports::SuiteDrill& d) {
 }  // namespace
 
 bool inShard(std::size_t drill_index, int shard_index, int shard_count) {
-  return shard_count <= 1 ||
-         drill_index % static_cast<std::size_t>(shard_count) ==
-             static_cast<std::size_t>(shard_index - 1);
+  return shard_count <= 1 || drill_index % static_cast<std::size_t>(shard_count) ==
+                                 static_cast<std::size_t>(shard_index - 1);
 }
 
 reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions& options) {
@@ -181,8 +181,7 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
       d.reason = why;
     } else {
       const fs::path dir = fs::path(options.out_dir) / folders[p.connector];
-      const std::string stem =
-          (dir / (scenario.name + "-seed" + std::to_string(p.seed))).string();
+      const std::string stem = (dir / (scenario.name + "-seed" + std::to_string(p.seed))).string();
       DrillOptions drill;
       drill.seed = p.seed;
       drill.out_dir = dir.string();
@@ -245,13 +244,15 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
         std::chrono::milliseconds(250));
   }
   std::vector<std::thread> workers;
-  const int threads = std::min<int>(summary.jobs, static_cast<int>(std::max<std::size_t>(1, plan.size())));
+  const int threads =
+      std::min<int>(summary.jobs, static_cast<int>(std::max<std::size_t>(1, plan.size())));
   for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
   for (auto& w : workers) w.join();
   if (live) {
     live->stop();
     for (const auto& d : summary.drills) {
-      if (d.verdict == "passed" || d.verdict == "not-applicable" || d.verdict == "skipped") continue;
+      if (d.verdict == "passed" || d.verdict == "not-applicable" || d.verdict == "skipped")
+        continue;
       *options.progress << "  " << d.scenario << " seed " << d.seed << " (" << d.connector
                         << "): " << d.verdict << (d.worst.empty() ? "" : ", " + d.worst) << "\n";
     }
@@ -260,7 +261,9 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   if (const int sig = stopRequested(); sig != 0) {
     summary.complete = false;
-    summary.stopped_by = sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : "signal " + std::to_string(sig);
+    summary.stopped_by = sig == 2    ? "SIGINT"
+                         : sig == 15 ? "SIGTERM"
+                                     : "signal " + std::to_string(sig);
   }
   return summary;
 }

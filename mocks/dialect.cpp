@@ -38,8 +38,7 @@ nlohmann::ordered_json* Dialect::listItems(nlohmann::ordered_json& body) const {
 }
 
 bool Dialect::announceDrift(scenarios::FaultKind, const std::string&, const std::string&,
-                            const std::string&, const std::string&,
-                            nlohmann::ordered_json&) const {
+                            const std::string&, const std::string&, nlohmann::ordered_json&) const {
   return false;
 }
 

@@ -44,10 +44,10 @@ struct MockResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string note;               // recorded in the journal, never sent
+  std::string note;                 // recorded in the journal, never sent
   std::vector<FaultRecord> faults;  // the faults that shaped this answer, for the journal
   std::optional<std::int64_t> retry_after_early_ms;  // the client ignored a Retry-After
-  bool drop_before_body = false;  // send the headers, then close the connection
+  bool drop_before_body = false;                     // send the headers, then close the connection
   // Slow body: sent in pieces of this many bytes, `slow_delay_ms` apart (0: at once).
   int slow_chunk_bytes = 0;
   int slow_delay_ms = 0;
@@ -56,15 +56,15 @@ struct MockResponse {
 // Where a request lands, in the terms fault rules match on and the journal
 // records. The dialect classifies; nothing outside it reads a URL's shape.
 struct RequestTarget {
-  unsigned kind = 0;      // one of scenarios::RequestKindBits; 0 when unknown
+  unsigned kind = 0;  // one of scenarios::RequestKindBits; 0 when unknown
   // The tenant object type addressed, in the vocabulary fault rules match
   // on whatever the API calls it: Users, Groups, Entitlements; "token" for
   // the token endpoint; "" for anything else.
   std::string resource;
-  std::string id;         // the resource addressed, for reads and writes of one resource
+  std::string id;                   // the resource addressed, for reads and writes of one resource
   std::optional<long long> page;    // 1-based list page
   std::optional<long long> offset;  // 0-based index of the page's first item
-  bool cursor = false;    // a list request that carries a non-empty cursor
+  bool cursor = false;              // a list request that carries a non-empty cursor
 };
 
 // A list position a shifted-page fault moved: what the client asked for, in
@@ -154,9 +154,7 @@ class Dialect {
   // Serves a list page from `shift` items further on, as if records moved
   // while the client paged. Returns what the client asked for (to restore in
   // the answer) and what was served, or nullopt when it cannot be shifted.
-  virtual std::optional<ShiftedPosition> shiftPage(MockRequest&, int) const {
-    return std::nullopt;
-  }
+  virtual std::optional<ShiftedPosition> shiftPage(MockRequest&, int) const { return std::nullopt; }
   virtual void restorePage(MockResponse&, const std::string&) const {}
 
   // Whether `body` describes the API's schemas (announced drift rewrites it).

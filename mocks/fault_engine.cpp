@@ -10,8 +10,8 @@
 #include "mocks/dialect.h"
 #include "mocks/id_format.h"
 #include "mocks/mock_server.h"
-#include "scenarios/json_reader.h"
 #include "mocks/seeded_rng.h"
+#include "scenarios/json_reader.h"
 
 namespace faultline::mocks {
 namespace {
@@ -24,16 +24,22 @@ using scenarios::kWrite;
 
 // How the engine treats a kind follows from its phase and family in the
 // fault kinds table.
-bool isPre(FaultKind k) { return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::BeforeHandler; }
+bool isPre(FaultKind k) {
+  return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::BeforeHandler;
+}
 
 // Kinds that change a resource's shape; with `announce` they change the schema description too.
-bool isDrift(FaultKind k) { return scenarios::faultKindInfo(k).family == scenarios::FaultFamily::Schema; }
+bool isDrift(FaultKind k) {
+  return scenarios::faultKindInfo(k).family == scenarios::FaultFamily::Schema;
+}
 
 bool isRewrite(FaultKind k) {
   return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::ResponseRewrite;
 }
 
-bool isWrite(FaultKind k) { return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::WriteEffect; }
+bool isWrite(FaultKind k) {
+  return scenarios::faultKindInfo(k).phase == scenarios::FaultPhase::WriteEffect;
+}
 
 std::string httpDate(std::int64_t seconds_from_now) {
   // The date a client must wait for; an output value, never an input to a decision.
@@ -66,7 +72,8 @@ MockResponse rateLimited(const Dialect& dialect, const FaultRule& r,
 }
 
 MockResponse serverError(const Dialect& dialect, const FaultRule& r) {
-  if (r.body == "json") return dialect.error(ErrorMeaning::ServerError, r.status, "Internal failure");
+  if (r.body == "json")
+    return dialect.error(ErrorMeaning::ServerError, r.status, "Internal failure");
   MockResponse resp;
   resp.status = r.status;
   if (r.body == "html") {
@@ -115,7 +122,8 @@ bool renameIn(nlohmann::ordered_json& resource, const std::string& from, const s
 }  // namespace
 
 void recordFault(std::string& note, std::vector<FaultRecord>& faults, const FaultRule& rule,
-                 const std::string& effect, std::vector<std::pair<std::string, std::int64_t>> figures) {
+                 const std::string& effect,
+                 std::vector<std::pair<std::string, std::int64_t>> figures) {
   note += (note.empty() ? "" : "; ") + describe(rule) + ": " + effect;
   faults.push_back({rule.id, scenarios::faultKindName(rule.kind), effect, std::move(figures)});
 }
@@ -209,7 +217,8 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     if (r.kind == FaultKind::KillConnector && passed_[i]++ < r.after_matches) continue;
     // Post-response rules count when rewrite() changes something; announced
     // drift in a schema description is evidence, never a firing.
-    if ((!isRewrite(r.kind) || decides) && !(isDrift(r.kind) && kindOf(q) == kDiscovery)) ++fired_[i];
+    if ((!isRewrite(r.kind) || decides) && !(isDrift(r.kind) && kindOf(q) == kDiscovery))
+      ++fired_[i];
     pre_taken = pre_taken || decides;
     d.fired.push_back(&r);
     if (r.kind == FaultKind::RateLimit)
@@ -285,12 +294,13 @@ std::optional<MockResponse> FaultEngine::preResponse(const FaultDecision& d, con
     if (r->kind == FaultKind::LostScope) resp = lostScope(dialect, *r);
     if (r->kind == FaultKind::CursorError) {
       const bool expired = r->error == "expired";
-      resp = dialect.error(expired ? ErrorMeaning::ExpiredCursor : ErrorMeaning::InvalidCursor,
-                           400, std::string("The cursor is ") + (expired ? "expired" : "not valid"));
+      resp = dialect.error(expired ? ErrorMeaning::ExpiredCursor : ErrorMeaning::InvalidCursor, 400,
+                           std::string("The cursor is ") + (expired ? "expired" : "not valid"));
     }
     if (resp) {
       std::vector<std::pair<std::string, std::int64_t>> figures = {{"status", resp->status}};
-      if (r->kind == FaultKind::RateLimit) figures.emplace_back("retry_after_s", r->retry_after_seconds);
+      if (r->kind == FaultKind::RateLimit)
+        figures.emplace_back("retry_after_s", r->retry_after_seconds);
       if (r->kind == FaultKind::Throttle)
         figures.emplace_back("retry_after_s", d.throttle_retry_after_s);
       recordFault(resp->note, resp->faults, *r, std::to_string(resp->status), std::move(figures));

@@ -49,9 +49,9 @@ struct JournalEntry {
   std::string body_hash;
   std::string note;  // the same facts in words, for people: faults, harness bugs
   // What the dialect made of the request (RequestTarget).
-  std::string request_kind;  // list, read, write, token, discovery; "" when unknown
-  std::string resource;      // Users, Groups, Entitlements, token; ""
-  std::string resource_id;   // the one resource addressed; ""
+  std::string request_kind;         // list, read, write, token, discovery; "" when unknown
+  std::string resource;             // Users, Groups, Entitlements, token; ""
+  std::string resource_id;          // the one resource addressed; ""
   std::optional<long long> page;    // 1-based list page
   std::optional<long long> offset;  // 0-based index of the page's first item
   bool cursor = false;              // the list request carried a cursor

@@ -495,8 +495,8 @@ MockResponse MockServer::serveWithFaults(const Dialect& dialect, const Route& ro
     r.faults.insert(r.faults.begin(), fired.begin(), fired.end());
     r.retry_after_early_ms = decision.retry_after_early_ms;
     if (decision.budget) {
-      for (auto& header :
-           dialect.rateLimitHeaders(decision.budget->limit, decision.budget->remaining, std::nullopt))
+      for (auto& header : dialect.rateLimitHeaders(decision.budget->limit,
+                                                   decision.budget->remaining, std::nullopt))
         r.headers.push_back(std::move(header));
     }
     return r;

@@ -36,8 +36,9 @@ MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, 
   auto oauth = std::make_unique<OAuthDialect>(issuer_);
   token_path_ = oauth->tokenPath();
   server_.addDialect(std::move(oauth));
-  const std::string name =
-      scenario.target.dialect.empty() ? std::string(scenarios::defaultDialect()) : scenario.target.dialect;
+  const std::string name = scenario.target.dialect.empty()
+                               ? std::string(scenarios::defaultDialect())
+                               : scenario.target.dialect;
   auto api = makeApiDialect(name, tenant_,
                             {scenario.target.default_page_size, scenario.target.max_page_size});
   if (api == nullptr) throw std::invalid_argument("no mock speaks the dialect \"" + name + "\"");

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "mocks/scim_request_body.h"
 #include "mocks/scim_filter.h"
+#include "mocks/scim_request_body.h"
 #include "mocks/scim_resources.h"
 
 namespace faultline::mocks {

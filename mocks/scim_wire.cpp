@@ -146,9 +146,8 @@ void ScimDialect::restorePage(MockResponse& response, const std::string& asked) 
 }
 
 bool ScimDialect::isSchemaDescription(const nlohmann::ordered_json& body) const {
-  return isSchemaDocument(body) ||
-         (isListResponse(body) && !body["Resources"].empty() &&
-          isSchemaDocument(body["Resources"].front()));
+  return isSchemaDocument(body) || (isListResponse(body) && !body["Resources"].empty() &&
+                                    isSchemaDocument(body["Resources"].front()));
 }
 
 bool ScimDialect::announceDrift(FaultKind kind, const std::string& from, const std::string& to,

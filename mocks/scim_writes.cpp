@@ -1,9 +1,9 @@
 // The write half of the SCIM dialect: POST, PUT, PATCH, DELETE. Every write
 // goes through Tenant::update*/create*/delete*, which log the change.
-#include "mocks/scim_request_body.h"
 #include "mocks/scim_attributes.h"
 #include "mocks/scim_dialect.h"
 #include "mocks/scim_patch.h"
+#include "mocks/scim_request_body.h"
 #include "mocks/scim_resources.h"
 
 namespace faultline::mocks {

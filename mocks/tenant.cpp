@@ -124,7 +124,8 @@ std::vector<Change> Tenant::changesSince(std::uint64_t after_seq, const std::str
   std::shared_lock lock(mutex_);
   std::vector<Change> out;
   // Change seqs count from 1 and the log only grows, so seq n is at n - 1.
-  for (std::size_t i = static_cast<std::size_t>(std::min<std::uint64_t>(after_seq, changes_.size()));
+  for (std::size_t i =
+           static_cast<std::size_t>(std::min<std::uint64_t>(after_seq, changes_.size()));
        i < changes_.size(); ++i) {
     if (changes_[i].cause == cause) out.push_back(changes_[i]);
   }

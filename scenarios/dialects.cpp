@@ -11,7 +11,9 @@ const std::vector<DialectTraits>& knownDialects() {
   return kDialects;
 }
 
-std::string_view defaultDialect() { return knownDialects().front().name; }
+std::string_view defaultDialect() {
+  return knownDialects().front().name;
+}
 
 const DialectTraits* findDialect(std::string_view name) {
   for (const DialectTraits& d : knownDialects()) {
@@ -22,7 +24,8 @@ const DialectTraits* findDialect(std::string_view name) {
 
 std::string knownDialectNames() {
   std::string out;
-  for (const DialectTraits& d : knownDialects()) out += (out.empty() ? "" : ", ") + std::string(d.name);
+  for (const DialectTraits& d : knownDialects())
+    out += (out.empty() ? "" : ", ") + std::string(d.name);
   return out;
 }
 
@@ -37,7 +40,8 @@ std::string inexpressible(const FaultRule& rule, const DialectTraits& dialect) {
   if (rule.kind == FaultKind::TotalResultsLie && (dialect.features & kListTotals) == 0)
     return std::string(dialect.name) + " lists claim no total";
   if (rule.announce && (dialect.features & kSchemaDescriptions) == 0)
-    return std::string(dialect.name) + " does not describe its schemas, so drift cannot be announced";
+    return std::string(dialect.name) +
+           " does not describe its schemas, so drift cannot be announced";
   return "";
 }
 

@@ -12,8 +12,8 @@ namespace faultline::scenarios {
 // What a target API can express, so a scenario is checked against the
 // connector's API when it is paired with it, before anything runs.
 enum DialectFeatureBits : unsigned {
-  kCursorPaging = 1u << 0,       // lists page with opaque cursors
-  kListTotals = 1u << 1,         // list answers claim a total
+  kCursorPaging = 1u << 0,        // lists page with opaque cursors
+  kListTotals = 1u << 1,          // list answers claim a total
   kSchemaDescriptions = 1u << 2,  // the API describes its own schemas
 };
 

@@ -40,19 +40,21 @@ FaultParam status(std::vector<std::string_view> allowed, std::int64_t fallback) 
 
 FaultParam choice(std::string_view name, std::vector<std::string_view> choices,
                   std::string_view fallback) {
-  return {.name = name,
-          .type = Type::Choice,
-          .default_text = fallback,
-          .choices = std::move(choices)};
+  return {
+      .name = name, .type = Type::Choice, .default_text = fallback, .choices = std::move(choices)};
 }
 
 FaultParam text(std::string_view name, bool required, std::string_view fallback = "") {
   return {.name = name, .type = Type::Text, .default_text = fallback, .required = required};
 }
 
-FaultParam announce() { return {.name = "announce", .type = Type::Boolean}; }
+FaultParam announce() {
+  return {.name = "announce", .type = Type::Boolean};
+}
 
-void readStatus(FaultParamReader& p, FaultRule& f) { f.status = static_cast<int>(p.integer("status")); }
+void readStatus(FaultParamReader& p, FaultRule& f) {
+  f.status = static_cast<int>(p.integer("status"));
+}
 
 std::vector<FaultKindInfo> buildKinds() {
   using K = FaultKind;
@@ -60,7 +62,12 @@ std::vector<FaultKindInfo> buildKinds() {
   using P = FaultPhase;
   auto none = [](FaultParamReader&, FaultRule&) {};
   std::vector<FaultKindInfo> kinds = {
-      {K::RateLimit, "rate_limit", F::RateLimit, P::BeforeHandler, kApi, false,
+      {K::RateLimit,
+       "rate_limit",
+       F::RateLimit,
+       P::BeforeHandler,
+       kApi,
+       false,
        {status({"429", "503"}, 429), integer("retry_after_seconds", 0, 3600, 1),
         choice("retry_after_format", {"seconds", "http-date"}, "seconds")},
        [](FaultParamReader& p, FaultRule& f) {
@@ -68,48 +75,90 @@ std::vector<FaultKindInfo> buildKinds() {
          f.retry_after_seconds = static_cast<int>(p.integer("retry_after_seconds"));
          f.retry_after_http_date = p.text("retry_after_format") == "http-date";
        }},
-      {K::ServerError, "server_error", F::Server, P::BeforeHandler, kApi, false,
-       {status({"500", "502", "503", "504"}, 503), choice("body", {"json", "html", "empty"}, "json")},
+      {K::ServerError,
+       "server_error",
+       F::Server,
+       P::BeforeHandler,
+       kApi,
+       false,
+       {status({"500", "502", "503", "504"}, 503),
+        choice("body", {"json", "html", "empty"}, "json")},
        [](FaultParamReader& p, FaultRule& f) {
          readStatus(p, f);
          f.body = p.text("body");
        }},
       {K::RevokeToken, "revoke_token", F::Auth, P::BeforeHandler, kApi, false, {}, none},
-      {K::TokenEndpointError, "token_endpoint_error", F::Auth, P::BeforeHandler, kToken, false,
+      {K::TokenEndpointError,
+       "token_endpoint_error",
+       F::Auth,
+       P::BeforeHandler,
+       kToken,
+       false,
        {status({"400", "401", "500", "503"}, 401), text("error", false, "invalid_client")},
        [](FaultParamReader& p, FaultRule& f) {
          readStatus(p, f);
          f.error = p.text("error");
        }},
-      {K::ShortPage, "short_page", F::Paging, P::ResponseRewrite, kList, false,
+      {K::ShortPage,
+       "short_page",
+       F::Paging,
+       P::ResponseRewrite,
+       kList,
+       false,
        {integer("drop", 1, 10'000, 1)},
        [](FaultParamReader& p, FaultRule& f) { f.drop = static_cast<int>(p.integer("drop")); }},
       {K::EmptyPage, "empty_page", F::Paging, P::ResponseRewrite, kList, false, {}, none},
-      {K::TotalResultsLie, "total_results_lie", F::Paging, P::ResponseRewrite, kList, false,
+      {K::TotalResultsLie,
+       "total_results_lie",
+       F::Paging,
+       P::ResponseRewrite,
+       kList,
+       false,
        {requiredInteger("total_results", 0, 1'000'000'000)},
        [](FaultParamReader& p, FaultRule& f) { f.total_results = p.integer("total_results"); }},
       {K::TruncateBody, "truncate_body", F::Transport, P::ResponseRewrite, kApi, false, {}, none},
-      {K::RenameAttribute, "rename_attribute", F::Schema, P::ResponseRewrite, kApi, true,
+      {K::RenameAttribute,
+       "rename_attribute",
+       F::Schema,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {text("from", true), text("to", true), announce()},
        [](FaultParamReader& p, FaultRule& f) {
          f.from = p.text("from");
          f.to = p.text("to");
-         if (p.has("from") && p.has("to") && f.from == f.to) p.fail("to", "must differ from \"from\"");
+         if (p.has("from") && p.has("to") && f.from == f.to)
+           p.fail("to", "must differ from \"from\"");
          f.announce = p.boolean("announce");
        }},
-      {K::RetypeAttribute, "retype_attribute", F::Schema, P::ResponseRewrite, kApi, true,
+      {K::RetypeAttribute,
+       "retype_attribute",
+       F::Schema,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {text("from", true), announce()},
        [](FaultParamReader& p, FaultRule& f) {
          f.from = p.text("from");
          f.announce = p.boolean("announce");
        }},
-      {K::RemoveAttribute, "remove_attribute", F::Schema, P::ResponseRewrite, kApi, true,
+      {K::RemoveAttribute,
+       "remove_attribute",
+       F::Schema,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {text("from", true), announce()},
        [](FaultParamReader& p, FaultRule& f) {
          f.from = p.text("from");
          f.announce = p.boolean("announce");
        }},
-      {K::MoveAttribute, "move_attribute", F::Schema, P::ResponseRewrite, kApi, true,
+      {K::MoveAttribute,
+       "move_attribute",
+       F::Schema,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {text("from", true), {.name = "to", .type = Type::Pointer, .required = true}, announce()},
        [](FaultParamReader& p, FaultRule& f) {
          f.from = p.text("from");
@@ -117,26 +166,51 @@ std::vector<FaultKindInfo> buildKinds() {
          f.announce = p.boolean("announce");
        }},
       {K::WriteNotApplied, "write_not_applied", F::Write, P::WriteEffect, kWrite, false, {}, none},
-      {K::WriteDelayed, "write_delayed", F::Write, P::WriteEffect, kWrite, false,
+      {K::WriteDelayed,
+       "write_delayed",
+       F::Write,
+       P::WriteEffect,
+       kWrite,
+       false,
        {integer("after_requests", 1, 100'000, 1)},
        [](FaultParamReader& p, FaultRule& f) {
          f.after_requests = static_cast<int>(p.integer("after_requests"));
        }},
-      {K::WriteReverted, "write_reverted", F::Write, P::WriteEffect, kWrite, false,
+      {K::WriteReverted,
+       "write_reverted",
+       F::Write,
+       P::WriteEffect,
+       kWrite,
+       false,
        {integer("after_requests", 1, 100'000, 1)},
        [](FaultParamReader& p, FaultRule& f) {
          f.after_requests = static_cast<int>(p.integer("after_requests"));
        }},
       {K::PartialApply, "partial_apply", F::Write, P::WriteEffect, kWrite, false, {}, none},
-      {K::StaleRead, "stale_read", F::Staleness, P::HandlerView, kGets, true,
+      {K::StaleRead,
+       "stale_read",
+       F::Staleness,
+       P::HandlerView,
+       kGets,
+       true,
        {integer("lag_writes", 1, 100'000, 1)},
        [](FaultParamReader& p, FaultRule& f) {
          f.lag_writes = static_cast<int>(p.integer("lag_writes"));
        }},
-      {K::LostScope, "lost_scope", F::Staleness, P::BeforeHandler, kGets, false,
+      {K::LostScope,
+       "lost_scope",
+       F::Staleness,
+       P::BeforeHandler,
+       kGets,
+       false,
        {choice("mode", {"forbidden", "empty"}, "forbidden")},
        [](FaultParamReader& p, FaultRule& f) { f.silent = p.text("mode") == "empty"; }},
-      {K::Latency, "latency", F::Transport, P::Transport, kApi, true,
+      {K::Latency,
+       "latency",
+       F::Transport,
+       P::Transport,
+       kApi,
+       true,
        {integer("delay_ms", 0, 60'000, 0), integer("jitter_ms", 0, 60'000, 0)},
        [](FaultParamReader& p, FaultRule& f) {
          f.delay_ms = static_cast<int>(p.integer("delay_ms"));
@@ -147,18 +221,31 @@ std::vector<FaultKindInfo> buildKinds() {
       {K::GarbageBody, "garbage_body", F::Transport, P::BeforeHandler, kApi, false, {}, none},
       {K::DropConnection, "drop_connection", F::Transport, P::BeforeHandler, kApi, false, {}, none},
       {K::LostResponse, "lost_response", F::Transport, P::WriteEffect, kWrite, false, {}, none},
-      {K::ShiftedPage, "shifted_page", F::Paging, P::HandlerView, kList, false,
+      {K::ShiftedPage,
+       "shifted_page",
+       F::Paging,
+       P::HandlerView,
+       kList,
+       false,
        {requiredInteger("shift", -10'000, 10'000)},
        [](FaultParamReader& p, FaultRule& f) {
          f.shift = static_cast<int>(p.integer("shift"));
          if (p.has("shift") && f.shift == 0) p.fail("shift", "must not be 0");
        }},
-      {K::CursorError, "cursor_error", F::Paging, P::BeforeHandler, kList, false,
+      {K::CursorError,
+       "cursor_error",
+       F::Paging,
+       P::BeforeHandler,
+       kList,
+       false,
        {choice("mode", {"expired", "invalid"}, "expired")},
-       [](FaultParamReader& p, FaultRule& f) {
-         f.error = p.text("mode");
-       }},
-      {K::AddAttribute, "add_attribute", F::Schema, P::ResponseRewrite, kApi, true,
+       [](FaultParamReader& p, FaultRule& f) { f.error = p.text("mode"); }},
+      {K::AddAttribute,
+       "add_attribute",
+       F::Schema,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {text("to", true), {.name = "value", .type = Type::Json}, announce()},
        [](FaultParamReader& p, FaultRule& f) {
          f.to = p.text("to");
@@ -167,7 +254,12 @@ std::vector<FaultKindInfo> buildKinds() {
          if (const nlohmann::json* value = p.json("value")) f.value_json = value->dump();
          f.announce = p.boolean("announce");
        }},
-      {K::Throttle, "throttle", F::RateLimit, P::BeforeHandler, kApi, false,
+      {K::Throttle,
+       "throttle",
+       F::RateLimit,
+       P::BeforeHandler,
+       kApi,
+       false,
        {status({"429", "503"}, 429), requiredInteger("capacity", 1, 1'000'000),
         integer("retry_after_seconds", 1, 3600, 1)},
        [](FaultParamReader& p, FaultRule& f) {
@@ -175,16 +267,31 @@ std::vector<FaultKindInfo> buildKinds() {
          f.capacity = static_cast<int>(p.integer("capacity"));
          f.retry_after_seconds = static_cast<int>(p.integer("retry_after_seconds"));
        }},
-      {K::SlowBody, "slow_body", F::Transport, P::Transport, kApi, true,
+      {K::SlowBody,
+       "slow_body",
+       F::Transport,
+       P::Transport,
+       kApi,
+       true,
        {integer("chunk_bytes", 1, 1 << 20, 1024), integer("delay_ms", 1, 60'000, 100)},
        [](FaultParamReader& p, FaultRule& f) {
          f.chunk_bytes = static_cast<int>(p.integer("chunk_bytes"));
          f.delay_ms = static_cast<int>(p.integer("delay_ms"));
        }},
-      {K::ChangeIdFormat, "change_id_format", F::Identity, P::ResponseRewrite, kApi, true,
+      {K::ChangeIdFormat,
+       "change_id_format",
+       F::Identity,
+       P::ResponseRewrite,
+       kApi,
+       true,
        {choice("style", {"compact", "uppercase"}, "compact")},
        [](FaultParamReader& p, FaultRule& f) { f.style = p.text("style"); }},
-      {K::KillConnector, "kill_connector", F::Process, P::ConnectorProcess, kApi, false,
+      {K::KillConnector,
+       "kill_connector",
+       F::Process,
+       P::ConnectorProcess,
+       kApi,
+       false,
        {integer("after_matches", 0, 1'000'000, 0)},
        [](FaultParamReader& p, FaultRule& f) {
          f.after_matches = static_cast<int>(p.integer("after_matches"));
@@ -234,8 +341,8 @@ std::string describeRequestKinds(unsigned bits) {
 
 const FaultParam& FaultParamReader::param(std::string_view name, FaultParam::Type type) const {
   for (const FaultParam& p : info_.params) {
-    const bool textual = type == Type::Text &&
-                         (p.type == Type::Choice || p.type == Type::Pointer || p.type == Type::Text);
+    const bool textual = type == Type::Text && (p.type == Type::Choice || p.type == Type::Pointer ||
+                                                p.type == Type::Text);
     if (p.name == name && (p.type == type || textual)) return p;
   }
   throw std::logic_error("fault kind " + std::string(info_.name) + " reads an undeclared " +
@@ -259,8 +366,8 @@ std::int64_t FaultParamReader::integer(std::string_view name) {
 std::string FaultParamReader::text(std::string_view name) {
   const FaultParam& p = param(name, Type::Text);
   const std::string key(name);
-  const std::string value = p.required ? r_.string(key, true).value_or("")
-                                       : r_.string(key, std::string(p.default_text));
+  const std::string value =
+      p.required ? r_.string(key, true).value_or("") : r_.string(key, std::string(p.default_text));
   if (!r_.has(key)) return value;
   if (p.type == Type::Choice &&
       std::find(p.choices.begin(), p.choices.end(), value) == p.choices.end()) {
@@ -295,13 +402,17 @@ const nlohmann::json* FaultParamReader::json(std::string_view name) {
   return r_.anyValue(std::string(name));
 }
 
-bool FaultParamReader::has(std::string_view name) const { return r_.has(std::string(name)); }
+bool FaultParamReader::has(std::string_view name) const {
+  return r_.has(std::string(name));
+}
 
 void FaultParamReader::fail(std::string_view name, std::string message) {
   r_.fail(std::string(name), std::move(message));
 }
 
-bool FaultParamReader::valid() const { return r_.valid(); }
+bool FaultParamReader::valid() const {
+  return r_.valid();
+}
 
 const std::vector<FaultKindInfo>& faultKinds() {
   static const std::vector<FaultKindInfo> kKinds = buildKinds();
@@ -319,6 +430,8 @@ const FaultKindInfo* findFaultKind(std::string_view name) {
   return nullptr;
 }
 
-const char* faultKindName(FaultKind kind) { return faultKindInfo(kind).name.data(); }
+const char* faultKindName(FaultKind kind) {
+  return faultKindInfo(kind).name.data();
+}
 
 }  // namespace faultline::scenarios

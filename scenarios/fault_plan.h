@@ -42,9 +42,9 @@ struct FaultRule {
   int status = 0;
   int retry_after_seconds = 1;
   bool retry_after_http_date = false;
-  std::string body = "json";  // server_error: json, html, empty
+  std::string body = "json";             // server_error: json, html, empty
   std::string error = "invalid_client";  // token_endpoint_error; cursor_error: its mode
-  int drop = 1;  // short_page: items dropped
+  int drop = 1;                          // short_page: items dropped
   std::int64_t total_results = 0;
   std::string from, to;    // rename_attribute
   int after_requests = 1;  // write_delayed, write_reverted

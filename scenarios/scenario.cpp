@@ -120,7 +120,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
     if (ops->empty()) issues.push_back({"/operations", "must hold at least one operation"});
     int counts[2] = {0, 0};
     for (std::size_t i = 0; i < ops->size(); ++i)
-      s.operations.push_back(readOperation((*ops)[i], "/operations/" + std::to_string(i), issues, counts));
+      s.operations.push_back(
+          readOperation((*ops)[i], "/operations/" + std::to_string(i), issues, counts));
   }
   if (const auto* a = r.child("acceptance", json::value_t::object, false))
     s.acceptance = readAcceptance(*a, "/acceptance", issues);
@@ -138,7 +139,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   }
   // A scenario that names its dialect is checked against it now; one that
   // leaves it to the connector is checked when the two are paired.
-  if (const DialectTraits* dialect = findDialect(s.target.dialect); dialect != nullptr && issues.empty()) {
+  if (const DialectTraits* dialect = findDialect(s.target.dialect);
+      dialect != nullptr && issues.empty()) {
     for (auto& issue : checkExpressible(s.faults, *dialect)) issues.push_back(std::move(issue));
   }
   if (const auto* events = r.child("timeline", json::value_t::array, false))

@@ -74,7 +74,9 @@ std::string resourceOf(const std::string& type) {
 }
 
 // Ids as every scorer compares them (canonicalId).
-bool sameId(const std::string& a, const std::string& b) { return canonicalId(a) == canonicalId(b); }
+bool sameId(const std::string& a, const std::string& b) {
+  return canonicalId(a) == canonicalId(b);
+}
 
 }  // namespace
 
@@ -247,8 +249,8 @@ void addRevocationFindings(const OperationEvidence& op,
       continue;
     }
     f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
-      return !e.resource_id.empty() &&
-             (sameId(e.resource_id, o.account) || (!o.target.empty() && sameId(e.resource_id, o.target)));
+      return !e.resource_id.empty() && (sameId(e.resource_id, o.account) ||
+                                        (!o.target.empty() && sameId(e.resource_id, o.target)));
     });
     for (const auto& r : op.output->results) {
       if (r.id == o.action_id) f.evidence.connector_output.push_back(outputLine(op, r.line));

@@ -169,6 +169,12 @@ TEST(ContainmentTest, SigkillOfFaultlineTakesEveryConnectorProcessWithIt) {
   const pid_t faultline = startFaultline(runArgs(manifest, box), box);
   ASSERT_GT(faultline, 0);
   ASSERT_TRUE(waitForHiddenProcesses(box)) << readAll(box.dir / "err.txt");
+  // A hidden process writes its pid before it execs the marked sleep, and the
+  // connector itself execs its own last: on a loaded machine the four marked
+  // processes appear a moment after the pids do. A bounded wait for them.
+  const auto started = Clock::now() + std::chrono::seconds(30);
+  while (processesWithMarker(box.marker).size() < 4 && Clock::now() < started)
+    std::this_thread::yield();
   ASSERT_EQ(processesWithMarker(box.marker).size(), 4u);
   ::kill(faultline, SIGKILL);
   ASSERT_EQ(::waitpid(faultline, nullptr, 0), faultline);

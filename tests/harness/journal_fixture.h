@@ -44,7 +44,8 @@ inline mocks::JournalEntry classified(mocks::JournalEntry e) {
   for (std::sregex_iterator it(e.note.begin(), e.note.end(), kFault), end; it != end; ++it)
     e.faults.push_back({(*it)[1], (*it)[2], (*it)[3], {}});
   static const std::regex kEarly(R"(retry-after violation: (\d+) ms early)");
-  if (std::smatch m; std::regex_search(e.note, m, kEarly)) e.retry_after_early_ms = std::stoll(m[1]);
+  if (std::smatch m; std::regex_search(e.note, m, kEarly))
+    e.retry_after_early_ms = std::stoll(m[1]);
   return e;
 }
 

@@ -140,9 +140,10 @@ TEST(ManifestTest, RejectsUnsupportedFormatVersion) {
 }
 
 TEST(ManifestTest, RejectsUnknownKeyListingAllowedOnes) {
-  EXPECT_EQ(errorOf(withFields(R"("timeout":5)")),
-            "m.json:/timeout: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
-            "max_stdout_mib, name, operations, timeout_seconds, version");
+  EXPECT_EQ(
+      errorOf(withFields(R"("timeout":5)")),
+      "m.json:/timeout: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
+      "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, RejectsEmptyCommand) {
@@ -240,16 +241,16 @@ TEST(ManifestTest, RejectsInvalidJsonWithLineAndColumn) {
 }
 
 TEST(ManifestTest, CollectsEveryProblemInOneError) {
-  EXPECT_EQ(errorOf(R"({"faultline_manifest":1,"name":"n","command":"c","operations":["delete"],
+  EXPECT_EQ(
+      errorOf(R"({"faultline_manifest":1,"name":"n","command":"c","operations":["delete"],
                         "args":["{nope}"],"env":{"1X":"v"},"timeout_seconds":0,"extra":1})"),
-            std::string("m.json:/args/0: unknown placeholder {nope}; known: ") +
-                kKnownPlaceholders +
-                "\n"
-                "m.json:/env/1X: is not a valid environment variable name\n"
-                "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
-                "m.json:/timeout_seconds: must be >= 1, got 0\n"
-                "m.json:/extra: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
-                "max_stdout_mib, name, operations, timeout_seconds, version");
+      std::string("m.json:/args/0: unknown placeholder {nope}; known: ") + kKnownPlaceholders +
+          "\n"
+          "m.json:/env/1X: is not a valid environment variable name\n"
+          "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
+          "m.json:/timeout_seconds: must be >= 1, got 0\n"
+          "m.json:/extra: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
+          "max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, ReportsAMissingManifestFileByName) {
@@ -277,24 +278,32 @@ TEST(ManifestTest, RejectsANulByteInArgsEnvAndCommand) {
 
 // Every field, given a value of the wrong type, is named by its pointer.
 TEST(ManifestTest, RejectsEveryFieldOfTheWrongType) {
-  const std::vector<std::pair<std::string, std::string>> fields = {
-      {"faultline_manifest", "\"1\""}, {"name", "1"},         {"version", "[]"},
-      {"command", "{}"},                {"args", "{}"},        {"env", "[]"},
-      {"operations", "\"sync\""},       {"timeout_seconds", "1.5"}, {"max_stdout_mib", "true"}};
+  const std::vector<std::pair<std::string, std::string>> fields = {{"faultline_manifest", "\"1\""},
+                                                                   {"name", "1"},
+                                                                   {"version", "[]"},
+                                                                   {"command", "{}"},
+                                                                   {"args", "{}"},
+                                                                   {"env", "[]"},
+                                                                   {"operations", "\"sync\""},
+                                                                   {"timeout_seconds", "1.5"},
+                                                                   {"max_stdout_mib", "true"}};
   for (const auto& [key, value] : fields) {
     nlohmann::json doc = nlohmann::json::parse(withFields(""));
     doc[key] = nlohmann::json::parse(value);
     const std::string error = errorOf(doc.dump());
-    EXPECT_NE(error.find("m.json:/" + key + ": must be"), std::string::npos) << key << ": " << error;
+    EXPECT_NE(error.find("m.json:/" + key + ": must be"), std::string::npos)
+        << key << ": " << error;
   }
-  EXPECT_EQ(errorOf(withFields(R"("env":{"A":null})")), "m.json:/env/A: must be a string, got null");
+  EXPECT_EQ(errorOf(withFields(R"("env":{"A":null})")),
+            "m.json:/env/A: must be a string, got null");
 }
 
 TEST(ManifestTest, RefusesDuplicateKeysAndDeepNesting) {
   EXPECT_EQ(errorOf(withFields(R"("command":"other")")),
             "m.json:/command: duplicate key; each key may appear once in an object");
-  EXPECT_EQ(errorOf(withFields(R"("env":)" + std::string(100'000, '[') + std::string(100'000, ']'))),
-            "m.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
+  EXPECT_EQ(
+      errorOf(withFields(R"("env":)" + std::string(100'000, '[') + std::string(100'000, ']'))),
+      "m.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
 }
 
 // Placeholders.

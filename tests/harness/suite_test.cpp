@@ -88,7 +88,8 @@ TEST(SuiteFileTest, NamesFilesAndGlobsExpandToEachScenarioOnce) {
   TempDir dir;
   const auto file = dir.write("ok.json", R"({"faultline_suite": 1, "name": "ok",
     "connectors": [")" + kReference + R"("],
-    "scenarios": ["baseline", ")" + kSource + R"(/scenarios/base*.json", ")" + kSyncOnce + R"("],
+    "scenarios": ["baseline", ")" + kSource + R"(/scenarios/base*.json", ")" +
+                                             kSyncOnce + R"("],
     "seeds": 3,
     "overrides": {"sync-once": {"skip": "not today"}}})");
   const auto suite = scenarios::loadSuite(file.string(), {kSource + "/scenarios"});
@@ -114,7 +115,8 @@ std::string verdictPart(const fs::path& report) {
   nlohmann::json kept;
   kept["verdict"] = j["verdict"];
   kept["failure_classes"] = j["failure_classes"];
-  for (const auto& f : j["findings"]) kept["findings"].push_back(f["id"].get<std::string>() + " " + f["title"].get<std::string>());
+  for (const auto& f : j["findings"])
+    kept["findings"].push_back(f["id"].get<std::string>() + " " + f["title"].get<std::string>());
   for (const auto& op : j["operations"]) kept["completeness"].push_back(op["completeness"]);
   return kept.dump();
 }
@@ -136,8 +138,10 @@ reports::SuiteSummary runIn(const fs::path& suite_file, const fs::path& out, int
 TEST(SuiteRunTest, SideBySideGivesTheVerdictsOneByOneGives) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "s",
-    "connectors": [")" + kReference + R"(", ")" + kSyncOnly + R"("],
-    "scenarios": [")" + kSyncOnce + R"(", ")" + kBaseline + R"("],
+    "connectors": [")" + kReference + R"(", ")" +
+                                            kSyncOnly + R"("],
+    "scenarios": [")" + kSyncOnce + R"(", ")" +
+                                            kBaseline + R"("],
     "seeds": [1, 2],
     "overrides": {"baseline": {"seeds": [3]}}})");
   const auto serial = runIn(file, dir.path / "serial", 1);
@@ -157,7 +161,8 @@ TEST(SuiteRunTest, SideBySideGivesTheVerdictsOneByOneGives) {
     }
   }
   // The reference passes; the sync-only fixture cannot revoke, so baseline is not applicable.
-  EXPECT_EQ(serial.drills[0].verdict, "passed") << serial.drills[0].reason << serial.drills[0].worst;
+  EXPECT_EQ(serial.drills[0].verdict, "passed")
+      << serial.drills[0].reason << serial.drills[0].worst;
   EXPECT_EQ(serial.drills[2].scenario, "baseline");
   EXPECT_EQ(serial.drills[2].verdict, "passed") << serial.drills[2].worst;
   EXPECT_EQ(serial.drills[5].verdict, "not-applicable");
@@ -171,10 +176,12 @@ TEST(SuiteRunTest, ThreeShardsTogetherRunEachDrillOnce) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "s",
     "connectors": [")" + kSyncOnly + R"("],
-    "scenarios": [")" + kSyncOnce + R"(", ")" + kBaseline + R"("], "seeds": 4})");
+    "scenarios": [")" + kSyncOnce + R"(", ")" +
+                                            kBaseline + R"("], "seeds": 4})");
   const auto whole = runIn(file, dir.path / "whole", 2);
   std::multiset<std::string> merged, expected;
-  for (const auto& d : whole.drills) expected.insert(d.scenario + "/" + std::to_string(d.seed) + "/" + d.verdict);
+  for (const auto& d : whole.drills)
+    expected.insert(d.scenario + "/" + std::to_string(d.seed) + "/" + d.verdict);
   for (int shard = 1; shard <= 3; ++shard) {
     for (const auto& d : runIn(file, dir.path / "shards", 2, shard, 3).drills)
       merged.insert(d.scenario + "/" + std::to_string(d.seed) + "/" + d.verdict);
@@ -186,7 +193,8 @@ TEST(SuiteRunTest, ThreeShardsTogetherRunEachDrillOnce) {
 TEST(SuiteCliTest, WritesTheSummaryInEveryFormatAndExitsByTheWorstDrill) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "cli",
-    "connectors": [")" + kReference + R"("], "scenarios": [")" + kSyncOnce + R"("], "seeds": 2})");
+    "connectors": [")" + kReference + R"("], "scenarios": [")" +
+                                            kSyncOnce + R"("], "seeds": 2})");
   std::ostringstream out, err;
   const int code = runCli({"suite", file.string(), "--out", (dir.path / "out").string(), "--jobs",
                            "2", "--format", "json,md"},
@@ -197,16 +205,20 @@ TEST(SuiteCliTest, WritesTheSummaryInEveryFormatAndExitsByTheWorstDrill) {
   EXPECT_EQ(summary["passed"], true);
   EXPECT_EQ(summary["drills"].size(), 2u);
   EXPECT_EQ(summary["totals"]["passed"], 2);
-  EXPECT_NE(readAll(dir.path / "out" / "summary.md").find("| reference-scim | sync-once | 2 | passed |"),
-            std::string::npos);
+  EXPECT_NE(
+      readAll(dir.path / "out" / "summary.md").find("| reference-scim | sync-once | 2 | passed |"),
+      std::string::npos);
   const std::string junit = readAll(dir.path / "out" / "summary.junit.xml");
-  EXPECT_NE(junit.find("<testsuite name=\"sync-once\" tests=\"2\" failures=\"0\""), std::string::npos)
+  EXPECT_NE(junit.find("<testsuite name=\"sync-once\" tests=\"2\" failures=\"0\""),
+            std::string::npos)
       << junit;
   EXPECT_TRUE(fs::exists(dir.path / "out" / "reference-scim" / "sync-once-seed1.md"));
-  EXPECT_NE(readAll(dir.path / "out" / "index.html").find("href=\"reference-scim/sync-once-seed2.json\""),
-            std::string::npos)
+  EXPECT_NE(
+      readAll(dir.path / "out" / "index.html").find("href=\"reference-scim/sync-once-seed2.json\""),
+      std::string::npos)
       << "without html reports the matrix links the JSON ones";
-  EXPECT_NE(out.str().find("suite cli: passed, 2 drill(s), 2 passed"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("suite cli: passed, 2 drill(s), 2 passed"), std::string::npos)
+      << out.str();
 }
 
 TEST(SuiteCliTest, AMissingScenarioStopsTheSuiteBeforeAnyDrill) {
@@ -216,7 +228,8 @@ TEST(SuiteCliTest, AMissingScenarioStopsTheSuiteBeforeAnyDrill) {
   std::ostringstream out, err;
   const int code = runCli({"suite", file.string(), "--out", (dir.path / "out").string()}, out, err);
   EXPECT_EQ(code, kExitUsage);
-  EXPECT_NE(err.str().find(":/scenarios/0: no scenario named \"not-a-scenario\""), std::string::npos)
+  EXPECT_NE(err.str().find(":/scenarios/0: no scenario named \"not-a-scenario\""),
+            std::string::npos)
       << err.str();
   EXPECT_FALSE(fs::exists(dir.path / "out" / "summary.json"));
 }
@@ -253,12 +266,14 @@ nlohmann::json stable(const fs::path& file) {
 TEST(SuiteMergeTest, ThreeShardsMergedEqualOneUnshardedRun) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "m",
-    "connectors": [")" + kSyncOnly + R"(", ")" + kReference + R"("],
-    "scenarios": [")" + kSyncOnce + R"(", ")" + kBaseline + R"("], "seeds": 2})");
+    "connectors": [")" + kSyncOnly + R"(", ")" +
+                                            kReference + R"("],
+    "scenarios": [")" + kSyncOnce + R"(", ")" +
+                                            kBaseline + R"("], "seeds": 2})");
   std::ostringstream out, err;
-  ASSERT_EQ(runCli({"suite", file.string(), "--out", (dir.path / "whole").string(), "--quiet"},
-                   out, err),
-            kExitFailed)
+  ASSERT_EQ(
+      runCli({"suite", file.string(), "--out", (dir.path / "whole").string(), "--quiet"}, out, err),
+      kExitFailed)
       << err.str();
   // Two shards share a folder, the third has its own: both layouts merge.
   for (int shard = 1; shard <= 3; ++shard) {
@@ -271,8 +286,10 @@ TEST(SuiteMergeTest, ThreeShardsMergedEqualOneUnshardedRun) {
                            (dir.path / "b").string()},
                           out, err);
   EXPECT_EQ(code, kExitFailed) << err.str();  // the crash fixture fails, as in the whole run
-  EXPECT_EQ(stable(dir.path / "merged" / "summary.json"), stable(dir.path / "whole" / "summary.json"));
-  for (const auto& d : nlohmann::json::parse(readAll(dir.path / "merged" / "summary.json"))["drills"]) {
+  EXPECT_EQ(stable(dir.path / "merged" / "summary.json"),
+            stable(dir.path / "whole" / "summary.json"));
+  for (const auto& d :
+       nlohmann::json::parse(readAll(dir.path / "merged" / "summary.json"))["drills"]) {
     if (!d["report"].get<std::string>().empty()) {
       EXPECT_TRUE(fs::exists(dir.path / "merged" / d["report"].get<std::string>())) << d;
     }
@@ -282,7 +299,8 @@ TEST(SuiteMergeTest, ThreeShardsMergedEqualOneUnshardedRun) {
 TEST(SuiteMergeTest, RefusesAMissingShardAndAMalformedSummary) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "m",
-    "connectors": [")" + kSyncOnly + R"("], "scenarios": [")" + kBaseline + R"("], "seeds": 4})");
+    "connectors": [")" + kSyncOnly + R"("], "scenarios": [")" +
+                                            kBaseline + R"("], "seeds": 4})");
   std::ostringstream out, err;
   runCli({"suite", file.string(), "--out", (dir.path / "a").string(), "--shard", "1/2", "--quiet"},
          out, err);
@@ -319,9 +337,12 @@ TEST(SuiteHtmlTest, TheMatrixLinksEveryDrillAndColoursItsVerdict) {
                "[critical] silent-loss: 3 accounts missing", 1, 0, 0, 10},
               {2, "ref", "lost-scope", 1, "not-applicable", "no revoke", "", "", 0, 0, 0, 0}};
   const std::string page = reports::renderSuiteHtml(s, true);
-  EXPECT_NE(page.find("<title>faultline suite m&lt;x&gt;: failed</title>"), std::string::npos) << page;
-  EXPECT_NE(page.find("<td class=\"passed\" title=\"\"><a href=\"ref/baseline-seed1.html\">passed</a></td>"),
-            std::string::npos)
+  EXPECT_NE(page.find("<title>faultline suite m&lt;x&gt;: failed</title>"), std::string::npos)
+      << page;
+  EXPECT_NE(
+      page.find(
+          "<td class=\"passed\" title=\"\"><a href=\"ref/baseline-seed1.html\">passed</a></td>"),
+      std::string::npos)
       << page;
   EXPECT_NE(page.find("<td class=\"failed\" title=\"[critical] silent-loss: 3 accounts missing\">"),
             std::string::npos);
@@ -362,7 +383,8 @@ TEST(CertificateTest, IssuedVerifiedAndRefusedOnceTheConnectorChanges) {
   EXPECT_EQ(cert["connectors"][0]["command"]["file"], "../connector/connector.py");
   EXPECT_EQ(cert["drills"].size(), 2u);
   EXPECT_EQ(cert["drills"][1]["report_sha256"].get<std::string>().size(), 64u);
-  EXPECT_NE(readAll(dir.path / "out" / "certificate.html").find("reference-scim"), std::string::npos);
+  EXPECT_NE(readAll(dir.path / "out" / "certificate.html").find("reference-scim"),
+            std::string::npos);
 
   const std::string certificate = (dir.path / "out" / "certificate.json").string();
   std::ostringstream o2, e2;
@@ -411,8 +433,10 @@ namespace {
 TEST(SuiteRunTest, OnATerminalOneLineIsRedrawnAndWhatDidNotPassIsListedAtTheEnd) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "live",
-    "connectors": [")" + kReference + R"(", ")" + kSyncOnly + R"("],
-    "scenarios": [")" + kBaseline + R"(", ")" + kSyncOnce + R"("]})");
+    "connectors": [")" + kReference + R"(", ")" +
+                                            kSyncOnly + R"("],
+    "scenarios": [")" + kBaseline + R"(", ")" +
+                                            kSyncOnce + R"("]})");
   const auto suite = scenarios::loadSuite(file.string(), {});
   std::ostringstream progress;
   SuiteOptions options;
@@ -423,8 +447,7 @@ TEST(SuiteRunTest, OnATerminalOneLineIsRedrawnAndWhatDidNotPassIsListedAtTheEnd)
   runSuite(suite, options);
   const std::string text = progress.str();
   // Drawn at least once while the baseline drill (about a second) runs.
-  EXPECT_NE(text.find("\r\033[Ksuite live: 0/4 done, 1 running, 0 not passed, "),
-            std::string::npos)
+  EXPECT_NE(text.find("\r\033[Ksuite live: 0/4 done, 1 running, 0 not passed, "), std::string::npos)
       << text;
   EXPECT_EQ(text.find("[1/4]"), std::string::npos) << "no line per drill on a terminal";
   EXPECT_NE(text.find("  sync-once seed 5 (misbehaving-crash): failed"), std::string::npos) << text;
@@ -442,8 +465,9 @@ TEST(CertificateTest, ShardCertificatesMergeIntoOneThatVerifies) {
   const auto file = certifiableSuite(dir, 3);
   std::ostringstream out, err;
   for (int shard = 1; shard <= 2; ++shard) {
-    ASSERT_EQ(runCli({"suite", file.string(), "--out", (dir.path / ("s" + std::to_string(shard))).string(),
-                      "--shard", std::to_string(shard) + "/2", "--certificate", "--quiet"},
+    ASSERT_EQ(runCli({"suite", file.string(), "--out",
+                      (dir.path / ("s" + std::to_string(shard))).string(), "--shard",
+                      std::to_string(shard) + "/2", "--certificate", "--quiet"},
                      out, err),
               kExitPassed)
         << err.str();
@@ -458,10 +482,10 @@ TEST(CertificateTest, ShardCertificatesMergeIntoOneThatVerifies) {
   EXPECT_EQ(cert["drills"].size(), 3u);
   EXPECT_EQ(cert["suite"]["file"], "../../s.json") << "rebased from the shard folders";
   std::ostringstream o2, e2;
-  EXPECT_EQ(runCli({"verify", (dir.path / "m" / "all" / "certificate.json").string(),
-                    "--digests-only"},
-                   o2, e2),
-            kExitPassed)
+  EXPECT_EQ(
+      runCli({"verify", (dir.path / "m" / "all" / "certificate.json").string(), "--digests-only"},
+             o2, e2),
+      kExitPassed)
       << o2.str() << e2.str();
   std::ostringstream o3, e3;
   EXPECT_EQ(runCli({"verify", (dir.path / "m" / "all" / "certificate.json").string()}, o3, e3),
@@ -480,7 +504,8 @@ namespace {
 TEST(CertificateTest, MalformedShardCertificatesAreRefusedNeverAborted) {
   TempDir dir;
   const auto file = dir.write("s.json", R"({"faultline_suite": 1, "name": "m",
-    "connectors": [")" + kSyncOnly + R"("], "scenarios": [")" + kSyncOnce + R"("], "seeds": 2})");
+    "connectors": [")" + kSyncOnly + R"("], "scenarios": [")" +
+                                            kSyncOnce + R"("], "seeds": 2})");
   std::ostringstream out, err;
   for (int shard = 1; shard <= 2; ++shard) {
     runCli({"suite", file.string(), "--out", (dir.path / "s").string(), "--shard",
@@ -495,7 +520,8 @@ TEST(CertificateTest, MalformedShardCertificatesAreRefusedNeverAborted) {
       {"\"connectors\": [", "\"connectors\": [7, "},
       {"\"drills\": [", "\"drills\": [{\"index\": -1}, "},
       {"\"total_drills\": 2", "\"total_drills\": 2, \"total_drills\": 3"},
-      {"\"suite\": {", "\"suite\": {\"deep\": " + std::string(200, '[') + std::string(200, ']') + ", "},
+      {"\"suite\": {",
+       "\"suite\": {\"deep\": " + std::string(200, '[') + std::string(200, ']') + ", "},
   };
   for (const auto& [from, to] : breakages) {
     std::string broken = good;

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "mocks/mock_server.h"
-#include "tests/mocks/scim_wire_util.h"
 #include "scenarios/fault_plan.h"
+#include "tests/mocks/scim_wire_util.h"
 
 namespace faultline::mocks {
 namespace {

@@ -132,9 +132,8 @@ TEST_F(FaultWireTest, RateLimitAnswers429WithRetryAfterSecondsAndRateLimitHeader
   ASSERT_EQ(entry.faults.size(), 1u);
   EXPECT_EQ(entry.faults[0].rule, "users-429");
   EXPECT_EQ(entry.faults[0].kind, "rate_limit");
-  EXPECT_EQ(entry.faults[0].figures,
-            (std::vector<std::pair<std::string, std::int64_t>>{{"status", 429},
-                                                                {"retry_after_s", 1}}));
+  EXPECT_EQ(entry.faults[0].figures, (std::vector<std::pair<std::string, std::int64_t>>{
+                                         {"status", 429}, {"retry_after_s", 1}}));
   EXPECT_EQ(lastEntry().status, 429);
   EXPECT_EQ(lastEntry().note, "fault users-429 (rate_limit): 429");
   EXPECT_EQ(firings(), (std::map<std::string, int>{{"users-429", 1}}));
@@ -345,8 +344,8 @@ TEST_F(FaultWireTest, JournalClassifiesReadsAndRecordsWhatWritesChanged) {
   EXPECT_EQ(lastEntry().resource, "Users");
   EXPECT_EQ(lastEntry().resource_id, id);
   EXPECT_TRUE(lastEntry().changes.empty());
-  const Reply deleted = toReply(
-      client().Delete("/scim/v2/Users/" + id, {{"Authorization", "Bearer " + token_}}));
+  const Reply deleted =
+      toReply(client().Delete("/scim/v2/Users/" + id, {{"Authorization", "Bearer " + token_}}));
   EXPECT_EQ(deleted.status, 204);
   const JournalEntry entry = lastEntry();
   EXPECT_EQ(entry.request_kind, "write");

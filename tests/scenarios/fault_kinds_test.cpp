@@ -142,10 +142,10 @@ TEST(FaultKindsTest, UsableAnswersAreTheSlowedReshapedAndStaleOnes) {
   for (const FaultKindInfo& info : faultKinds()) {
     if (info.answer_usable) usable.insert(info.name);
   }
-  EXPECT_EQ(usable, (std::set<std::string_view>{"latency", "slow_body", "rename_attribute",
-                                                "retype_attribute", "remove_attribute",
-                                                "move_attribute", "add_attribute",
-                                                "change_id_format", "stale_read"}));
+  EXPECT_EQ(usable,
+            (std::set<std::string_view>{"latency", "slow_body", "rename_attribute",
+                                        "retype_attribute", "remove_attribute", "move_attribute",
+                                        "add_attribute", "change_id_format", "stale_read"}));
 }
 
 }  // namespace
