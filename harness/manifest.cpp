@@ -1,8 +1,8 @@
 #include "harness/manifest.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
-#include <regex>
 
 #include "harness/process_runner.h"
 #include "scenarios/dialects.h"
@@ -66,13 +66,47 @@ void readArgs(ObjectReader& r, Manifest& m, std::vector<ConfigIssue>& issues) {
   }
 }
 
+// Hand-written rather than std::regex: libstdc++ matches with one stack frame
+// per character, so a long name from an untrusted manifest overflowed the stack.
+bool isWordChar(char c) {
+  return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// [A-Za-z_][A-Za-z0-9_]*
+bool isEnvName(const std::string& name) {
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), isWordChar);
+}
+
+// ({[a-z_]+})+: nothing but placeholders.
+bool onlyPlaceholders(const std::string& value) {
+  if (value.empty()) return false;
+  for (std::size_t i = 0; i < value.size();) {
+    if (value[i] != '{') return false;
+    std::size_t j = i + 1;
+    while (j < value.size() && (value[j] == '_' || (value[j] >= 'a' && value[j] <= 'z'))) ++j;
+    if (j == i + 1 || j >= value.size() || value[j] != '}') return false;
+    i = j + 1;
+  }
+  return true;
+}
+
+bool namesASecret(const std::string& key) {
+  std::string upper = key;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (const char* word : {"SECRET", "TOKEN", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "AUTH"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void readEnv(ObjectReader& r, Manifest& m, std::vector<ConfigIssue>& issues) {
   const json* env = r.child("env", json::value_t::object, false);
   if (env == nullptr) return;
-  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
   for (const auto& [key, value] : env->items()) {
     const auto pointer = "/env/" + scenarios::escapePointerToken(key);
-    if (!std::regex_match(key, kName)) {
+    if (!isEnvName(key)) {
       issues.push_back({pointer, "is not a valid environment variable name"});
     } else if (!value.is_string()) {
       issues.push_back({pointer, "must be a string, got " + scenarios::describeJsonType(value)});
@@ -175,14 +209,10 @@ std::string expandPlaceholders(const std::string& text, const PlaceholderValues&
 }
 
 std::map<std::string, std::string> redactedEnv(const Manifest& manifest) {
-  static const std::regex kSensitive("(SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH)",
-                                     std::regex::icase);
-  static const std::regex kOnlyPlaceholders("(\\{[a-z_]+\\})+");
   std::map<std::string, std::string> out;
   for (const auto& [key, value] : manifest.env) {
-    const bool sensitive =
-        std::regex_search(key, kSensitive) || value.find("{client_secret}") != std::string::npos;
-    out[key] = sensitive && !std::regex_match(value, kOnlyPlaceholders) ? "<redacted>" : value;
+    const bool sensitive = namesASecret(key) || value.find("{client_secret}") != std::string::npos;
+    out[key] = sensitive && !onlyPlaceholders(value) ? "<redacted>" : value;
   }
   return out;
 }

@@ -91,6 +91,23 @@ TEST(ManifestTest, NamesTheConnectorsApiWithScimByDefault) {
   EXPECT_EQ(errorOf(withFields(R"("dialect":7)")), "m.json:/dialect: must be a string, got 7");
 }
 
+// Names and values are checked without std::regex, whose libstdc++ matcher
+// recursed once per character and overflowed the stack on a long name.
+TEST(ManifestTest, VeryLongEnvNamesAndValuesAreCheckedWithoutOverflowingTheStack) {
+  const std::string name(200'000, 'A');
+  EXPECT_EQ(
+      parseManifest(withFields(R"("env":{")" + name + R"(":"v"})"), "m.json", "/d").env.size(), 1u);
+  EXPECT_EQ(errorOf(withFields(R"("env":{")" + name + R"(-":"v"})")),
+            "m.json:/env/" + name + "-: is not a valid environment variable name");
+  Manifest m =
+      parseManifest(withFields(R"("env":{"API_TOKEN":"{client_secret}"})"), "m.json", "/d");
+  EXPECT_EQ(redactedEnv(m).at("API_TOKEN"), "{client_secret}");
+  m.env["API_TOKEN"] = std::string(200'000, 'x');
+  EXPECT_EQ(redactedEnv(m).at("API_TOKEN"), "<redacted>");
+  m.env["PLAIN"] = "{target_url}{x}";
+  EXPECT_EQ(redactedEnv(m).at("PLAIN"), "{target_url}{x}");
+}
+
 TEST(ManifestTest, ReadsTheStdoutLimitWithinItsBounds) {
   EXPECT_EQ(parseManifest(withFields(R"("max_stdout_mib":256)"), "m.json", "/d").max_stdout_mib,
             256);
