@@ -145,6 +145,8 @@ Manifest parseManifest(std::string_view text, const std::string& file, const std
   m.dir = dir;
   ObjectReader r(doc, "", issues);
   r.formatVersion("faultline_manifest", kManifestFormatVersion, "manifest version");
+  // The schema editors validate against (docs/schemas); typed, otherwise unread.
+  r.string("$schema", false);
   m.name = r.string("name", true).value_or("");
   m.version = r.string("version", std::string());
   m.dialect = r.string("dialect", std::string(scenarios::defaultDialect()));

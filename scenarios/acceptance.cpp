@@ -116,6 +116,8 @@ PolicyFile parsePolicyFile(const std::string& text, const std::string& path) {
   // The version key and "scenarios" sit beside the global fragment's keys.
   ObjectReader r(doc, "", issues);
   r.formatVersion("faultline_policy", kPolicyFormatVersion, "policy version");
+  // The schema editors validate against (docs/schemas); typed, otherwise unread.
+  r.string("$schema", false);
   p.global = readAcceptanceKeys(r, issues);
   if (const json* scenarios = r.child("scenarios", json::value_t::object, false)) {
     for (const auto& [name, fragment] : scenarios->items())

@@ -109,6 +109,8 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   s.file = file;
   ObjectReader r(doc, "", issues);
   r.formatVersion("faultline_scenario", kScenarioFormatVersion, "scenario format version");
+  // The schema editors validate against (docs/schemas); typed, otherwise unread.
+  r.string("$schema", false);
   s.name = r.string("name", true).value_or("");
   s.description = r.string("description", std::string());
   s.seed = r.unsignedInteger("seed", false).value_or(s.seed);

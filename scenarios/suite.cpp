@@ -101,6 +101,8 @@ Suite loadSuite(const std::string& path, const std::vector<std::string>& name_fo
   suite.file = path;
   ObjectReader r(doc, "", issues);
   r.formatVersion("faultline_suite", kSuiteFormatVersion, "suite");
+  // The schema editors validate against (docs/schemas); typed, otherwise unread.
+  r.string("$schema", false);
   if (auto name = r.string("name", true)) suite.name = *name;
   suite.description = r.string("description", std::string());
   std::vector<std::string> folders = name_folders;

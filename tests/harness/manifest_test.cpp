@@ -157,10 +157,9 @@ TEST(ManifestTest, RejectsUnsupportedFormatVersion) {
 }
 
 TEST(ManifestTest, RejectsUnknownKeyListingAllowedOnes) {
-  EXPECT_EQ(
-      errorOf(withFields(R"("timeout":5)")),
-      "m.json:/timeout: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
-      "max_stdout_mib, name, operations, timeout_seconds, version");
+  EXPECT_EQ(errorOf(withFields(R"("timeout":5)")),
+            "m.json:/timeout: unknown key; allowed: $schema, args, command, dialect, env, "
+            "faultline_manifest, max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, RejectsEmptyCommand) {
@@ -258,16 +257,16 @@ TEST(ManifestTest, RejectsInvalidJsonWithLineAndColumn) {
 }
 
 TEST(ManifestTest, CollectsEveryProblemInOneError) {
-  EXPECT_EQ(
-      errorOf(R"({"faultline_manifest":1,"name":"n","command":"c","operations":["delete"],
+  EXPECT_EQ(errorOf(R"({"faultline_manifest":1,"name":"n","command":"c","operations":["delete"],
                         "args":["{nope}"],"env":{"1X":"v"},"timeout_seconds":0,"extra":1})"),
-      std::string("m.json:/args/0: unknown placeholder {nope}; known: ") + kKnownPlaceholders +
-          "\n"
-          "m.json:/env/1X: is not a valid environment variable name\n"
-          "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
-          "m.json:/timeout_seconds: must be >= 1, got 0\n"
-          "m.json:/extra: unknown key; allowed: args, command, dialect, env, faultline_manifest, "
-          "max_stdout_mib, name, operations, timeout_seconds, version");
+            std::string("m.json:/args/0: unknown placeholder {nope}; known: ") +
+                kKnownPlaceholders +
+                "\n"
+                "m.json:/env/1X: is not a valid environment variable name\n"
+                "m.json:/operations/0: must be \"sync\" or \"revoke\", got \"delete\"\n"
+                "m.json:/timeout_seconds: must be >= 1, got 0\n"
+                "m.json:/extra: unknown key; allowed: $schema, args, command, dialect, env, "
+                "faultline_manifest, max_stdout_mib, name, operations, timeout_seconds, version");
 }
 
 TEST(ManifestTest, ReportsAMissingManifestFileByName) {

@@ -397,7 +397,7 @@ TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
 
 TEST(PolicyFileTest, AnUnknownKeyListsEveryAllowedKey) {
   constexpr const char* kAllowed =
-      "faultline_policy, honest_partial, inconclusive, max_amplification, "
+      "$schema, faultline_policy, honest_partial, inconclusive, max_amplification, "
       "max_retry_after_violations, min_precision, min_recall, scenarios, severity";
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recal":0.9})"),
             std::string("p.json:/min_recal: unknown key; allowed: ") + kAllowed);

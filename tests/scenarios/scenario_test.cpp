@@ -129,8 +129,8 @@ TEST(ScenarioLoaderTest, RejectsWrongTopLevelType) {
 TEST(ScenarioLoaderTest, EscapesPointerTokens) {
   EXPECT_EQ(
       errorOf(R"({"faultline_scenario":1,"name":"n","a/b~c":1,"operations":[{"op":"sync"}]})"),
-      "s.json:/a~1b~0c: unknown key; allowed: acceptance, description, faultline_scenario, faults, "
-      "name, operations, seed, target, tenant, timeline");
+      "s.json:/a~1b~0c: unknown key; allowed: $schema, acceptance, description, "
+      "faultline_scenario, faults, name, operations, seed, target, tenant, timeline");
 }
 
 TEST(ScenarioLoaderTest, NamesTheFileThatCannotBeOpened) {
