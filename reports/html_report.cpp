@@ -7,6 +7,7 @@
 
 #include "reports/html_timeline.h"
 #include "reports/printable_text.h"
+#include "reports/triage.h"
 
 namespace faultline::reports {
 namespace {
@@ -144,6 +145,12 @@ svg.lag{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;ba
 .lag text.never{fill:#a40e26;font-weight:700}.lag text.na{fill:#59636e;font-style:italic}
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px;margin:6px 0}
 .legend svg{vertical-align:-2px;margin-right:4px}
+#fix-first h2{margin-top:8px}ol.fix-first{padding-left:22px}ol.fix-first li{margin:4px 0;overflow-wrap:anywhere}
+.who{font-size:14px;overflow-wrap:anywhere}
+.exemptions{border-top:1px solid var(--warn);margin-top:8px;padding-top:6px}.exemptions ul{margin:4px 0}
+.no-reason{color:var(--bad)}
+details.ids{margin:4px 0}details.ids summary{cursor:pointer}details.id-group{margin-left:18px}
+details.ids ul{margin:2px 0;columns:2;font-size:13px}
 footer{margin-top:40px;font-size:13px;color:var(--muted)}
 )";
 
@@ -168,6 +175,22 @@ void writeVerdict(std::ostringstream& out, const Report& r) {
   out << "<section id=\"verdict\" class=\"verdict verdict-" << v << "\" data-verdict=\"" << v
       << "\">\n<p class=\"verdict-word\">" << verdictTitle(r.verdict) << "</p>\n"
       << "<p id=\"verdict-reason\">" << esc(r.verdict_reason) << "</p>\n";
+  if (const std::string banner = exemptionBanner(r); !banner.empty()) {
+    out << "<div id=\"exemptions\" class=\"exemptions\"><p><b>"
+        << (r.verdict == Verdict::Passed ? "Passed with exemptions" : "Let pass with exemptions")
+        << ":</b> without these relaxations of the policy this drill would not have passed.</p>"
+           "\n<ul>\n";
+    for (const auto& e : r.exemptions) {
+      out << "<li" << attr("data-exemption", e.rule) << ">" << esc(e.text) << " for "
+          << esc(r.scenario.name) << " — "
+          << (e.reason.empty() ? "<i class=\"no-reason\">(no reason given)</i>"
+                               : "<span class=\"reason\">" + esc(e.reason) + "</span>")
+          << " <span class=\"muted\">(set by <code>" << esc(e.source) << "</code>";
+      if (!e.findings.empty()) out << "; excused " << e.findings.size() << " finding(s)";
+      out << ")</span></li>\n";
+    }
+    out << "</ul>\n</div>\n";
+  }
   writeFailureClasses(out, r);
   out << "<p>" << verdictMeaning(r.verdict) << "</p>\n</section>\n";
 }
@@ -178,6 +201,8 @@ std::string policyText(const PolicySummary& p) {
   for (std::size_t i = 0; i < p.sources.size(); ++i)
     html += (i ? " → " : "") + ("<code>" + esc(p.sources[i]) + "</code>");
   if (p.sources.empty()) html += "an unrecorded policy";
+  for (const auto& [source, reason] : p.reasons)
+    html += " <span class=\"muted\">(<code>" + esc(source) + "</code>: " + esc(reason) + ")</span>";
   html += "</span>: honest partials <b>" +
           std::string(p.accept_honest_partial ? "accepted" : "fail") + "</b>, inconclusive <b>" +
           (p.pass_inconclusive ? "passes" : "fails") + "</b>, min recall " + fixed3(p.min_recall) +
@@ -231,7 +256,37 @@ std::string badge(Severity s) {
          "</span>";
 }
 
-void writeCompleteness(std::ostringstream& out, const OperationReport& o) {
+// A list of missing or phantom records, collapsed: one <details> per list,
+// and inside it one per risk group (privileged, service accounts and their
+// keys, others) with its count, each record named as people name it. Raw ids
+// never fill the page: the scorecard's counts are what a reader scans.
+void writeRecordList(std::ostringstream& out, const Report& r, const OperationReport& o,
+                     const std::string& type, const char* what,
+                     const std::vector<std::string>& list, std::size_t total) {
+  if (list.empty()) return;
+  std::map<RiskGroup, std::vector<const std::string*>> groups;
+  for (const auto& key : list) groups[riskGroupOf(r, type, key)].push_back(&key);
+  out << "<details class=\"ids\"" << attr("data-list", std::string(what) + " " + type)
+      << attr("data-operation", o.label) << "><summary>" << what << " " << esc(type)
+      << " records: " << total
+      << (list.size() < total ? " (" + std::to_string(list.size()) + " listed)" : "");
+  for (const auto& [group, keys] : groups)
+    out << " · " << riskGroupTitle(group) << " " << keys.size();
+  out << "</summary>\n";
+  for (const auto& [group, keys] : groups) {
+    out << "<details class=\"id-group\"" << attr("data-group", riskGroupTitle(group))
+        << "><summary>" << riskGroupTitle(group) << " (" << keys.size() << ")</summary>\n<ul>";
+    for (const std::string* key : keys) {
+      const std::string named = describeRecord(r, type, *key);
+      out << "<li>" << esc(named == *key ? "" : named) << (named == *key ? "" : " ")
+          << "<code class=\"muted\">" << esc(*key) << "</code></li>";
+    }
+    out << "</ul>\n</details>\n";
+  }
+  out << "</details>\n";
+}
+
+void writeCompleteness(std::ostringstream& out, const Report& r, const OperationReport& o) {
   out << "<table class=\"completeness\">\n<tr><th>type</th><th class=\"num\">expected</th>"
          "<th class=\"num\">returned</th><th class=\"num\">matched</th><th class=\"num\">recall"
          "</th><th class=\"num\">precision</th><th class=\"num\">missing</th><th class=\"num\">"
@@ -258,28 +313,26 @@ void writeCompleteness(std::ostringstream& out, const OperationReport& o) {
     out << "</tr>\n";
   }
   out << "</table>\n";
-  const auto ids = [&out](const std::string& type, const char* what,
-                          const std::vector<std::string>& list, std::size_t total) {
-    if (list.empty()) return;
-    out << "<p class=\"ids\">" << what << " " << esc(type) << " ids (" << list.size() << " of "
-        << total << "): ";
-    for (std::size_t i = 0; i < list.size(); ++i)
-      out << (i ? ", " : "") << "<code>" << esc(list[i]) << "</code>";
-    out << "</p>\n";
-  };
   for (const auto& t : o.completeness) {
-    ids(t.type, "Missing", t.missing, t.missing_total);
-    ids(t.type, "Phantom", t.phantom, t.phantom_total);
+    writeRecordList(out, r, o, t.type, "Missing", t.missing, t.missing_total);
+    writeRecordList(out, r, o, t.type, "Phantom", t.phantom, t.phantom_total);
   }
 }
 
-void writeOutcomeCounts(std::ostringstream& out, const OperationReport& o) {
+void writeOutcomeCounts(std::ostringstream& out, const Report& r, const OperationReport& o) {
   std::map<std::string, std::size_t> counts;
-  for (const auto& rv : o.revocations) ++counts[rv.outcome];
+  // An outcome's colour is that of the worst finding about any action with it.
+  std::map<std::string, std::optional<Severity>> worst;
+  for (const auto& rv : o.revocations) {
+    ++counts[rv.outcome];
+    const Finding* f = findingForAction(r, o, rv);
+    auto& w = worst[rv.outcome];
+    if (f != nullptr && (!w || f->severity > *w)) w = f->severity;
+  }
   out << "<table class=\"outcomes\">\n<tr><th>revocation outcome</th><th class=\"num\">actions"
          "</th></tr>\n";
   for (const auto& [outcome, n] : counts) {
-    out << "<tr><td class=\"" << outcomeTone(outcome) << "\">" << esc(outcome)
+    out << "<tr><td class=\"" << severityTone(worst[outcome]) << "\">" << esc(outcome)
         << "</td><td class=\"num\" data-metric=\"revocation-outcome\""
         << attr("data-operation", o.label) << attr("data-outcome", outcome) << ">" << n
         << "</td></tr>\n";
@@ -331,15 +384,14 @@ void writeOperations(std::ostringstream& out, const Report& r) {
       out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
           << ">Ended refused by the target: " << esc(o.auth_trouble) << "</p>\n";
     out << renderRounds(o);
-    if (!o.completeness.empty()) writeCompleteness(out, o);
+    if (!o.completeness.empty()) writeCompleteness(out, r, o);
     if (o.dangling_references > 0) {
-      out << "<p class=\"ids\">" << o.dangling_references << " reference(s) to objects not "
-          << "returned";
-      for (std::size_t i = 0; i < o.dangling.size(); ++i)
-        out << (i ? ", " : ": ") << "<code>" << esc(o.dangling[i]) << "</code>";
-      out << "</p>\n";
+      out << "<details class=\"ids\" data-list=\"dangling\"><summary>" << o.dangling_references
+          << " reference(s) to objects not returned</summary>\n<ul>";
+      for (const auto& d : o.dangling) out << "<li><code>" << esc(d) << "</code></li>";
+      out << "</ul>\n</details>\n";
     }
-    if (!o.revocations.empty()) writeOutcomeCounts(out, o);
+    if (!o.revocations.empty()) writeOutcomeCounts(out, r, o);
     out << "</section>\n";
   }
   out << renderFreshnessSummary(r);
@@ -420,25 +472,56 @@ void writeEvidence(std::ostringstream& out, const char* label,
   out << "</pre>\n";
 }
 
+// The anchor of a finding's evidence: its place in the report's findings.
+std::string findingAnchor(const Report& r, const Finding* f) {
+  return "finding-" + std::to_string(f - r.findings.data() + 1);
+}
+
+// Directly under the verdict: each finding in the order to fix it, by
+// severity and then by the risk of the identities it touches, linking to its
+// evidence further down.
+void writeFixFirst(std::ostringstream& out, const Report& r) {
+  out << "<section id=\"fix-first\">\n<h2>What to fix first</h2>\n";
+  const auto order = fixFirstOrder(r);
+  if (order.empty()) {
+    out << "<p>Nothing: the drill raised no finding.</p>\n</section>\n";
+    return;
+  }
+  out << "<p class=\"muted\">By severity, then privileged and non-human identities (service "
+         "accounts and their keys) before others. Each links to its evidence.</p>\n"
+         "<ol class=\"fix-first\">\n";
+  for (const Finding* f : order) {
+    out << "<li class=\"fix\"" << attr("data-finding", f->id) << " data-severity=\""
+        << severityName(f->severity) << "\">" << badge(f->severity) << " <a href=\"#"
+        << findingAnchor(r, f) << "\">" << esc(f->title) << "</a>";
+    if (!f->operation.empty())
+      out << " <span class=\"muted\">in " << esc(f->operation) << "</span>";
+    if (const std::string who = involvedNames(r, *f); !who.empty())
+      out << "<br><span class=\"who\">" << esc(who) << "</span>";
+    if (!f->policy.empty())
+      out << "<br><span class=\"muted\">policy: " << esc(f->policy) << "</span>";
+    out << "</li>\n";
+  }
+  out << "</ol>\n</section>\n";
+}
+
 void writeFindings(std::ostringstream& out, const Report& r) {
-  out << "<h2 id=\"findings\">Findings (" << r.findings.size() << ", worst first)</h2>\n";
+  out << "<h2 id=\"findings\">Findings and evidence (" << r.findings.size()
+      << ", in the order to fix them)</h2>\n";
   if (r.findings.empty()) {
     out << "<p>None.</p>\n";
     return;
   }
-  std::vector<const Finding*> worst_first;
-  for (const auto& f : r.findings) worst_first.push_back(&f);
-  // Stable: findings of one severity keep the order they were found in.
-  std::stable_sort(worst_first.begin(), worst_first.end(),
-                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
   out << "<ol class=\"findings\">\n";
-  for (const Finding* f : worst_first) {
-    out << "<li class=\"finding\"" << attr("data-finding", f->id) << " data-severity=\""
-        << severityName(f->severity) << "\">\n<p>" << badge(f->severity) << " <code>" << esc(f->id)
-        << "</code>";
+  for (const Finding* f : fixFirstOrder(r)) {
+    out << "<li class=\"finding\" id=\"" << findingAnchor(r, f) << "\""
+        << attr("data-finding", f->id) << " data-severity=\"" << severityName(f->severity)
+        << "\">\n<p>" << badge(f->severity) << " <code>" << esc(f->id) << "</code>";
     if (!f->operation.empty()) out << " in " << esc(f->operation);
     out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
         << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
+    if (const std::string who = involvedNames(r, *f, 20); !who.empty())
+      out << "<p class=\"who\"><b>Who:</b> " << esc(who) << "</p>\n";
     if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
     if (!f->policy.empty())
       out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";
@@ -479,6 +562,7 @@ std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& j
       << esc(heading) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n<h1>"
       << esc(heading) << "</h1>\n";
   writeVerdict(out, r);
+  writeFixFirst(out, r);
   writeFacts(out, r);
   writeOperations(out, r);
   writeBehaviour(out, r);

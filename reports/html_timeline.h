@@ -25,9 +25,6 @@ std::string escapeHtml(std::string_view raw);
 inline constexpr std::size_t kMaxTimelineMarks = 2000;
 std::string renderTimeline(const Report& report, const std::vector<JournalPoint>& journal);
 
-// The CSS class for a revocation outcome's tone: good, bad or warn.
-const char* outcomeTone(const std::string& outcome);
-
 // The report's "Revocations" section: per action its operation, id, account
 // and target, what the connector claimed, what the tenant shows (outcome and
 // what access remains, settled and at exit), the time to the connector's

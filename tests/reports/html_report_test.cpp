@@ -43,7 +43,8 @@ const std::set<std::string> kElements = {
     "h1",       "h2",   "h3",   "p",    "section", "dl",         "dt",   "dd",
     "code",     "span", "a",    "b",    "br",      "table",      "tr",   "th",
     "td",       "ol",   "li",   "pre",  "figure",  "figcaption", "div",  "footer",
-    "svg",      "g",    "rect", "line", "path",    "text"};
+    "svg",      "g",    "rect", "line", "path",    "text",       "details", "summary",
+    "ul",       "i"};
 const std::set<std::string> kAttributes = {"lang",
                                            "charset",
                                            "http-equiv",
@@ -83,7 +84,11 @@ const std::set<std::string> kAttributes = {"lang",
                                            "data-failure-class",
                                            "data-event",
                                            "data-reflected",
-                                           "data-round"};
+                                           "data-round",
+                                           "data-exemption",
+                                           "data-tone",
+                                           "data-list",
+                                           "data-group"};
 
 // Walks every tag of `html`: the problems found, "" when none.
 std::string unexpectedMarkup(const std::string& html) {
