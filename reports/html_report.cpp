@@ -146,7 +146,7 @@ svg.lag{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;ba
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px;margin:6px 0}
 .legend svg{vertical-align:-2px;margin-right:4px}
 #fix-first h2{margin-top:8px}ol.fix-first{padding-left:22px}ol.fix-first li{margin:4px 0;overflow-wrap:anywhere}
-.who{font-size:14px;overflow-wrap:anywhere}
+.who{font-size:14px;overflow-wrap:anywhere}.who code{font-size:11px}.who .nowrap{white-space:normal}
 .exemptions{border-top:1px solid var(--warn);margin-top:8px;padding-top:6px}.exemptions ul{margin:4px 0}
 .no-reason{color:var(--bad)}
 details.ids{margin:4px 0}details.ids summary{cursor:pointer}details.id-group{margin-left:18px}
@@ -472,6 +472,24 @@ void writeEvidence(std::ostringstream& out, const char* label,
   out << "</pre>\n";
 }
 
+// The identities a finding involves, riskiest first: each name with its id
+// beside it, muted, and tagged privileged or non-human.
+std::string whoHtml(const Report& r, const Finding& f, std::size_t max) {
+  const auto ids = rankedInvolvedIds(r, f);
+  std::string html;
+  for (std::size_t i = 0; i < ids.size() && i < max; ++i) {
+    const std::string name = identityName(r, ids[i]);
+    html += std::string(i ? ", " : "") + "<span class=\"nowrap\">";
+    if (!name.empty() && name != ids[i]) html += esc(name) + " ";
+    html += "<code class=\"muted\">" + esc(ids[i]) + "</code>";
+    if (isPrivileged(r, ids[i])) html += " <span class=\"tag\">privileged</span>";
+    if (isNonHuman(r, ids[i])) html += " <span class=\"tag\">non-human</span>";
+    html += "</span>";
+  }
+  if (ids.size() > max) html += " and " + std::to_string(ids.size() - max) + " more";
+  return html;
+}
+
 // The anchor of a finding's evidence: its place in the report's findings.
 std::string findingAnchor(const Report& r, const Finding* f) {
   return "finding-" + std::to_string(f - r.findings.data() + 1);
@@ -496,8 +514,8 @@ void writeFixFirst(std::ostringstream& out, const Report& r) {
         << findingAnchor(r, f) << "\">" << esc(f->title) << "</a>";
     if (!f->operation.empty())
       out << " <span class=\"muted\">in " << esc(f->operation) << "</span>";
-    if (const std::string who = involvedNames(r, *f); !who.empty())
-      out << "<br><span class=\"who\">" << esc(who) << "</span>";
+    if (const std::string who = whoHtml(r, *f, 5); !who.empty())
+      out << "<br><span class=\"who\">" << who << "</span>";
     if (!f->policy.empty())
       out << "<br><span class=\"muted\">policy: " << esc(f->policy) << "</span>";
     out << "</li>\n";
@@ -520,8 +538,8 @@ void writeFindings(std::ostringstream& out, const Report& r) {
     if (!f->operation.empty()) out << " in " << esc(f->operation);
     out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
         << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
-    if (const std::string who = involvedNames(r, *f, 20); !who.empty())
-      out << "<p class=\"who\"><b>Who:</b> " << esc(who) << "</p>\n";
+    if (const std::string who = whoHtml(r, *f, 20); !who.empty())
+      out << "<p class=\"who\"><b>Who:</b> " << who << "</p>\n";
     if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
     if (!f->policy.empty())
       out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";

@@ -316,7 +316,8 @@ std::string renderSummary(const Report& r) {
   for (const Finding* f : fixFirstOrder(r)) {
     out << "  [" << severityName(f->severity) << "] " << f->id << " (" << f->operation
         << "): " << f->title << "\n";
-    if (const std::string who = involvedNames(r, *f); !who.empty())
+    // Without names from the tenant the detail already lists the ids.
+    if (const std::string who = involvedNames(r, *f); !who.empty() && !r.identities.empty())
       out << "      who: " << who << "\n";
     if (!f->detail.empty()) out << "      " << f->detail.substr(0, 400) << "\n";
   }

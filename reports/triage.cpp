@@ -80,9 +80,10 @@ std::string identityName(const Report& r, const std::string& id) {
 }
 
 std::string namedId(const Report& r, const std::string& id) {
-  const std::string name = identityName(r, id);
-  if (name.empty() || name == id) return id;
-  return name + " (" + id + ")";
+  const Identity* i = identityOf(r, id);
+  if (i == nullptr || i->name.empty() || i->name == id) return id;
+  // A credential's name is its owner's: say whose key it is.
+  return (i->kind == "credential" ? "key of " : "") + i->name + " (" + id + ")";
 }
 
 std::string describeRecord(const Report& r, const std::string& type, const std::string& key) {
@@ -95,6 +96,7 @@ std::string describeRecord(const Report& r, const std::string& type, const std::
   if (type == "credential") {
     const Identity* i = identityOf(r, key);
     if (i != nullptr && !i->owner.empty()) return "key " + key + " of " + namedId(r, i->owner);
+    if (i != nullptr && !i->name.empty()) return "key " + key + " of " + i->name;
     return key;
   }
   return namedId(r, key);
@@ -152,7 +154,7 @@ std::vector<std::string> involvedIds(const Report& r, const Finding& f) {
   return ids;
 }
 
-std::string involvedNames(const Report& r, const Finding& f, std::size_t max) {
+std::vector<std::string> rankedInvolvedIds(const Report& r, const Finding& f) {
   std::vector<std::pair<int, std::string>> ranked;
   for (const auto& id : involvedIds(r, f)) {
     const Identity* i = identityOf(r, id);
@@ -160,9 +162,26 @@ std::string involvedNames(const Report& r, const Finding& f, std::size_t max) {
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& [rank, id] : ranked) out.push_back(std::move(id));
+  return out;
+}
+
+bool isPrivileged(const Report& r, const std::string& id) {
+  const Identity* i = identityOf(r, id);
+  return i != nullptr && i->privileged;
+}
+
+bool isNonHuman(const Report& r, const std::string& id) {
+  const Identity* i = identityOf(r, id);
+  return i != nullptr && i->non_human;
+}
+
+std::string involvedNames(const Report& r, const Finding& f, std::size_t max) {
+  const auto ranked = rankedInvolvedIds(r, f);
   std::string out;
   for (std::size_t i = 0; i < ranked.size() && i < max; ++i)
-    out += (i ? ", " : "") + namedId(r, ranked[i].second);
+    out += (i ? ", " : "") + namedId(r, ranked[i]);
   if (ranked.size() > max) out += " and " + std::to_string(ranked.size() - max) + " more";
   return out;
 }

@@ -42,9 +42,16 @@ RiskGroup riskGroupOf(const Report& report, const std::string& type, const std::
 // ends of a grant), and any known identity id its title or detail names.
 std::vector<std::string> involvedIds(const Report& report, const Finding& finding);
 
+// Those identities riskiest first (riskRank order), then in the order found.
+std::vector<std::string> rankedInvolvedIds(const Report& report, const Finding& finding);
+
 // Those identities by namedId, riskiest first, at most `max` of them and then
 // "and N more"; "" when the finding involves none.
 std::string involvedNames(const Report& report, const Finding& finding, std::size_t max = 5);
+
+// Whether the report knows `id` as privileged, and as non-human.
+bool isPrivileged(const Report& report, const std::string& id);
+bool isNonHuman(const Report& report, const std::string& id);
 
 // 0: a privileged non-human identity is involved, 1: a privileged one,
 // 2: a non-human one, 3: only others, or none.

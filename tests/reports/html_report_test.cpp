@@ -39,12 +39,11 @@ std::vector<std::string> attributeValues(const std::string& html, const std::str
 // one of these, or an attribute outside this list, came from report text
 // that escaping let through.
 const std::set<std::string> kElements = {
-    "!DOCTYPE", "html", "head", "meta", "title",   "style",      "body", "main",
-    "h1",       "h2",   "h3",   "p",    "section", "dl",         "dt",   "dd",
-    "code",     "span", "a",    "b",    "br",      "table",      "tr",   "th",
-    "td",       "ol",   "li",   "pre",  "figure",  "figcaption", "div",  "footer",
-    "svg",      "g",    "rect", "line", "path",    "text",       "details", "summary",
-    "ul",       "i"};
+    "!DOCTYPE", "html",   "head",       "meta",    "title",  "style", "body", "main", "h1",
+    "h2",       "h3",     "p",          "section", "dl",     "dt",    "dd",   "code", "span",
+    "a",        "b",      "br",         "table",   "tr",     "th",    "td",   "ol",   "li",
+    "pre",      "figure", "figcaption", "div",     "footer", "svg",   "g",    "rect", "line",
+    "path",     "text",   "details",    "summary", "ul",     "i"};
 const std::set<std::string> kAttributes = {"lang",
                                            "charset",
                                            "http-equiv",

@@ -337,8 +337,8 @@ inline Report exemptedReport() {
   r.verdict = Verdict::Passed;
   r.verdict_reason = "no finding at error or critical severity";
   r.policy.accept_honest_partial = true;
-  r.policy.reasons = {{"scenario schema-drift",
-                       "no connector can map a field renamed without notice"}};
+  r.policy.reasons = {
+      {"scenario schema-drift", "no connector can map a field renamed without notice"}};
   Exemption e;
   e.rule = "honest_partial";
   e.text = "honest partial accepted";

@@ -119,7 +119,8 @@ TEST(TriageTest, ARevocationTakesTheColourOfTheFindingAboutTheSameAction) {
 TEST(TriageTest, ActionsAreNamedForPeopleWithOrWithoutIds) {
   const Report r = fixtures::failedReport();
   const auto& rv = r.operations[1].revocations;
-  EXPECT_EQ(actionText(r, rv[0], false), "revoke group membership: alice@example.com from Engineering");
+  EXPECT_EQ(actionText(r, rv[0], false),
+            "revoke group membership: alice@example.com from Engineering");
   EXPECT_EQ(actionText(r, rv[0]),
             "revoke group membership: alice@example.com (u-7) from Engineering (g-2)");
   EXPECT_EQ(actionText(r, rv[2], false),
