@@ -139,9 +139,13 @@ std::vector<std::string> involvedIds(const Report& r, const Finding& f) {
       }
     }
     const std::string type = typeOfMetric(f.metric);
+    // A loss is about the missing records, a phantom about the invented ones.
+    const bool missing = f.id != "phantom-records";
+    const bool phantom = f.id != "silent-loss" && f.id != "declared-incomplete";
     for (const auto& t : o->completeness) {
       if (t.type != type) continue;
-      for (const auto* list : {&t.missing, &t.phantom}) {
+      for (const auto* list : {missing ? &t.missing : nullptr, phantom ? &t.phantom : nullptr}) {
+        if (list == nullptr) continue;
         for (const auto& key : *list) {
           for (const auto& id : idsOfRecord(type, key)) add(id);
         }

@@ -143,7 +143,9 @@ TEST(HtmlBrowserTest, ChromiumBuildsTheKeyFiguresIntoItsDomWithoutConsoleErrors)
   EXPECT_TRUE(contains(dom,
                        "data-metric=\"recall\" data-operation=\"initial-sync\" "
                        "data-type=\"account\">0.925</td>"));
-  EXPECT_TRUE(contains(dom, "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\">"));
+  EXPECT_TRUE(contains(dom,
+                       "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\" "
+                       "data-tone=\"bad\" data-severity=\"critical\">"));
   EXPECT_TRUE(contains(dom, "data-metric=\"outcome\">false-confirmation</span>"));
   EXPECT_TRUE(contains(dom, "data-metric=\"result-ms\">1042 ms</td>"));
   EXPECT_EQ(occurrences(dom, "<span class=\"failure-class\""), r.failure_classes.size());
