@@ -13,6 +13,8 @@ namespace faultline::reports {
 namespace {
 
 constexpr std::size_t kMaxEvidenceLineBytes = 1000;
+// A finding detail listing more ids than this is collapsed.
+constexpr std::size_t kMaxInlineIds = 5;
 
 std::string esc(std::string_view raw) {
   return escapeHtml(raw);
@@ -523,6 +525,26 @@ void writeFixFirst(std::ostringstream& out, const Report& r) {
   out << "</ol>\n</section>\n";
 }
 
+// A finding's detail; one that lists ids ("missing account ids: a, b, ...")
+// beyond a few is collapsed like the scorecard's lists, since "Who" above
+// already names them and a wall of ids buries the rest of the page.
+void writeDetail(std::ostringstream& out, const std::string& detail) {
+  if (detail.empty()) return;
+  const auto list = detail.find("ids: ");
+  std::size_t items = 0;
+  if (list != std::string::npos) {
+    for (auto at = detail.find(", ", list); at != std::string::npos; at = detail.find(", ", at + 2))
+      ++items;
+  }
+  if (items < kMaxInlineIds) {
+    out << "<p class=\"detail\">" << esc(detail) << "</p>\n";
+    return;
+  }
+  out << "<details class=\"ids\" data-list=\"detail\"><summary>" << esc(detail.substr(0, list + 3))
+      << " (" << items + 1 << " listed)</summary>\n<p class=\"detail mono\">" << esc(detail)
+      << "</p>\n</details>\n";
+}
+
 void writeFindings(std::ostringstream& out, const Report& r) {
   out << "<h2 id=\"findings\">Findings and evidence (" << r.findings.size()
       << ", in the order to fix them)</h2>\n";
@@ -538,9 +560,9 @@ void writeFindings(std::ostringstream& out, const Report& r) {
     if (!f->operation.empty()) out << " in " << esc(f->operation);
     out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
         << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
-    if (const std::string who = whoHtml(r, *f, 20); !who.empty())
+    if (const std::string who = whoHtml(r, *f, 5); !who.empty())
       out << "<p class=\"who\"><b>Who:</b> " << who << "</p>\n";
-    if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
+    writeDetail(out, f->detail);
     if (!f->policy.empty())
       out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";
     writeEvidence(out, "journal", f->evidence.journal);
