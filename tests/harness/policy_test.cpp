@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "harness/scorers/behaviour.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
+#include "tests/harness/cli_run.h"
 
 namespace faultline::harness {
 namespace {
@@ -471,7 +473,7 @@ TEST(PolicyFileTest, ReadsAReasonAtTheTopAndInEachScenario) {
 
 TEST(PolicyFileTest, RejectsAReasonThatIsNotAString) {
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"reason":42})"),
-            "p.json:/reason: must be a string, got a number");
+            "p.json:/reason: must be a string, got 42");
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"s":{"reason":["x"]}}})"),
             "p.json:/scenarios/s/reason: must be a string, got an array");
 }
@@ -561,6 +563,45 @@ TEST(PolicyTest, AnInconclusiveDrillLetPassIsAnExemption) {
   EXPECT_EQ(r.exemptions[0].source, "scenario drift");
   EXPECT_EQ(r.exemptions[0].reason, "the fault is rare by design");
   EXPECT_EQ(r.policy.reasons.at("scenario drift"), "the fault is rare by design");
+}
+
+TEST(PolicyFileTest, ValidateWarnsAboutARelaxationWithoutAReasonButAcceptsTheFile) {
+  const std::string dir = testing::freshDir("validate_reasons");
+  const std::string policy = testing::writeFile(
+      dir + "/policy.json",
+      R"({"faultline_policy":1,"scenarios":{"schema-drift":{"honest_partial":"accept"}}})");
+  const auto run = testing::cli({"validate", policy});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, policy + ": valid acceptance policy\n");
+  EXPECT_EQ(run.err, policy +
+                         ":/scenarios/schema-drift: warning: honest_partial \"accept\" has no "
+                         "\"reason\"\n");
+  const std::string scenario = testing::writeFile(
+      dir + "/scenario.json",
+      R"({"faultline_scenario":1,"name":"s","seed":1,"tenant":{"accounts":3},)"
+      R"("acceptance":{"inconclusive":"pass"},"operations":[{"op":"sync","label":"sync-1"}]})");
+  const auto s = testing::cli({"validate", scenario});
+  EXPECT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(s.err, scenario + ":/acceptance: warning: inconclusive \"pass\" has no \"reason\"\n");
+}
+
+TEST(PolicyFileTest, EveryShippedPolicyAndScenarioGivesItsRelaxationsAReason) {
+  std::vector<std::string> files = {std::string(FAULTLINE_SOURCE_DIR) +
+                                    "/examples/policies/ci-gate.json"};
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  std::vector<std::string> args = {"validate"};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto run = testing::cli(args);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  // The shipped scenarios that accept an honest partial say why.
+  const auto drift =
+      scenarios::loadScenario(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/schema_drift.json");
+  ASSERT_TRUE(drift.acceptance.reason.has_value());
+  EXPECT_NE(drift.acceptance.reason->find("no connector can map"), std::string::npos);
 }
 
 }  // namespace
