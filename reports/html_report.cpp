@@ -12,10 +12,6 @@
 namespace faultline::reports {
 namespace {
 
-constexpr std::size_t kMaxEvidenceLineBytes = 1000;
-// A finding detail listing more ids than this is collapsed.
-constexpr std::size_t kMaxInlineIds = 5;
-
 std::string esc(std::string_view raw) {
   return escapeHtml(raw);
 }
@@ -253,41 +249,6 @@ std::vector<const Finding*> findingsOf(const Report& r, const std::string& opera
   return out;
 }
 
-std::string badge(Severity s) {
-  return std::string("<span class=\"badge sev-") + severityName(s) + "\">" + severityName(s) +
-         "</span>";
-}
-
-// A list of missing or phantom records, collapsed: one <details> per list,
-// and inside it one per risk group (privileged, service accounts and their
-// keys, others) with its count, each record named as people name it. Raw ids
-// never fill the page: the scorecard's counts are what a reader scans.
-void writeRecordList(std::ostringstream& out, const Report& r, const OperationReport& o,
-                     const std::string& type, const char* what,
-                     const std::vector<std::string>& list, std::size_t total) {
-  if (list.empty()) return;
-  std::map<RiskGroup, std::vector<const std::string*>> groups;
-  for (const auto& key : list) groups[riskGroupOf(r, type, key)].push_back(&key);
-  out << "<details class=\"ids\"" << attr("data-list", std::string(what) + " " + type)
-      << attr("data-operation", o.label) << "><summary>" << what << " " << esc(type)
-      << " records: " << total
-      << (list.size() < total ? " (" + std::to_string(list.size()) + " listed)" : "");
-  for (const auto& [group, keys] : groups)
-    out << " · " << riskGroupTitle(group) << " " << keys.size();
-  out << "</summary>\n";
-  for (const auto& [group, keys] : groups) {
-    out << "<details class=\"id-group\"" << attr("data-group", riskGroupTitle(group))
-        << "><summary>" << riskGroupTitle(group) << " (" << keys.size() << ")</summary>\n<ul>";
-    for (const std::string* key : keys) {
-      const std::string named = describeRecord(r, type, *key);
-      out << "<li>" << esc(named == *key ? "" : named) << (named == *key ? "" : " ")
-          << "<code class=\"muted\">" << esc(*key) << "</code></li>";
-    }
-    out << "</ul>\n</details>\n";
-  }
-  out << "</details>\n";
-}
-
 void writeCompleteness(std::ostringstream& out, const Report& r, const OperationReport& o) {
   out << "<table class=\"completeness\">\n<tr><th>type</th><th class=\"num\">expected</th>"
          "<th class=\"num\">returned</th><th class=\"num\">matched</th><th class=\"num\">recall"
@@ -316,8 +277,8 @@ void writeCompleteness(std::ostringstream& out, const Report& r, const Operation
   }
   out << "</table>\n";
   for (const auto& t : o.completeness) {
-    writeRecordList(out, r, o, t.type, "Missing", t.missing, t.missing_total);
-    writeRecordList(out, r, o, t.type, "Phantom", t.phantom, t.phantom_total);
+    out << renderRecordList(r, o, t.type, "Missing", t.missing, t.missing_total);
+    out << renderRecordList(r, o, t.type, "Phantom", t.phantom, t.phantom_total);
   }
 }
 
@@ -407,7 +368,7 @@ void behaviourCell(std::ostringstream& out, const Report& r, const OperationRepo
       << " data-findings=\"" << found.size() << "\">" << lead;
   if (found.empty() && lead.empty()) out << "<span class=\"good\">ok</span>";
   for (std::size_t i = 0; i < found.size(); ++i)
-    out << (i == 0 && lead.empty() ? "" : "<br>") << badge(found[i]->severity) << " "
+    out << (i == 0 && lead.empty() ? "" : "<br>") << severityBadge(found[i]->severity) << " "
         << esc(found[i]->title);
   out << "</td>";
 }
@@ -458,120 +419,6 @@ void writeFaults(std::ostringstream& out, const Report& r) {
   out << "</table>\n";
 }
 
-void writeEvidence(std::ostringstream& out, const char* label,
-                   const std::vector<std::string>& lines) {
-  if (lines.empty()) return;
-  out << "<p class=\"evidence-label\">" << label << "</p>\n<pre>";
-  for (const auto& line : lines) {
-    const std::string clean = printableLine(line);
-    const std::string_view kept = cutUtf8(clean, kMaxEvidenceLineBytes);
-    out << esc(kept);
-    if (kept.size() < clean.size())
-      out << " <span class=\"muted\">[… cut at " << kept.size() << " of " << clean.size()
-          << " bytes; the JSON report has the whole line]</span>";
-    out << "\n";
-  }
-  out << "</pre>\n";
-}
-
-// The identities a finding involves, riskiest first: each name with its id
-// beside it, muted, and tagged privileged or non-human.
-std::string whoHtml(const Report& r, const Finding& f, std::size_t max) {
-  const auto ids = rankedInvolvedIds(r, f);
-  std::string html;
-  for (std::size_t i = 0; i < ids.size() && i < max; ++i) {
-    const std::string name = identityName(r, ids[i]);
-    html += std::string(i ? ", " : "") + "<span class=\"nowrap\">";
-    if (!name.empty() && name != ids[i]) html += esc(name) + " ";
-    html += "<code class=\"muted\">" + esc(ids[i]) + "</code>";
-    if (isPrivileged(r, ids[i])) html += " <span class=\"tag\">privileged</span>";
-    if (isNonHuman(r, ids[i])) html += " <span class=\"tag\">non-human</span>";
-    html += "</span>";
-  }
-  if (ids.size() > max) html += " and " + std::to_string(ids.size() - max) + " more";
-  return html;
-}
-
-// The anchor of a finding's evidence: its place in the report's findings.
-std::string findingAnchor(const Report& r, const Finding* f) {
-  return "finding-" + std::to_string(f - r.findings.data() + 1);
-}
-
-// Directly under the verdict: each finding in the order to fix it, by
-// severity and then by the risk of the identities it touches, linking to its
-// evidence further down.
-void writeFixFirst(std::ostringstream& out, const Report& r) {
-  out << "<section id=\"fix-first\">\n<h2>What to fix first</h2>\n";
-  const auto order = fixFirstOrder(r);
-  if (order.empty()) {
-    out << "<p>Nothing: the drill raised no finding.</p>\n</section>\n";
-    return;
-  }
-  out << "<p class=\"muted\">By severity, then privileged and non-human identities (service "
-         "accounts and their keys) before others. Each links to its evidence.</p>\n"
-         "<ol class=\"fix-first\">\n";
-  for (const Finding* f : order) {
-    out << "<li class=\"fix\"" << attr("data-finding", f->id) << " data-severity=\""
-        << severityName(f->severity) << "\">" << badge(f->severity) << " <a href=\"#"
-        << findingAnchor(r, f) << "\">" << esc(f->title) << "</a>";
-    if (!f->operation.empty())
-      out << " <span class=\"muted\">in " << esc(f->operation) << "</span>";
-    if (const std::string who = whoHtml(r, *f, 5); !who.empty())
-      out << "<br><span class=\"who\">" << who << "</span>";
-    if (!f->policy.empty())
-      out << "<br><span class=\"muted\">policy: " << esc(f->policy) << "</span>";
-    out << "</li>\n";
-  }
-  out << "</ol>\n</section>\n";
-}
-
-// A finding's detail; one that lists ids ("missing account ids: a, b, ...")
-// beyond a few is collapsed like the scorecard's lists, since "Who" above
-// already names them and a wall of ids buries the rest of the page.
-void writeDetail(std::ostringstream& out, const std::string& detail) {
-  if (detail.empty()) return;
-  const auto list = detail.find("ids: ");
-  std::size_t items = 0;
-  if (list != std::string::npos) {
-    for (auto at = detail.find(", ", list); at != std::string::npos; at = detail.find(", ", at + 2))
-      ++items;
-  }
-  if (items < kMaxInlineIds) {
-    out << "<p class=\"detail\">" << esc(detail) << "</p>\n";
-    return;
-  }
-  out << "<details class=\"ids\" data-list=\"detail\"><summary>" << esc(detail.substr(0, list + 3))
-      << " (" << items + 1 << " listed)</summary>\n<p class=\"detail mono\">" << esc(detail)
-      << "</p>\n</details>\n";
-}
-
-void writeFindings(std::ostringstream& out, const Report& r) {
-  out << "<h2 id=\"findings\">Findings and evidence (" << r.findings.size()
-      << ", in the order to fix them)</h2>\n";
-  if (r.findings.empty()) {
-    out << "<p>None.</p>\n";
-    return;
-  }
-  out << "<ol class=\"findings\">\n";
-  for (const Finding* f : fixFirstOrder(r)) {
-    out << "<li class=\"finding\" id=\"" << findingAnchor(r, f) << "\""
-        << attr("data-finding", f->id) << " data-severity=\"" << severityName(f->severity)
-        << "\">\n<p>" << badge(f->severity) << " <code>" << esc(f->id) << "</code>";
-    if (!f->operation.empty()) out << " in " << esc(f->operation);
-    out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
-        << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
-    if (const std::string who = whoHtml(r, *f, 5); !who.empty())
-      out << "<p class=\"who\"><b>Who:</b> " << who << "</p>\n";
-    writeDetail(out, f->detail);
-    if (!f->policy.empty())
-      out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";
-    writeEvidence(out, "journal", f->evidence.journal);
-    writeEvidence(out, "connector output", f->evidence.connector_output);
-    out << "</li>\n";
-  }
-  out << "</ol>\n";
-}
-
 void writeReplay(std::ostringstream& out, const Report& r) {
   out << "<h2 id=\"replay\">Replay</h2>\n<p>Seed <code>" << r.seed
       << "</code>. The same seed gives the same tenant and the same fault decisions; this command "
@@ -602,14 +449,14 @@ std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& j
       << esc(heading) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n<h1>"
       << esc(heading) << "</h1>\n";
   writeVerdict(out, r);
-  writeFixFirst(out, r);
+  out << renderFixFirst(r);
   writeFacts(out, r);
   writeOperations(out, r);
   writeBehaviour(out, r);
   writeFaults(out, r);
   out << renderTimeline(r, journal) << renderFreshness(r);
   out << renderRevocations(r);
-  writeFindings(out, r);
+  out << renderFindings(r);
   writeReplay(out, r);
   out << "<footer>Written by faultline " << esc(r.tool_version) << " (report format "
       << r.format_version
