@@ -14,18 +14,29 @@ struct CredentialOwner {
   const mocks::Credential* credential;
 };
 
-// Whether `id` stands in `text` as a word of its own, so "u-1" is not found
-// in "u-12".
-bool mentions(const std::string& text, const std::string& id) {
+// The words of `text` that could be ids: runs of letters, digits and
+// "-_.@", with a sentence's closing period dropped. Looking each word up in
+// the tenant's indexes keeps this linear in the text, whatever the tenant's
+// size.
+std::vector<std::string> idWords(const std::string& text) {
   const auto part = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' ||
            c == '@';
   };
-  for (auto at = text.find(id); at != std::string::npos; at = text.find(id, at + 1)) {
-    const std::size_t end = at + id.size();
-    if ((at == 0 || !part(text[at - 1])) && (end == text.size() || !part(text[end]))) return true;
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!part(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && part(text[end])) ++end;
+    std::string word = text.substr(i, end - i);
+    while (!word.empty() && word.back() == '.') word.pop_back();
+    if (!word.empty()) words.push_back(std::move(word));
+    i = end;
   }
-  return false;
+  return words;
 }
 
 // The ids the report shows, before any is looked up.
@@ -93,14 +104,15 @@ void nameIdentities(reports::Report& report, const std::vector<const mocks::Tena
       for (const auto& c : a.credentials) keys[i].emplace(c.id, CredentialOwner{&a, &c});
     }
     // A finding may name anyone in its title or detail.
-    const auto named = [&](const std::string& id) {
-      for (const auto& f : report.findings) {
-        if (mentions(f.title, id) || mentions(f.detail, id)) ids.insert(id);
+    for (const auto& f : report.findings) {
+      for (const auto* text : {&f.title, &f.detail}) {
+        for (auto& word : idWords(*text)) {
+          if (s.findAccount(word) != nullptr || s.findGroup(word) != nullptr ||
+              s.findEntitlement(word) != nullptr || keys[i].count(word) != 0)
+            ids.insert(std::move(word));
+        }
       }
-    };
-    for (const auto& a : s.accounts) named(a.id);
-    for (const auto& g : s.groups) named(g.id);
-    for (const auto& e : s.entitlements) named(e.id);
+    }
   }
   std::set<std::string> owners;
   for (const auto& id : ids) {
