@@ -16,9 +16,9 @@ struct SuiteDrill {
   // not offer what the scenario needs), skipped (the suite says why), error
   // (the drill could not be set up), not-run (the suite was stopped first).
   std::string verdict;
-  std::string reason;  // why, in a sentence
-  std::string report;  // the drill's JSON report, relative to the summary; "" if none
-  std::string worst;   // "[severity] id: title" of the worst finding; "" if none
+  std::string reason;        // why, in a sentence
+  std::string report;        // the drill's JSON report, relative to the summary; "" if none
+  std::string worst;         // "[severity] id: title" of the worst finding; "" if none
   int critical = 0, errors = 0, warnings = 0;
   std::int64_t duration_ms = 0;
 };
@@ -33,8 +33,8 @@ struct SuiteSummary {
   int jobs = 1;
   int shard_index = 1, shard_count = 1;
   std::size_t total_drills = 0;  // in the whole suite, every shard together
-  bool complete = true;          // false when the suite was stopped before every drill ran
-  std::string stopped_by;        // "SIGINT" or "SIGTERM" when not complete
+  bool complete = true;  // false when the suite was stopped before every drill ran
+  std::string stopped_by;  // "SIGINT" or "SIGTERM" when not complete
   std::vector<SuiteDrill> drills;
 
   // Passed unless a drill failed, was inconclusive, could not be set up, or

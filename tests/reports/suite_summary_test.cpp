@@ -29,8 +29,8 @@ SuiteSummary everyVerdict() {
   s.total_drills = 7;
   s.complete = false;
   s.stopped_by = "SIGINT";
-  const char* verdicts[] = {"passed",  "failed", "inconclusive", "not-applicable",
-                            "skipped", "error",  "not-run"};
+  const char* verdicts[] = {"passed", "failed", "inconclusive", "not-applicable",
+                            "skipped", "error", "not-run"};
   for (std::size_t i = 0; i < 7; ++i) {
     SuiteDrill d;
     d.index = i;
@@ -50,11 +50,10 @@ SuiteSummary everyVerdict() {
 
 std::string validate(const std::string& file) {
   if (pythonWithJsonschema().empty()) return "no python3 with jsonschema";
-  const auto r =
-      runCommand(shellQuote(pythonWithJsonschema()) + " " +
-                 shellQuote(checks::kSourceDir + "/tests/reports/validate_json.py") + " " +
-                 shellQuote(checks::kSourceDir + "/reports/suite_summary.schema.json") + " " +
-                 shellQuote(file));
+  const auto r = runCommand(shellQuote(pythonWithJsonschema()) + " " +
+                            shellQuote(checks::kSourceDir + "/tests/reports/validate_json.py") + " " +
+                            shellQuote(checks::kSourceDir + "/reports/suite_summary.schema.json") +
+                            " " + shellQuote(file));
   return r.code == 0 ? "" : r.output;
 }
 
