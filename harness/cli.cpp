@@ -811,12 +811,15 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
         out << file << ": valid suite \"" << suite.name << "\" (" << suite.connectors.size()
             << " connector(s), " << suite.scenario_files.size() << " scenario(s))\n";
       } else if (doc.is_object() && doc.contains("faultline_policy")) {
-        scenarios::loadPolicyFile(file);
+        const auto policy = scenarios::loadPolicyFile(file);
         out << file << ": valid acceptance policy\n";
+        for (const auto& w : scenarios::unexplainedRelaxations(policy)) err << w << "\n";
       } else {
         const auto s = scenarios::loadScenario(file);
         out << file << ": valid scenario \"" << s.name << "\" (" << s.operations.size()
             << " operations)\n";
+        for (const auto& w : scenarios::unexplainedRelaxations(s.acceptance, file, "/acceptance"))
+          err << w << "\n";
       }
     } catch (const scenarios::ConfigError& e) {
       err << e.what() << "\n";

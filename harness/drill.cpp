@@ -13,6 +13,7 @@
 
 #include "harness/evidence.h"
 #include "harness/live_progress.h"
+#include "harness/identities.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
@@ -434,6 +435,7 @@ reports::Report DrillRun::run() {
   state_dir_ = makeStateDir(fs::absolute(options_.out_dir) / "state", drill_id_);
   target_.setConnectorKiller([this] { return killConnector(); });
   target_.start();
+  const auto initial = target_.tenant().snapshot();
   say("faultline: drill " + drill_id_ + ", scenario " + scenario_.name + ", seed " +
       std::to_string(seed_) + ", connector " + manifest_.name + ", target " + target_.apiBaseUrl());
   const auto started = clock_.nowMs();
@@ -486,6 +488,7 @@ reports::Report DrillRun::run() {
   report.findings = std::move(sink_.findings());
   applyPolicy(resolvePolicy(scenario_, options_.policy), report);
   const auto state = target_.tenant().snapshot();
+  nameIdentities(report, {&state, &initial});
   report.scenario = {scenario_.name,          scenario_.file,      scenario_.description,
                      state.accounts.size(),   state.groups.size(), state.entitlements.size(),
                      scenario_.target.dialect};

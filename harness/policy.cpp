@@ -21,13 +21,22 @@ void stack(reports::PolicySummary& p, const scenarios::AcceptanceFragment& f,
                              f.max_amplification || !f.severity.empty();
   if (!sets_anything) return;
   p.sources.push_back(source);
-  if (f.accept_honest_partial) p.accept_honest_partial = *f.accept_honest_partial;
-  if (f.pass_inconclusive) p.pass_inconclusive = *f.pass_inconclusive;
-  if (f.min_recall) p.min_recall = *f.min_recall;
-  if (f.min_precision) p.min_precision = *f.min_precision;
-  if (f.max_retry_after_violations) p.max_retry_after_violations = *f.max_retry_after_violations;
-  if (f.max_amplification) p.max_amplification = *f.max_amplification;
-  for (const auto& [id, level] : f.severity) p.severity[id] = level;
+  if (f.reason && !f.reason->empty()) p.reasons[source] = *f.reason;
+  const auto set = [&](const std::string& key, auto& field, const auto& value) {
+    if (!value) return;
+    field = *value;
+    p.set_by[key] = source;
+  };
+  set("honest_partial", p.accept_honest_partial, f.accept_honest_partial);
+  set("inconclusive", p.pass_inconclusive, f.pass_inconclusive);
+  set("min_recall", p.min_recall, f.min_recall);
+  set("min_precision", p.min_precision, f.min_precision);
+  set("max_retry_after_violations", p.max_retry_after_violations, f.max_retry_after_violations);
+  set("max_amplification", p.max_amplification, f.max_amplification);
+  for (const auto& [id, level] : f.severity) {
+    p.severity[id] = level;
+    p.set_by["severity/" + id] = source;
+  }
 }
 
 Severity severityOf(const std::string& name) {
@@ -90,11 +99,13 @@ std::string fixed2(double v) {
   return buf;
 }
 
-void change(Finding& f, Severity to, const std::string& why) {
-  if (f.severity == to) return;
+// Whether the severity changed.
+bool change(Finding& f, Severity to, const std::string& why) {
+  if (f.severity == to) return false;
   f.policy =
       why + " (" + reports::severityName(f.severity) + " -> " + reports::severityName(to) + ")";
   f.severity = to;
+  return true;
 }
 
 // What the connector declared in the run a finding belongs to.
@@ -113,7 +124,10 @@ struct Declared {
   }
 };
 
-void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f) {
+// Judges one finding; returns the policy key behind the last change to its
+// severity ("" when none), e.g. "honest_partial" or "severity/duplicate-write".
+std::string judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f) {
+  std::string by;
   const reports::OperationReport* op = operationOf(r, f);
   const reports::RoundReport* round = roundOf(r, f);
   const std::string type = typeOfMetric(f.metric);
@@ -130,9 +144,10 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
   if (p.accept_honest_partial && op != nullptr && kCompleteness.count(f.id) != 0 &&
       (declared.status == "partial" || declared.status == "failed") &&
       (type.empty() || declared.status == "failed" || declared.declares(type))) {
-    change(f, Severity::Info,
-           "accepted: the connector declared " + declared.status +
-               " and said why (honest_partial: accept)");
+    if (change(f, Severity::Info,
+               "accepted: the connector declared " + declared.status +
+                   " and said why (honest_partial: accept)"))
+      by = "honest_partial";
   }
   // Tolerances: within them a loss is a warning, not a failure.
   if (op != nullptr && !type.empty() && (f.id == "silent-loss" || f.id == "declared-incomplete") &&
@@ -144,26 +159,29 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
         round != nullptr ? std::optional(round->recall)
                          : (t != nullptr ? std::optional(t->recall) : std::nullopt);
     if (recall && *recall >= p.min_recall) {
-      change(f, Severity::Warning,
-             "recall " + fixed3(*recall) + " within min_recall " + fixed3(p.min_recall));
+      if (change(f, Severity::Warning,
+                 "recall " + fixed3(*recall) + " within min_recall " + fixed3(p.min_recall)))
+        by = "min_recall";
     }
   }
   if (op != nullptr && round == nullptr && !type.empty() && f.id == "phantom-records" &&
       p.min_precision < 1.0 && f.severity > Severity::Warning) {
     if (const auto* t = scoreOf(*op, type); t != nullptr && t->precision >= p.min_precision) {
-      change(
-          f, Severity::Warning,
-          "precision " + fixed3(t->precision) + " within min_precision " + fixed3(p.min_precision));
+      if (change(f, Severity::Warning,
+                 "precision " + fixed3(t->precision) + " within min_precision " +
+                     fixed3(p.min_precision)))
+        by = "min_precision";
     }
   }
   reports::Measure* early = reports::findMeasure(f, "early_requests");
   if (f.id == "retry-after-violation" && early != nullptr && p.max_retry_after_violations > 0) {
     early->limit = p.max_retry_after_violations;
     if (f.severity > Severity::Warning && early->value <= p.max_retry_after_violations) {
-      change(f, Severity::Warning,
-             std::to_string(static_cast<long long>(early->value)) +
-                 " within max_retry_after_violations " +
-                 std::to_string(p.max_retry_after_violations));
+      if (change(f, Severity::Warning,
+                 std::to_string(static_cast<long long>(early->value)) +
+                     " within max_retry_after_violations " +
+                     std::to_string(p.max_retry_after_violations)))
+        by = "max_retry_after_violations";
     }
   }
   reports::Measure* ratio = reports::findMeasure(f, kAmplificationMeasure);
@@ -180,9 +198,10 @@ void judge(const reports::PolicySummary& p, const reports::Report& r, Finding& f
     const std::string earlier = f.policy;
     f.policy.clear();
     f.severity = before;
-    change(f, severityOf(it->second), "severity set by policy");
+    if (change(f, severityOf(it->second), "severity set by policy")) by = "severity/" + f.id;
     if (f.policy.empty()) f.policy = earlier;
   }
+  return by;
 }
 
 // The behaviour scorer raises request-amplification for any sync above its
@@ -205,6 +224,44 @@ std::string classOf(const Finding& f) {
   return "connector-fault";
 }
 
+// What a relaxation did, for people.
+std::string exemptionWords(const reports::PolicySummary& p, const std::string& rule) {
+  if (rule == "honest_partial") return "honest partial accepted";
+  if (rule == "inconclusive") return "inconclusive drill let pass";
+  if (rule == "min_recall") return "recall tolerated down to min_recall " + fixed3(p.min_recall);
+  if (rule == "min_precision")
+    return "precision tolerated down to min_precision " + fixed3(p.min_precision);
+  if (rule == "max_retry_after_violations")
+    return std::to_string(p.max_retry_after_violations) + " Retry-After violation(s) allowed";
+  if (rule == "max_amplification")
+    return "amplification allowed up to " + fixed2(p.max_amplification) + "x the minimum";
+  if (rule.rfind("severity/", 0) == 0) {
+    const std::string id = rule.substr(9);
+    const auto it = p.severity.find(id);
+    return "severity of " + id + " set to " + (it == p.severity.end() ? "?" : it->second);
+  }
+  return rule;
+}
+
+// Records that `rule` excused `findings`, one exemption per rule.
+void addExemption(reports::Report& r, const std::string& rule,
+                  const std::vector<std::string>& findings) {
+  auto it = std::find_if(r.exemptions.begin(), r.exemptions.end(),
+                         [&](const reports::Exemption& e) { return e.rule == rule; });
+  if (it == r.exemptions.end()) {
+    reports::Exemption e;
+    e.rule = rule;
+    e.text = exemptionWords(r.policy, rule);
+    const auto by = r.policy.set_by.find(rule);
+    e.source = by == r.policy.set_by.end() ? "built-in" : by->second;
+    const auto reason = r.policy.reasons.find(e.source);
+    if (reason != r.policy.reasons.end()) e.reason = reason->second;
+    r.exemptions.push_back(std::move(e));
+    it = std::prev(r.exemptions.end());
+  }
+  it->findings.insert(it->findings.end(), findings.begin(), findings.end());
+}
+
 }  // namespace
 
 reports::PolicySummary resolvePolicy(const scenarios::Scenario& scenario,
@@ -222,9 +279,26 @@ reports::PolicySummary resolvePolicy(const scenarios::Scenario& scenario,
 
 void applyPolicy(const reports::PolicySummary& policy, reports::Report& report) {
   report.policy = policy;
-  std::erase_if(report.findings, [&](const Finding& f) { return amplificationWithin(policy, f); });
-  for (auto& f : report.findings) judge(policy, report, f);
+  report.exemptions.clear();
+  std::vector<std::string> dropped;
+  std::erase_if(report.findings, [&](const Finding& f) {
+    if (!amplificationWithin(policy, f)) return false;
+    // Above the default limit it would have stood: the looser limit excused it.
+    if (const auto* ratio = reports::findMeasure(f, kAmplificationMeasure);
+        ratio != nullptr && ratio->value > kDefaultMaxAmplification)
+      dropped.push_back(f.id);
+    return true;
+  });
+  if (!dropped.empty()) addExemption(report, "max_amplification", dropped);
+  for (auto& f : report.findings) {
+    const Severity before = f.severity;
+    const std::string by = judge(policy, report, f);
+    if (!by.empty() && before >= Severity::Error && f.severity < Severity::Error)
+      addExemption(report, by, {f.id});
+  }
   report.verdict = decideVerdict(report.findings, report.verdict_reason);
+  if (report.verdict == reports::Verdict::Inconclusive && policy.pass_inconclusive)
+    addExemption(report, "inconclusive", {});
   report.failure_classes.clear();
   if (report.verdict != reports::Verdict::Failed) return;
   std::set<std::string> classes;

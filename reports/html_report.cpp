@@ -7,11 +7,10 @@
 
 #include "reports/html_timeline.h"
 #include "reports/printable_text.h"
+#include "reports/triage.h"
 
 namespace faultline::reports {
 namespace {
-
-constexpr std::size_t kMaxEvidenceLineBytes = 1000;
 
 std::string esc(std::string_view raw) {
   return escapeHtml(raw);
@@ -144,6 +143,12 @@ svg.lag{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;ba
 .lag text.never{fill:#a40e26;font-weight:700}.lag text.na{fill:#59636e;font-style:italic}
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px;margin:6px 0}
 .legend svg{vertical-align:-2px;margin-right:4px}
+#fix-first h2{margin-top:8px}ol.fix-first{padding-left:22px}ol.fix-first li{margin:4px 0;overflow-wrap:anywhere}
+.who{font-size:14px;overflow-wrap:anywhere}.who code{font-size:11px}.who .nowrap{white-space:normal}
+.exemptions{border-top:1px solid var(--warn);margin-top:8px;padding-top:6px}.exemptions ul{margin:4px 0}
+.no-reason{color:var(--bad)}
+details.ids{margin:4px 0}details.ids summary{cursor:pointer}details.id-group{margin-left:18px}
+details.ids ul{margin:2px 0;columns:2;font-size:13px}
 footer{margin-top:40px;font-size:13px;color:var(--muted)}
 )";
 
@@ -168,6 +173,22 @@ void writeVerdict(std::ostringstream& out, const Report& r) {
   out << "<section id=\"verdict\" class=\"verdict verdict-" << v << "\" data-verdict=\"" << v
       << "\">\n<p class=\"verdict-word\">" << verdictTitle(r.verdict) << "</p>\n"
       << "<p id=\"verdict-reason\">" << esc(r.verdict_reason) << "</p>\n";
+  if (const std::string banner = exemptionBanner(r); !banner.empty()) {
+    out << "<div id=\"exemptions\" class=\"exemptions\"><p><b>"
+        << (r.verdict == Verdict::Passed ? "Passed with exemptions" : "Let pass with exemptions")
+        << ":</b> without these relaxations of the policy this drill would not have passed.</p>"
+           "\n<ul>\n";
+    for (const auto& e : r.exemptions) {
+      out << "<li" << attr("data-exemption", e.rule) << ">" << esc(e.text) << " for "
+          << esc(r.scenario.name) << " — "
+          << (e.reason.empty() ? "<i class=\"no-reason\">(no reason given)</i>"
+                               : "<span class=\"reason\">" + esc(e.reason) + "</span>")
+          << " <span class=\"muted\">(set by <code>" << esc(e.source) << "</code>";
+      if (!e.findings.empty()) out << "; excused " << e.findings.size() << " finding(s)";
+      out << ")</span></li>\n";
+    }
+    out << "</ul>\n</div>\n";
+  }
   writeFailureClasses(out, r);
   out << "<p>" << verdictMeaning(r.verdict) << "</p>\n</section>\n";
 }
@@ -178,6 +199,8 @@ std::string policyText(const PolicySummary& p) {
   for (std::size_t i = 0; i < p.sources.size(); ++i)
     html += (i ? " → " : "") + ("<code>" + esc(p.sources[i]) + "</code>");
   if (p.sources.empty()) html += "an unrecorded policy";
+  for (const auto& [source, reason] : p.reasons)
+    html += " <span class=\"muted\">(<code>" + esc(source) + "</code>: " + esc(reason) + ")</span>";
   html += "</span>: honest partials <b>" +
           std::string(p.accept_honest_partial ? "accepted" : "fail") + "</b>, inconclusive <b>" +
           (p.pass_inconclusive ? "passes" : "fails") + "</b>, min recall " + fixed3(p.min_recall) +
@@ -226,12 +249,7 @@ std::vector<const Finding*> findingsOf(const Report& r, const std::string& opera
   return out;
 }
 
-std::string badge(Severity s) {
-  return std::string("<span class=\"badge sev-") + severityName(s) + "\">" + severityName(s) +
-         "</span>";
-}
-
-void writeCompleteness(std::ostringstream& out, const OperationReport& o) {
+void writeCompleteness(std::ostringstream& out, const Report& r, const OperationReport& o) {
   out << "<table class=\"completeness\">\n<tr><th>type</th><th class=\"num\">expected</th>"
          "<th class=\"num\">returned</th><th class=\"num\">matched</th><th class=\"num\">recall"
          "</th><th class=\"num\">precision</th><th class=\"num\">missing</th><th class=\"num\">"
@@ -258,28 +276,26 @@ void writeCompleteness(std::ostringstream& out, const OperationReport& o) {
     out << "</tr>\n";
   }
   out << "</table>\n";
-  const auto ids = [&out](const std::string& type, const char* what,
-                          const std::vector<std::string>& list, std::size_t total) {
-    if (list.empty()) return;
-    out << "<p class=\"ids\">" << what << " " << esc(type) << " ids (" << list.size() << " of "
-        << total << "): ";
-    for (std::size_t i = 0; i < list.size(); ++i)
-      out << (i ? ", " : "") << "<code>" << esc(list[i]) << "</code>";
-    out << "</p>\n";
-  };
   for (const auto& t : o.completeness) {
-    ids(t.type, "Missing", t.missing, t.missing_total);
-    ids(t.type, "Phantom", t.phantom, t.phantom_total);
+    out << renderRecordList(r, o, t.type, "Missing", t.missing, t.missing_total);
+    out << renderRecordList(r, o, t.type, "Phantom", t.phantom, t.phantom_total);
   }
 }
 
-void writeOutcomeCounts(std::ostringstream& out, const OperationReport& o) {
+void writeOutcomeCounts(std::ostringstream& out, const Report& r, const OperationReport& o) {
   std::map<std::string, std::size_t> counts;
-  for (const auto& rv : o.revocations) ++counts[rv.outcome];
+  // An outcome's colour is that of the worst finding about any action with it.
+  std::map<std::string, std::optional<Severity>> worst;
+  for (const auto& rv : o.revocations) {
+    ++counts[rv.outcome];
+    const Finding* f = findingForAction(r, o, rv);
+    auto& w = worst[rv.outcome];
+    if (f != nullptr && (!w || f->severity > *w)) w = f->severity;
+  }
   out << "<table class=\"outcomes\">\n<tr><th>revocation outcome</th><th class=\"num\">actions"
          "</th></tr>\n";
   for (const auto& [outcome, n] : counts) {
-    out << "<tr><td class=\"" << outcomeTone(outcome) << "\">" << esc(outcome)
+    out << "<tr><td class=\"" << severityTone(worst[outcome]) << "\">" << esc(outcome)
         << "</td><td class=\"num\" data-metric=\"revocation-outcome\""
         << attr("data-operation", o.label) << attr("data-outcome", outcome) << ">" << n
         << "</td></tr>\n";
@@ -331,15 +347,14 @@ void writeOperations(std::ostringstream& out, const Report& r) {
       out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
           << ">Ended refused by the target: " << esc(o.auth_trouble) << "</p>\n";
     out << renderRounds(o);
-    if (!o.completeness.empty()) writeCompleteness(out, o);
+    if (!o.completeness.empty()) writeCompleteness(out, r, o);
     if (o.dangling_references > 0) {
-      out << "<p class=\"ids\">" << o.dangling_references << " reference(s) to objects not "
-          << "returned";
-      for (std::size_t i = 0; i < o.dangling.size(); ++i)
-        out << (i ? ", " : ": ") << "<code>" << esc(o.dangling[i]) << "</code>";
-      out << "</p>\n";
+      out << "<details class=\"ids\" data-list=\"dangling\"><summary>" << o.dangling_references
+          << " reference(s) to objects not returned</summary>\n<ul>";
+      for (const auto& d : o.dangling) out << "<li><code>" << esc(d) << "</code></li>";
+      out << "</ul>\n</details>\n";
     }
-    if (!o.revocations.empty()) writeOutcomeCounts(out, o);
+    if (!o.revocations.empty()) writeOutcomeCounts(out, r, o);
     out << "</section>\n";
   }
   out << renderFreshnessSummary(r);
@@ -353,7 +368,7 @@ void behaviourCell(std::ostringstream& out, const Report& r, const OperationRepo
       << " data-findings=\"" << found.size() << "\">" << lead;
   if (found.empty() && lead.empty()) out << "<span class=\"good\">ok</span>";
   for (std::size_t i = 0; i < found.size(); ++i)
-    out << (i == 0 && lead.empty() ? "" : "<br>") << badge(found[i]->severity) << " "
+    out << (i == 0 && lead.empty() ? "" : "<br>") << severityBadge(found[i]->severity) << " "
         << esc(found[i]->title);
   out << "</td>";
 }
@@ -404,51 +419,6 @@ void writeFaults(std::ostringstream& out, const Report& r) {
   out << "</table>\n";
 }
 
-void writeEvidence(std::ostringstream& out, const char* label,
-                   const std::vector<std::string>& lines) {
-  if (lines.empty()) return;
-  out << "<p class=\"evidence-label\">" << label << "</p>\n<pre>";
-  for (const auto& line : lines) {
-    const std::string clean = printableLine(line);
-    const std::string_view kept = cutUtf8(clean, kMaxEvidenceLineBytes);
-    out << esc(kept);
-    if (kept.size() < clean.size())
-      out << " <span class=\"muted\">[… cut at " << kept.size() << " of " << clean.size()
-          << " bytes; the JSON report has the whole line]</span>";
-    out << "\n";
-  }
-  out << "</pre>\n";
-}
-
-void writeFindings(std::ostringstream& out, const Report& r) {
-  out << "<h2 id=\"findings\">Findings (" << r.findings.size() << ", worst first)</h2>\n";
-  if (r.findings.empty()) {
-    out << "<p>None.</p>\n";
-    return;
-  }
-  std::vector<const Finding*> worst_first;
-  for (const auto& f : r.findings) worst_first.push_back(&f);
-  // Stable: findings of one severity keep the order they were found in.
-  std::stable_sort(worst_first.begin(), worst_first.end(),
-                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
-  out << "<ol class=\"findings\">\n";
-  for (const Finding* f : worst_first) {
-    out << "<li class=\"finding\"" << attr("data-finding", f->id) << " data-severity=\""
-        << severityName(f->severity) << "\">\n<p>" << badge(f->severity) << " <code>" << esc(f->id)
-        << "</code>";
-    if (!f->operation.empty()) out << " in " << esc(f->operation);
-    out << " <span class=\"muted\">· metric " << esc(f->metric) << "</span></p>\n"
-        << "<p class=\"finding-title\">" << esc(f->title) << "</p>\n";
-    if (!f->detail.empty()) out << "<p class=\"detail\">" << esc(f->detail) << "</p>\n";
-    if (!f->policy.empty())
-      out << "<p class=\"finding-policy\"><b>Policy:</b> " << esc(f->policy) << "</p>\n";
-    writeEvidence(out, "journal", f->evidence.journal);
-    writeEvidence(out, "connector output", f->evidence.connector_output);
-    out << "</li>\n";
-  }
-  out << "</ol>\n";
-}
-
 void writeReplay(std::ostringstream& out, const Report& r) {
   out << "<h2 id=\"replay\">Replay</h2>\n<p>Seed <code>" << r.seed
       << "</code>. The same seed gives the same tenant and the same fault decisions; this command "
@@ -479,13 +449,14 @@ std::string renderHtmlReport(const Report& r, const std::vector<JournalPoint>& j
       << esc(heading) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n<h1>"
       << esc(heading) << "</h1>\n";
   writeVerdict(out, r);
+  out << renderFixFirst(r);
   writeFacts(out, r);
   writeOperations(out, r);
   writeBehaviour(out, r);
   writeFaults(out, r);
   out << renderTimeline(r, journal) << renderFreshness(r);
   out << renderRevocations(r);
-  writeFindings(out, r);
+  out << renderFindings(r);
   writeReplay(out, r);
   out << "<footer>Written by faultline " << esc(r.tool_version) << " (report format "
       << r.format_version

@@ -40,11 +40,15 @@ std::vector<JournalPoint> readJournalFile(const std::string& path);
 
 // Renders one drill as a single self-contained HTML page for people who have
 // never seen faultline (docs/report-format.md, "HTML"): a verdict banner with
-// the trust a failed drill broke, the policy it was judged by, the scorecard
-// (rounds, amplification, freshness), a timeline of the journal and a
-// freshness lag chart drawn in inline SVG, the revocation table (claimed,
-// actual, time to result, read-back), every finding worst first with its
-// evidence and what the policy did to it, and the replay command.
+// the exemptions a pass rested on and the trust a failed drill broke; "what
+// to fix first" right under it (findings by severity, then by the risk of
+// the identities they touch, each named and linked to its evidence); the
+// policy it was judged by; the scorecard (rounds, amplification, freshness,
+// missing and phantom records collapsed and grouped by risk); a timeline of
+// the journal and a freshness lag chart drawn in inline SVG; the revocation
+// table (claimed, actual, time to result, read-back), coloured by the
+// finding about each action; every finding with its evidence and what the
+// policy did to it; and the replay command.
 // The page loads nothing: inline CSS and SVG only, no script, and a
 // Content-Security-Policy that forbids fetching anything.
 //

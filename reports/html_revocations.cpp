@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "reports/html_timeline.h"
+#include "reports/triage.h"
 
 namespace faultline::reports {
 namespace {
@@ -16,40 +17,37 @@ std::string attr(const char* name, std::string_view value) {
   return std::string(" ") + name + "=\"" + esc(value) + "\"";
 }
 
-// What a revocation outcome means, and how bad it is, for a reader who does
-// not know the scoring rules.
+// What a revocation outcome means, for a reader who does not know the
+// scoring rules. How bad it is comes from the finding about the action, so
+// the table and the findings never disagree (triage.h, severityTone).
 struct OutcomeInfo {
   const char* name;
-  const char* tone;  // CSS class
   const char* meaning;
 };
 
 constexpr OutcomeInfo kOutcomes[] = {
-    {"confirmed", "good", "the connector said done, and the access is gone"},
-    {"false-confirmation", "bad", "the connector said done, but the access remains"},
-    {"unreported", "bad", "the connector said nothing about the action"},
-    {"honest-failure", "warn", "the connector said it failed, and the access remains"},
-    {"inherited-remains", "warn",
+    {"confirmed", "the connector said done, and the access is gone"},
+    {"false-confirmation", "the connector said done, but the access remains"},
+    {"unreported", "the connector said nothing about the action"},
+    {"honest-failure", "the connector said it failed, and the access remains"},
+    {"inherited-remains",
      "the connector said it failed: what the action named is gone, but the account still gets "
      "the access through a group"},
-    {"false-alarm", "warn", "the connector said it failed, but the access is gone"},
-    {"unconfirmed-applied", "warn", "the connector did not confirm, but the access is gone"},
+    {"false-alarm", "the connector said it failed, but the access is gone"},
+    {"unconfirmed-applied", "the connector did not confirm, but the access is gone"},
 };
 
-}  // namespace
-
-const char* outcomeTone(const std::string& outcome) {
-  for (const auto& o : kOutcomes)
-    if (outcome == o.name) return o.tone;
-  return "warn";
+// An id with its name beside it, when the report knows one.
+std::string namedCell(const Report& r, const std::string& id) {
+  const std::string name = identityName(r, id);
+  return (name.empty() || name == id ? "" : esc(name) + "<br>") + "<code class=\"muted\">" +
+         esc(id) + "</code>";
 }
 
-namespace {
-
 // The settled truth, what remains, and the truth at exit when it differed.
-std::string actualText(const RevocationOutcome& rv) {
-  std::string html = "<span class=\"outcome " + std::string(outcomeTone(rv.outcome)) +
-                     "\" data-metric=\"outcome\">" + esc(rv.outcome) + "</span><br>";
+std::string actualText(const RevocationOutcome& rv, const char* tone) {
+  std::string html = "<span class=\"outcome " + std::string(tone) + "\" data-metric=\"outcome\">" +
+                     esc(rv.outcome) + "</span><br>";
   if (rv.applied) {
     html += "access gone";
   } else {
@@ -63,18 +61,21 @@ std::string actualText(const RevocationOutcome& rv) {
   return html;
 }
 
-void writeRevocationRow(std::ostringstream& out, const OperationReport& o,
+void writeRevocationRow(std::ostringstream& out, const Report& r, const OperationReport& o,
                         const RevocationOutcome& rv) {
   // A confirmation the connector never checked is the one worth flagging.
   const bool unchecked = rv.claimed == "confirmed" && !rv.read_back;
+  const Finding* finding = findingForAction(r, o, rv);
+  const char* tone = revocationTone(r, o, rv);
   out << "<tr" << attr("data-action-id", rv.action_id) << attr("data-outcome", rv.outcome)
+      << attr("data-tone", tone)
+      << (finding != nullptr ? attr("data-severity", severityName(finding->severity)) : "")
       << "><td class=\"op\">" << esc(o.label) << "</td><td><code>" << esc(rv.action_id)
-      << "</code> <span class=\"nowrap\">" << esc(rv.action) << "</span></td><td><code>"
-      << esc(rv.account) << "</code>"
-      << (rv.privileged ? " <span class=\"tag\">privileged</span>" : "")
-      << (rv.non_human ? " <span class=\"tag\">non-human</span>" : "") << "</td><td><code>"
-      << esc(rv.target) << "</code></td><td data-metric=\"claimed\"><b>" << esc(rv.claimed)
-      << "</b>";
+      << "</code> <span class=\"nowrap\">" << esc(rv.action) << "</span></td><td>"
+      << namedCell(r, rv.account) << (rv.privileged ? " <span class=\"tag\">privileged</span>" : "")
+      << (rv.non_human ? " <span class=\"tag\">non-human</span>" : "") << "</td><td>"
+      << (rv.target.empty() ? "" : namedCell(r, rv.target))
+      << "</td><td data-metric=\"claimed\"><b>" << esc(rv.claimed) << "</b>";
   if (!rv.detail.empty()) out << "<br><span class=\"muted\">" << esc(rv.detail) << "</span>";
   if (!rv.claimed_before_restart.empty()) {
     // A confirmation a killed run printed counts as said; false, it is the worst claim here.
@@ -83,7 +84,7 @@ void writeRevocationRow(std::ostringstream& out, const OperationReport& o,
         << (false_before ? "bad" : "muted")
         << "\">before a restart: " << esc(rv.claimed_before_restart) << "</span>";
   }
-  out << "</td><td class=\"actual\">" << actualText(rv)
+  out << "</td><td class=\"actual\">" << actualText(rv, tone)
       << "</td><td class=\"num nowrap\" data-metric=\"result-ms\">"
       << (rv.result_ms ? std::to_string(*rv.result_ms) + " ms" : "—")
       << "</td><td data-metric=\"read-back\"" << (unchecked ? " class=\"warn\"" : "") << ">"
@@ -106,16 +107,17 @@ std::string renderRevocations(const Report& r) {
          "write has landed (and, if that differed, when the connector exited). Time: from the "
          "start of the revoke operation until the connector printed its result. Read back: "
          "whether it read the account or group back (a successful GET) after its last write to "
-         "it and before its result.</p>\n"
+         "it and before its result. An outcome is coloured as the finding about the same action "
+         "is: red for error or critical, amber for a warning, grey for info, green when there is "
+         "none.</p>\n"
          "<table class=\"revocations\">\n<tr><th>operation</th><th>action</th><th>account</th>"
          "<th>target</th><th>claimed</th><th>actual</th><th class=\"num\">time</th>"
          "<th>read back</th></tr>\n";
   for (const auto& o : r.operations) {
-    for (const auto& rv : o.revocations) writeRevocationRow(out, o, rv);
+    for (const auto& rv : o.revocations) writeRevocationRow(out, r, o, rv);
   }
   out << "</table>\n<dl class=\"facts\">\n";
-  for (const auto& o : kOutcomes)
-    out << "<dt class=\"" << o.tone << "\">" << o.name << "</dt><dd>" << o.meaning << "</dd>\n";
+  for (const auto& o : kOutcomes) out << "<dt>" << o.name << "</dt><dd>" << o.meaning << "</dd>\n";
   out << "</dl>\n";
   return out.str();
 }

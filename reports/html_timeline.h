@@ -25,8 +25,26 @@ std::string escapeHtml(std::string_view raw);
 inline constexpr std::size_t kMaxTimelineMarks = 2000;
 std::string renderTimeline(const Report& report, const std::vector<JournalPoint>& journal);
 
-// The CSS class for a revocation outcome's tone: good, bad or warn.
-const char* outcomeTone(const std::string& outcome);
+// "<span class=\"badge sev-error\">error</span>", the severity's badge.
+std::string severityBadge(Severity severity);
+
+// "What to fix first", directly under the verdict: each finding by severity
+// and then by the risk of the identities it touches (triage.h), linking to
+// its evidence; "Nothing" when there is no finding.
+std::string renderFixFirst(const Report& report);
+
+// Every finding in the same order, each with its anchor (`finding-N`, N its
+// place in report.findings), who it touches, its detail (collapsed when it
+// lists many ids), what the policy did to it and its evidence.
+std::string renderFindings(const Report& report);
+
+// A list of missing or phantom records of one type, collapsed: a <details>
+// whose summary counts the records and each risk group, and inside it one
+// collapsed <details> per group naming each record beside its id; "" when
+// `list` is empty.
+std::string renderRecordList(const Report& report, const OperationReport& operation,
+                             const std::string& type, const char* what,
+                             const std::vector<std::string>& list, std::size_t total);
 
 // The report's "Revocations" section: per action its operation, id, account
 // and target, what the connector claimed, what the tenant shows (outcome and

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "reports/triage.h"
+
 namespace faultline::reports {
 namespace {
 
@@ -184,6 +186,31 @@ std::string confirmationTimes(const OperationReport& o) {
          " confirmed action(s)";
 }
 
+json toJson(const std::vector<Exemption>& exemptions) {
+  json out = json::array();
+  for (const auto& e : exemptions) {
+    out.push_back({{"rule", e.rule},
+                   {"text", e.text},
+                   {"source", e.source},
+                   {"reason", e.reason},
+                   {"findings", e.findings}});
+  }
+  return out;
+}
+
+json toJson(const std::map<std::string, Identity>& identities) {
+  json out = json::object();
+  for (const auto& [id, i] : identities) {
+    json entry = {{"kind", i.kind},
+                  {"name", i.name},
+                  {"privileged", i.privileged},
+                  {"non_human", i.non_human}};
+    if (!i.owner.empty()) entry["owner"] = i.owner;
+    out[id] = std::move(entry);
+  }
+  return out;
+}
+
 }  // namespace
 
 json reportToJson(const Report& r) {
@@ -229,7 +256,10 @@ json reportToJson(const Report& r) {
             {"min_precision", r.policy.min_precision},
             {"max_retry_after_violations", r.policy.max_retry_after_violations},
             {"max_amplification", r.policy.max_amplification},
-            {"severity", r.policy.severity}}},
+            {"severity", r.policy.severity},
+            {"reasons", r.policy.reasons}}},
+          {"exemptions", toJson(r.exemptions)},
+          {"identities", toJson(r.identities)},
           {"operations", operations},
           {"findings", findings},
           {"faults", faults},
@@ -248,6 +278,7 @@ std::string renderJsonReport(const Report& report) {
 std::string renderSummary(const Report& r) {
   std::ostringstream out;
   out << "verdict: " << verdictName(r.verdict) << " (" << r.verdict_reason << ")\n";
+  if (const std::string banner = exemptionBanner(r); !banner.empty()) out << banner << "\n";
   if (!r.failure_classes.empty()) {
     out << "broken:";
     for (const auto& c : r.failure_classes) out << " " << c;
@@ -270,9 +301,8 @@ std::string renderSummary(const Report& r) {
       out << line;
     }
     for (const auto& rv : o.revocations) {
-      out << "    " << rv.action_id << " " << rv.action << " " << rv.account
-          << (rv.target.empty() ? "" : " " + rv.target) << ": claimed " << rv.claimed << ", "
-          << (rv.applied ? "applied" : "NOT applied") << " -> " << rv.outcome << "\n";
+      out << "    " << rv.action_id << " " << actionText(r, rv) << ": claimed " << rv.claimed
+          << ", " << (rv.applied ? "applied" : "NOT applied") << " -> " << rv.outcome << "\n";
     }
     if (const std::string times = confirmationTimes(o); !times.empty())
       out << "    " << times << "\n";
@@ -282,11 +312,14 @@ std::string renderSummary(const Report& r) {
     if (f.min_fires > 0) out << ", required " << f.min_fires;
     out << "\n";
   }
-  if (!r.findings.empty()) out << "findings:\n";
-  for (const auto& f : r.findings) {
-    out << "  [" << severityName(f.severity) << "] " << f.id << " (" << f.operation
-        << "): " << f.title << "\n";
-    if (!f.detail.empty()) out << "      " << f.detail.substr(0, 400) << "\n";
+  if (!r.findings.empty()) out << "findings, what to fix first:\n";
+  for (const Finding* f : fixFirstOrder(r)) {
+    out << "  [" << severityName(f->severity) << "] " << f->id << " (" << f->operation
+        << "): " << f->title << "\n";
+    // Without names from the tenant the detail already lists the ids.
+    if (const std::string who = involvedNames(r, *f); !who.empty() && !r.identities.empty())
+      out << "      who: " << who << "\n";
+    if (!f->detail.empty()) out << "      " << f->detail.substr(0, 400) << "\n";
   }
   out << "replay: " << r.replay_command << "\n";
   return out.str();

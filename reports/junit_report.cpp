@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "reports/printable_text.h"
+#include "reports/triage.h"
 
 namespace faultline::reports {
 namespace {
@@ -25,6 +27,7 @@ struct Check {
   std::function<bool(const Finding&)> claims;  // empty for checks made up for stray findings
   std::vector<const Finding*> findings;
   std::string operation;  // the operation's label; "" for drill-level checks
+  std::string action_id;  // a revocation check's action; "" otherwise
   // What the report measured for this check, told after its findings so a
   // reader of a failure sees the figures it rests on; "" when nothing.
   std::string facts;
@@ -158,16 +161,47 @@ void addFreshnessChecks(const std::string& cls, const Report& r, const Operation
 // Revocation findings carry no action id of their own; their titles start
 // "<action> <action id> " (harness/findings.cpp). Should that wording change,
 // the findings still fail the operation's catch-all "revocation" check.
-Check revocationCheck(const std::string& classname, const std::string& label,
-                      const RevocationOutcome& r) {
-  Check c{classname, "revocation " + r.action_id + ": " + r.action + " " + r.account +
-                         (r.target.empty() ? "" : " " + r.target)};
+Check revocationCheck(const Report& report, const std::string& classname, const std::string& label,
+                      const RevocationOutcome& r, std::int64_t time_ms) {
+  Check c{classname, actionText(report, r, false), time_ms};
   c.operation = label;
-  c.facts = revocationFacts(r);
+  c.action_id = r.action_id;
+  c.facts = "action " + r.action_id + ": " + r.action + " " + r.account +
+            (r.target.empty() ? "" : " " + r.target) + "\n" + revocationFacts(r);
   c.claims = [label, prefix = r.action + " " + r.action_id + " "](const Finding& f) {
     return f.operation == label && f.metric == "revocation" && f.title.rfind(prefix, 0) == 0;
   };
   return c;
+}
+
+// Per revocation, the ms between the result line before it (or the
+// operation's start) and its own; 0 for an action without a result line.
+std::vector<std::int64_t> actionSpans(const OperationReport& o) {
+  std::vector<std::size_t> timed;
+  for (std::size_t i = 0; i < o.revocations.size(); ++i) {
+    if (o.revocations[i].result_ms) timed.push_back(i);
+  }
+  std::stable_sort(timed.begin(), timed.end(), [&o](std::size_t a, std::size_t b) {
+    return *o.revocations[a].result_ms < *o.revocations[b].result_ms;
+  });
+  std::vector<std::int64_t> spans(o.revocations.size(), 0);
+  std::int64_t previous = 0;
+  for (const std::size_t i : timed) {
+    const std::int64_t at = std::max(previous, *o.revocations[i].result_ms);
+    spans[i] = at - previous;
+    previous = at;
+  }
+  return spans;
+}
+
+// Two actions on the same people would share a name, and CI would merge
+// their histories: from `first` on, a repeated name gets its action id.
+void nameApart(std::vector<Check>& checks, std::size_t first) {
+  std::map<std::string, int> uses;
+  for (std::size_t i = first; i < checks.size(); ++i) ++uses[checks[i].name];
+  for (std::size_t i = first; i < checks.size(); ++i) {
+    if (uses[checks[i].name] > 1) checks[i].name += " [" + checks[i].action_id + "]";
+  }
 }
 
 // The operation's checks in a fixed order, so that a test keeps its name and
@@ -183,10 +217,19 @@ void addOperationChecks(const std::string& suite, const Report& r, const Operati
     // Without a timeline nothing changes between rounds: no freshness to check.
     if (!r.freshness.events.empty()) addFreshnessChecks(cls, r, o, checks);
   }
-  for (const auto& rv : o.revocations) checks.push_back(revocationCheck(cls, o.label, rv));
-  // The process check carries the operation's time, so test times add up to
-  // the time spent running the connector.
-  checks.push_back(metricCheck(cls, o.label, "process", o.duration_ms));
+  // Each revocation carries the time the connector spent on it: from its
+  // previous result line (or the operation's start) to its own; the process
+  // check carries the rest, so test times add up to the operation's.
+  const std::vector<std::int64_t> spans = actionSpans(o);
+  std::int64_t spent = 0;
+  const std::size_t first = checks.size();
+  for (std::size_t i = 0; i < o.revocations.size(); ++i) {
+    checks.push_back(revocationCheck(r, cls, o.label, o.revocations[i], spans[i]));
+    spent += spans[i];
+  }
+  nameApart(checks, first);
+  checks.push_back(
+      metricCheck(cls, o.label, "process", std::max<std::int64_t>(0, o.duration_ms - spent)));
   if (!o.auth_trouble.empty()) checks.back().facts = "ended refused: " + o.auth_trouble + "\n";
   if (o.restarts > 0)
     checks.back().facts += "killed by a fault and restarted " + std::to_string(o.restarts) +
@@ -314,7 +357,9 @@ std::string policyLine(const PolicySummary& p) {
   std::string overrides;
   for (const auto& [id, severity] : p.severity)
     overrides += (overrides.empty() ? "" : ", ") + id + " -> " + severity;
-  return overrides.empty() ? line : line + ", severity " + overrides;
+  if (!overrides.empty()) line += ", severity " + overrides;
+  for (const auto& [source, reason] : p.reasons) line += "; reason of " + source + ": " + reason;
+  return line;
 }
 
 void writeProperties(std::ostringstream& out, const Report& r) {
@@ -323,6 +368,7 @@ void writeProperties(std::ostringstream& out, const Report& r) {
       {"faultline.verdict_reason", r.verdict_reason},
       {"faultline.failure_classes", joined(r.failure_classes, ",")},
       {"faultline.policy", policyLine(r.policy)},
+      {"faultline.exemptions", exemptionBanner(r)},
       {"faultline.seed", std::to_string(r.seed)},
       {"faultline.drill_id", r.drill_id},
       {"faultline.scenario_file", r.scenario.file},
@@ -360,6 +406,7 @@ std::string renderJunitReport(const Report& r) {
   out << ">\n" << props.str() << cases.str();
   out << "    <system-out>"
       << text(std::string("verdict: ") + verdictName(r.verdict) + " (" + r.verdict_reason + ")\n" +
+              (exemptionBanner(r).empty() ? "" : exemptionBanner(r) + "\n") +
               (r.failure_classes.empty() ? ""
                                          : "broken: " + joined(r.failure_classes, ", ") + "\n") +
               "judged by " + policyLine(r.policy) + "\nreplay: " + r.replay_command + "\n")

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reports/printable_text.h"
+#include "reports/triage.h"
 
 namespace faultline::reports {
 namespace {
@@ -121,6 +122,8 @@ std::string policyLine(const PolicySummary& p) {
           fixed3(p.min_recall) + ", min precision " + fixed3(p.min_precision) +
           ", Retry-After violations allowed " + std::to_string(p.max_retry_after_violations) +
           ", max amplification " + fixed3(p.max_amplification);
+  for (const auto& [source, reason] : p.reasons)
+    line += "; reason of " + inlineText(source) + ": " + inlineText(reason);
   if (!p.severity.empty()) {
     line += "; severity overrides:";
     std::size_t shown = 0;
@@ -141,14 +144,18 @@ void writeHeader(std::ostringstream& out, const Report& r) {
   out << row({"scenario", "seed", "verdict", "trust broken", "reason"})
       << row({"---", "---", "---", "---", "---"});
   out << row({inlineText(r.scenario.name), std::to_string(r.seed),
-              std::string("**") + verdictName(r.verdict) + "**", brokenCell(r),
-              inlineText(r.verdict_reason)});
+              std::string("**") + verdictName(r.verdict) + "**" +
+                  (exemptionBanner(r).empty() ? "" : " (with exemptions)"),
+              brokenCell(r), inlineText(r.verdict_reason)});
   out << "\nConnector " << inlineText(r.connector.name);
   if (!r.connector.version.empty()) out << " " << inlineText(r.connector.version);
   out << " · drill " << inlineText(r.drill_id) << " · " << r.journal_requests << " requests · "
       << secondsText(r.duration_ms);
   if (!r.started_at.empty()) out << " · started " << inlineText(r.started_at);
-  out << "\n\n" << policyLine(r.policy) << "\n\n";
+  out << "\n\n";
+  if (const std::string banner = exemptionBanner(r); !banner.empty())
+    out << "> ⚠️ **" << inlineText(banner) << "**\n\n";
+  out << policyLine(r.policy) << "\n\n";
 }
 
 std::string completenessNote(const TypeScore& t) {
@@ -178,9 +185,10 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
   for (const auto& o : r.operations) {
     const std::string label = inlineText(o.label), kind = inlineText(o.kind),
                       declared = inlineText(
-                          o.declared_status + (o.declared_incomplete
-                                                   ? " (" + declaredIncompleteText(o.declared_incomplete) + ")"
-                                                   : ""));
+                          o.declared_status +
+                          (o.declared_incomplete
+                               ? " (" + declaredIncompleteText(o.declared_incomplete) + ")"
+                               : ""));
     for (const auto& t : o.completeness) {
       out << row({label, kind, declared, inlineText(t.type), fixed3(t.recall), fixed3(t.precision),
                   inlineText(completenessNote(t))});
@@ -284,8 +292,13 @@ void writeFreshness(std::ostringstream& out, const Report& r) {
 
 // What the tenant shows, settled, and what it showed when the connector
 // exited if that differed: a confirmation whose access came back is false.
-std::string actualText(const RevocationOutcome& rv) {
-  std::string actual = "**" + inlineText(rv.outcome) + "**: ";
+std::string actualText(const RevocationOutcome& rv, const std::string& tone) {
+  // The same colour language as the HTML page, in marks a table cell can hold.
+  const char* mark = tone == "bad"    ? "🔴 "
+                     : tone == "warn" ? "🟠 "
+                     : tone == "good" ? "🟢 "
+                                      : "⚪ ";
+  std::string actual = mark + ("**" + inlineText(rv.outcome) + "**: ");
   if (rv.applied) {
     actual += "gone";
   } else {
@@ -307,13 +320,13 @@ void writeRevocations(std::ostringstream& out, const Report& r) {
   const std::size_t shown = std::min(kMaxTableRows, rows.size());
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& [o, rv] = rows[i];
-    const std::string action = rv->action_id + " " + rv->action + " " + rv->account +
-                               (rv->target.empty() ? "" : " ") + rv->target;
+    const std::string action = rv->action_id + " " + actionText(r, *rv);
     const std::string claimed =
         rv->claimed + (rv->claimed_before_restart.empty()
                            ? ""
                            : " (before a restart: " + rv->claimed_before_restart + ")");
-    out << row({inlineText(o->label), inlineText(action), inlineText(claimed), actualText(*rv),
+    out << row({inlineText(o->label), inlineText(action), inlineText(claimed),
+                actualText(*rv, revocationTone(r, *o, *rv)),
                 rv->result_ms ? std::to_string(*rv->result_ms) + " ms" : "–",
                 rv->read_back ? "yes" : "no"});
   }
@@ -331,12 +344,14 @@ void appendEvidence(std::string& body, const char* heading, const std::vector<st
     body += "  … " + std::to_string(lines.size() - kMaxEvidenceLines) + " more line(s)\n";
 }
 
-void writeFinding(std::ostringstream& out, std::size_t number, const Finding& f) {
+void writeFinding(std::ostringstream& out, const Report& r, std::size_t number, const Finding& f) {
   out << "#### " << number << ". " << severityName(f.severity) << ": " << inlineText(f.id);
   if (!f.operation.empty()) out << " in " << inlineText(f.operation);
   out << "\n\n**" << inlineText(f.title) << "**";
   if (!f.detail.empty()) out << " — " << inlineText(f.detail);
   out << "\n\n";
+  if (const std::string who = involvedNames(r, f); !who.empty())
+    out << "Who: " << inlineText(who) << "\n\n";
   if (!f.policy.empty()) out << "Policy: " << inlineText(f.policy) << "\n\n";
   std::string evidence;
   appendEvidence(evidence, "journal", f.evidence.journal);
@@ -346,17 +361,14 @@ void writeFinding(std::ostringstream& out, std::size_t number, const Finding& f)
 
 void writeFindings(std::ostringstream& out, const Report& r) {
   if (r.findings.empty()) {
-    out << "### Findings\n\nNone.\n\n";
+    out << "### What to fix first\n\nNothing: the drill raised no finding.\n\n";
     return;
   }
-  std::vector<const Finding*> worst_first;
-  for (const auto& f : r.findings) worst_first.push_back(&f);
-  // Stable: findings of one severity keep the order they were found in.
-  std::stable_sort(worst_first.begin(), worst_first.end(),
-                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
-  out << "### Findings (" << r.findings.size() << ", worst first)\n\n";
+  const std::vector<const Finding*> worst_first = fixFirstOrder(r);
+  out << "### What to fix first (" << r.findings.size()
+      << " finding(s): by severity, then privileged and non-human identities first)\n\n";
   const std::size_t shown = std::min(kMaxFindings, worst_first.size());
-  for (std::size_t i = 0; i < shown; ++i) writeFinding(out, i + 1, *worst_first[i]);
+  for (std::size_t i = 0; i < shown; ++i) writeFinding(out, r, i + 1, *worst_first[i]);
   if (worst_first.size() > shown) {
     out << "… and " << worst_first.size() - shown << " more finding(s), in the JSON report.\n\n";
   }
@@ -367,11 +379,11 @@ void writeFindings(std::ostringstream& out, const Report& r) {
 std::string renderMarkdownReport(const Report& r) {
   std::ostringstream out;
   writeHeader(out, r);
+  writeFindings(out, r);
   writeScorecard(out, r);
   writeRounds(out, r);
   writeFreshness(out, r);
   writeRevocations(out, r);
-  writeFindings(out, r);
   out << "### Replay\n\n" << codeBlock(printableUtf8(r.replay_command), "sh");
   return out.str();
 }

@@ -13,7 +13,7 @@ namespace faultline::reports {
 // change a reader could notice; additions that old readers can ignore bump
 // the minor part recorded in kReportFormatMinor.
 inline constexpr int kReportFormatVersion = 1;
-inline constexpr int kReportFormatMinor = 5;
+inline constexpr int kReportFormatMinor = 6;
 
 enum class Severity { Info, Warning, Error, Critical };
 enum class Verdict { Passed, Failed, Inconclusive };
@@ -221,6 +221,35 @@ struct PolicySummary {
   // request-amplification (harness/behaviour.h kDefaultMaxAmplification).
   double max_amplification = 4.0;
   std::map<std::string, std::string> severity;  // finding id -> severity name
+  // Each source's `reason`, for the sources that gave one.
+  std::map<std::string, std::string> reasons;
+  // Which source set each key last: "honest_partial", "inconclusive",
+  // "min_recall", "min_precision", "max_retry_after_violations",
+  // "max_amplification", "severity/<finding id>". Not written to the JSON
+  // report: the exemptions carry what a reader needs.
+  std::map<std::string, std::string> set_by;
+};
+
+// A relaxation of the policy that changed this drill's outcome: it lowered
+// a finding below error, dropped one, or let an inconclusive drill pass.
+struct Exemption {
+  std::string rule;    // the key: honest_partial, inconclusive, min_recall, severity/<id>, ...
+  std::string text;    // for people, e.g. "honest partial accepted"
+  std::string source;  // the policy layer that set it, as in PolicySummary::sources
+  std::string reason;  // the layer's `reason`; "" when it gave none
+  std::vector<std::string> findings;  // ids of the findings it excused, in order found
+};
+
+// Who an id in the report is, from the tenant's ground truth, so that every
+// format can name it as people do.
+struct Identity {
+  std::string kind;  // account, group, entitlement, credential
+  // userName for an account, displayName for a group or entitlement; for a
+  // credential, its owner's userName.
+  std::string name;
+  bool privileged = false;  // a privileged account or entitlement, or a key of a privileged account
+  bool non_human = false;   // a service account, or a credential (a key is never a person)
+  std::string owner;        // a credential's account id; "" otherwise
 };
 
 struct Report {
@@ -239,6 +268,10 @@ struct Report {
   // credential-exposure, connector-fault (docs/scoring.md).
   std::vector<std::string> failure_classes;
   PolicySummary policy;
+  // The relaxations a passing verdict may rest on; empty when none excused anything.
+  std::vector<Exemption> exemptions;
+  // The accounts, groups, entitlements and credentials the report mentions.
+  std::map<std::string, Identity> identities;
   std::vector<OperationReport> operations;
   std::vector<Finding> findings;
   std::vector<FaultFiring> faults;

@@ -33,8 +33,9 @@ std::map<std::string, std::string> readSeverities(const json& node, const std::s
     }
     const std::string* level = value.is_string() ? &value.get_ref<const std::string&>() : nullptr;
     if (level == nullptr || std::find(kLevels.begin(), kLevels.end(), *level) == kLevels.end()) {
-      issues.push_back({p, "must be one of info, warning, error, critical, got " +
-                               (level != nullptr ? "\"" + *level + "\"" : describeJsonType(value))});
+      issues.push_back(
+          {p, "must be one of info, warning, error, critical, got " +
+                  (level != nullptr ? "\"" + *level + "\"" : describeJsonType(value))});
       continue;
     }
     out[id] = *level;
@@ -57,6 +58,7 @@ AcceptanceFragment readAcceptanceKeys(ObjectReader& r, std::vector<ConfigIssue>&
   a.max_amplification = r.optionalNumber("max_amplification", 1.0, 1000.0);
   if (const json* severity = r.child("severity", json::value_t::object, false))
     a.severity = readSeverities(*severity, r.pointerTo("severity"), issues);
+  a.reason = r.string("reason", false);
   return a;
 }
 
@@ -121,11 +123,47 @@ PolicyFile parsePolicyFile(const std::string& text, const std::string& path) {
   p.global = readAcceptanceKeys(r, issues);
   if (const json* scenarios = r.child("scenarios", json::value_t::object, false)) {
     for (const auto& [name, fragment] : scenarios->items())
-      p.scenarios[name] = readAcceptance(fragment, "/scenarios/" + escapePointerToken(name), issues);
+      p.scenarios[name] =
+          readAcceptance(fragment, "/scenarios/" + escapePointerToken(name), issues);
   }
   r.finish();
   if (!issues.empty()) throw ConfigError(path, std::move(issues));
   return p;
+}
+
+std::vector<std::string> unexplainedRelaxations(const AcceptanceFragment& f,
+                                                const std::string& file,
+                                                const std::string& pointer) {
+  if (f.reason && !f.reason->empty()) return {};
+  std::vector<std::string> relaxed;
+  if (f.accept_honest_partial.value_or(false)) relaxed.push_back("honest_partial \"accept\"");
+  if (f.pass_inconclusive.value_or(false)) relaxed.push_back("inconclusive \"pass\"");
+  if (f.min_recall && *f.min_recall < 1.0) relaxed.push_back("min_recall below 1");
+  if (f.min_precision && *f.min_precision < 1.0) relaxed.push_back("min_precision below 1");
+  if (f.max_retry_after_violations.value_or(0) > 0)
+    relaxed.push_back("max_retry_after_violations above 0");
+  if (f.max_amplification && *f.max_amplification > kBuiltInMaxAmplification)
+    relaxed.push_back("max_amplification above the default");
+  // Only error and critical fail a drill, so a lower level can excuse a finding.
+  for (const auto& [id, level] : f.severity) {
+    if (level == "info" || level == "warning")
+      relaxed.push_back("severity of " + id + " set to " + level);
+  }
+  std::vector<std::string> out;
+  for (const auto& what : relaxed)
+    out.push_back(file + ":" + (pointer.empty() ? "/" : pointer) + ": warning: " + what +
+                  " has no \"reason\"");
+  return out;
+}
+
+std::vector<std::string> unexplainedRelaxations(const PolicyFile& policy) {
+  std::vector<std::string> out = unexplainedRelaxations(policy.global, policy.path, "");
+  for (const auto& [name, fragment] : policy.scenarios) {
+    for (auto& w :
+         unexplainedRelaxations(fragment, policy.path, "/scenarios/" + escapePointerToken(name)))
+      out.push_back(std::move(w));
+  }
+  return out;
 }
 
 PolicyFile loadPolicyFile(const std::string& path) {

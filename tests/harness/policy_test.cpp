@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "harness/scorers/behaviour.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
+#include "tests/harness/cli_run.h"
 
 namespace faultline::harness {
 namespace {
@@ -398,12 +400,13 @@ TEST(PolicyFileTest, RejectsBadKeysAndValuesNamingThePointer) {
 TEST(PolicyFileTest, AnUnknownKeyListsEveryAllowedKey) {
   constexpr const char* kAllowed =
       "$schema, faultline_policy, honest_partial, inconclusive, max_amplification, "
-      "max_retry_after_violations, min_precision, min_recall, scenarios, severity";
+      "max_retry_after_violations, min_precision, min_recall, reason, scenarios, severity";
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recal":0.9})"),
             std::string("p.json:/min_recal: unknown key; allowed: ") + kAllowed);
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"a":{"colour":1}}})"),
             "p.json:/scenarios/a/colour: unknown key; allowed: honest_partial, inconclusive, "
-            "max_amplification, max_retry_after_violations, min_precision, min_recall, severity");
+            "max_amplification, max_retry_after_violations, min_precision, min_recall, reason, "
+            "severity");
 }
 
 // Every key, given a value of the wrong type, is named by its pointer; none
@@ -416,6 +419,7 @@ TEST(PolicyFileTest, RejectsEveryKeyOfTheWrongType) {
                                          "max_retry_after_violations",
                                          "max_amplification",
                                          "severity",
+                                         "reason",
                                          "scenarios"};
   for (const auto& key : keys) {
     for (const std::string value : {"[1]", "null", "{\"a\":1}", "true"}) {
@@ -452,6 +456,152 @@ TEST(PolicyFileTest, RefusesDeepNestingWithoutOverflowingTheStack) {
 TEST(PolicyFileTest, RefusesADuplicateKey) {
   EXPECT_EQ(policyError(R"({"faultline_policy":1,"min_recall":0.5,"min_recall":0.9})"),
             "p.json:/min_recall: duplicate key; each key may appear once in an object");
+}
+
+// ---- exemptions and their reasons ------------------------------------------
+
+TEST(PolicyFileTest, ReadsAReasonAtTheTopAndInEachScenario) {
+  const auto file = scenarios::parsePolicyFile(
+      R"({"faultline_policy":1,"reason":"a gate","scenarios":{"drift":{"honest_partial":"accept",)"
+      R"("reason":"nothing can map a renamed field"},"other":{"min_recall":0.5}}})",
+      "p.json");
+  EXPECT_EQ(file.global.reason, std::optional<std::string>("a gate"));
+  EXPECT_EQ(file.scenarios.at("drift").reason,
+            std::optional<std::string>("nothing can map a renamed field"));
+  EXPECT_EQ(file.scenarios.at("other").reason, std::nullopt);
+}
+
+TEST(PolicyFileTest, RejectsAReasonThatIsNotAString) {
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"reason":42})"),
+            "p.json:/reason: must be a string, got 42");
+  EXPECT_EQ(policyError(R"({"faultline_policy":1,"scenarios":{"s":{"reason":["x"]}}})"),
+            "p.json:/scenarios/s/reason: must be a string, got an array");
+}
+
+TEST(PolicyFileTest, WarnsAboutEachRelaxationWithoutAReason) {
+  const auto file = scenarios::parsePolicyFile(
+      R"({"faultline_policy":1,"min_recall":0.9,"severity":{"silent-loss":"warning",)"
+      R"("duplicate-records":"error"},"scenarios":{"drift":{"honest_partial":"accept"},)"
+      R"("ok":{"honest_partial":"accept","reason":"why"},"strict":{"honest_partial":"fail"},)"
+      R"("let":{"inconclusive":"pass","min_precision":0.5,"max_retry_after_violations":2,)"
+      R"("max_amplification":8,"reason":""}}})",
+      "p.json");
+  EXPECT_EQ(scenarios::unexplainedRelaxations(file),
+            (std::vector<std::string>{
+                "p.json:/: warning: min_recall below 1 has no \"reason\"",
+                "p.json:/: warning: severity of silent-loss set to warning has no \"reason\"",
+                "p.json:/scenarios/drift: warning: honest_partial \"accept\" has no \"reason\"",
+                "p.json:/scenarios/let: warning: inconclusive \"pass\" has no \"reason\"",
+                "p.json:/scenarios/let: warning: min_precision below 1 has no \"reason\"",
+                "p.json:/scenarios/let: warning: max_retry_after_violations above 0 has no "
+                "\"reason\"",
+                "p.json:/scenarios/let: warning: max_amplification above the default has no "
+                "\"reason\""}));
+}
+
+TEST(PolicyTest, RecordsTheExemptionAPassRestsOnWithItsReason) {
+  auto r = syncReport("partial", "Users: 3 records without userName");
+  r.findings.push_back(finding("declared-incomplete", Severity::Error, "completeness.accounts"));
+  r.findings.push_back(finding("duplicate-records", Severity::Warning, "completeness.accounts"));
+  applyPolicy(policy(R"({"faultline_policy":1,"scenarios":{"drift":{"honest_partial":"accept",)"
+                     R"("reason":"no connector can map a renamed field"}}})"),
+              r);
+  EXPECT_EQ(r.verdict, Verdict::Passed);
+  ASSERT_EQ(r.exemptions.size(), 1u);
+  EXPECT_EQ(r.exemptions[0].rule, "honest_partial");
+  EXPECT_EQ(r.exemptions[0].text, "honest partial accepted");
+  EXPECT_EQ(r.exemptions[0].source, "p.json#/scenarios/drift");
+  EXPECT_EQ(r.exemptions[0].reason, "no connector can map a renamed field");
+  // The warning was never failing: only the error it excused is listed.
+  EXPECT_EQ(r.exemptions[0].findings, std::vector<std::string>{"declared-incomplete"});
+}
+
+TEST(PolicyTest, AnExemptionWithoutAReasonKeepsAnEmptyReason) {
+  auto r = syncReport("complete", "", 0.995);
+  r.findings.push_back(finding("silent-loss", Severity::Critical, "completeness.accounts"));
+  r.findings.push_back(finding("protocol-violation", Severity::Error, "protocol"));
+  applyPolicy(policy(R"({"faultline_policy":1,"min_recall":0.99,)"
+                     R"("severity":{"protocol-violation":"info"}})"),
+              r);
+  EXPECT_EQ(r.verdict, Verdict::Passed);
+  ASSERT_EQ(r.exemptions.size(), 2u);
+  EXPECT_EQ(r.exemptions[0].rule, "min_recall");
+  EXPECT_EQ(r.exemptions[0].text, "recall tolerated down to min_recall 0.990");
+  EXPECT_EQ(r.exemptions[0].source, "p.json");
+  EXPECT_EQ(r.exemptions[0].reason, "");
+  EXPECT_EQ(r.exemptions[1].rule, "severity/protocol-violation");
+  EXPECT_EQ(r.exemptions[1].text, "severity of protocol-violation set to info");
+}
+
+TEST(PolicyTest, NoExemptionWhenNothingWasExcused) {
+  auto strict = syncReport("complete", "");
+  strict.findings.push_back(finding("duplicate-records", Severity::Warning, "completeness.groups"));
+  applyPolicy(policy(R"({"faultline_policy":1,"honest_partial":"accept","min_recall":0.5})"),
+              strict);
+  EXPECT_EQ(strict.verdict, Verdict::Passed);
+  EXPECT_TRUE(strict.exemptions.empty());
+  // A relaxation that lowers a finding which still fails the drill excuses
+  // nothing either: error to critical is not below error.
+  auto failed = syncReport("complete", "");
+  failed.findings.push_back(finding("protocol-violation", Severity::Critical, "protocol"));
+  applyPolicy(policy(R"({"faultline_policy":1,"severity":{"protocol-violation":"error"}})"),
+              failed);
+  EXPECT_TRUE(failed.exemptions.empty());
+}
+
+TEST(PolicyTest, AnInconclusiveDrillLetPassIsAnExemption) {
+  scenarios::Scenario s;
+  s.name = "drift";
+  s.acceptance.pass_inconclusive = true;
+  s.acceptance.reason = "the fault is rare by design";
+  auto r = syncReport("complete", "", 1.0);
+  r.findings.push_back(finding("fault-not-fired", Severity::Warning, "instrument", ""));
+  applyPolicy(resolvePolicy(s, nullptr), r);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive);
+  ASSERT_EQ(r.exemptions.size(), 1u);
+  EXPECT_EQ(r.exemptions[0].rule, "inconclusive");
+  EXPECT_EQ(r.exemptions[0].source, "scenario drift");
+  EXPECT_EQ(r.exemptions[0].reason, "the fault is rare by design");
+  EXPECT_EQ(r.policy.reasons.at("scenario drift"), "the fault is rare by design");
+}
+
+TEST(PolicyFileTest, ValidateWarnsAboutARelaxationWithoutAReasonButAcceptsTheFile) {
+  const std::string dir = testing::freshDir("validate_reasons");
+  const std::string policy = testing::writeFile(
+      dir + "/policy.json",
+      R"({"faultline_policy":1,"scenarios":{"schema-drift":{"honest_partial":"accept"}}})");
+  const auto run = testing::cli({"validate", policy});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, policy + ": valid acceptance policy\n");
+  EXPECT_EQ(run.err, policy +
+                         ":/scenarios/schema-drift: warning: honest_partial \"accept\" has no "
+                         "\"reason\"\n");
+  const std::string scenario = testing::writeFile(
+      dir + "/scenario.json",
+      R"({"faultline_scenario":1,"name":"s","seed":1,"tenant":{"accounts":3},)"
+      R"("acceptance":{"inconclusive":"pass"},"operations":[{"op":"sync","label":"sync-1"}]})");
+  const auto s = testing::cli({"validate", scenario});
+  EXPECT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(s.err, scenario + ":/acceptance: warning: inconclusive \"pass\" has no \"reason\"\n");
+}
+
+TEST(PolicyFileTest, EveryShippedPolicyAndScenarioGivesItsRelaxationsAReason) {
+  std::vector<std::string> files = {std::string(FAULTLINE_SOURCE_DIR) +
+                                    "/examples/policies/ci-gate.json"};
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  std::vector<std::string> args = {"validate"};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto run = testing::cli(args);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  // The shipped scenarios that accept an honest partial say why.
+  const auto drift =
+      scenarios::loadScenario(std::string(FAULTLINE_SOURCE_DIR) + "/scenarios/schema_drift.json");
+  ASSERT_TRUE(drift.acceptance.reason.has_value());
+  EXPECT_NE(drift.acceptance.reason->find("no connector can map"), std::string::npos);
 }
 
 }  // namespace

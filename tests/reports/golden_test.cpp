@@ -95,7 +95,8 @@ TEST_P(MarkdownGoldenTest, MatchesTheGoldenFile) {
 
 const auto kGoldens = ::testing::Values(Golden{"passed", fixtures::passedReport},
                                         Golden{"failed", fixtures::failedReport},
-                                        Golden{"inconclusive", fixtures::inconclusiveReport});
+                                        Golden{"inconclusive", fixtures::inconclusiveReport},
+                                        Golden{"exempted", fixtures::exemptedReport});
 const auto kGoldenName = [](const ::testing::TestParamInfo<Golden>& info) {
   return info.param.name;
 };

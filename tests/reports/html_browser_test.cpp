@@ -13,6 +13,7 @@
 #include <string>
 
 #include "reports/html_report.h"
+#include "tests/harness/fixture_drill.h"
 #include "tests/reports/external_checks.h"
 #include "tests/reports/html_fixtures.h"
 #include "tests/reports/report_fixtures.h"
@@ -143,7 +144,9 @@ TEST(HtmlBrowserTest, ChromiumBuildsTheKeyFiguresIntoItsDomWithoutConsoleErrors)
   EXPECT_TRUE(contains(dom,
                        "data-metric=\"recall\" data-operation=\"initial-sync\" "
                        "data-type=\"account\">0.925</td>"));
-  EXPECT_TRUE(contains(dom, "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\">"));
+  EXPECT_TRUE(contains(dom,
+                       "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\" "
+                       "data-tone=\"bad\" data-severity=\"critical\">"));
   EXPECT_TRUE(contains(dom, "data-metric=\"outcome\">false-confirmation</span>"));
   EXPECT_TRUE(contains(dom, "data-metric=\"result-ms\">1042 ms</td>"));
   EXPECT_EQ(occurrences(dom, "<span class=\"failure-class\""), r.failure_classes.size());
@@ -218,6 +221,108 @@ TEST(HtmlBrowserTest, ChromiumTakesAFullSizeScreenshot) {
   EXPECT_EQ(be32(16), 1280u);
   EXPECT_EQ(be32(20), 2000u);
   EXPECT_EQ(consoleComplaints(run.err), "");
+}
+
+// ---- risk first, in a real browser ---------------------------------------------
+
+// Measures the page as laid out: where the first item of "What to fix
+// first", the first finding with evidence and the scorecard start, and every
+// block (a list, paragraph, cell or summary) whose rendered text holds more
+// than 5 UUIDs (the names beside ids under a finding count as one block),
+// i.e. a raw id list a reader sees without asking. Text inside
+// a closed <details> is not rendered, so it does not count. The results
+// land in <pre id="probe"> for --dump-dom. Only the test's copy of the page
+// runs it: the report itself forbids scripts.
+constexpr const char* kProbe = R"(<script>
+(function () {
+  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  const top = (sel) => { const e = document.querySelector(sel);
+    return e ? Math.round(e.getBoundingClientRect().top + window.scrollY) : -1; };
+  const blocks = new Map();
+  let inDom = 0;
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+    const n = (t.textContent.match(uuid) || []).length;
+    if (n === 0) continue;
+    inDom += n;
+    const parent = t.parentElement;
+    // A closed <details> hides its content with content-visibility, which
+    // leaves boxes in place: ask whether the text is rendered at all.
+    const rendered = parent.checkVisibility ? parent.checkVisibility()
+                                            : parent.getClientRects().length > 0;
+    if (!rendered) continue;
+    const block = parent.closest('.who, ul, ol, p, td, dd, pre, summary');
+    blocks.set(block, (blocks.get(block) || 0) + n);
+  }
+  const lists = [];
+  for (const [block, n] of blocks)
+    if (n > 5) lists.push(block.tagName.toLowerCase() + '.' + block.className + ':' + n);
+  const probe = document.createElement('pre');
+  probe.id = 'probe';
+  probe.textContent = 'fix=' + top('li.fix') + ' finding=' + top('li.finding') +
+      ' scorecard=' + top('#scorecard') + ' viewport=' + window.innerHeight +
+      ' uuids=' + inDom + ' lists=[' + lists.join(' ') + ']';
+  document.body.appendChild(probe);
+})();
+</script>)";
+
+// The page with its Content-Security-Policy taken out and the probe added.
+std::string probedPage(std::string html, bool open_every_list) {
+  const std::string policy = "<meta http-equiv=\"Content-Security-Policy\"";
+  const auto from = html.find(policy);
+  html.erase(from, html.find('>', from) + 1 - from);
+  if (open_every_list) {
+    for (auto at = html.find("<details"); at != std::string::npos;
+         at = html.find("<details", at + 1))
+      html.insert(at + 8, " open");
+  }
+  return html.replace(html.find("</body>"), 0, kProbe);
+}
+
+// "KEY=VALUE" from the probe's line.
+std::string probeValue(const std::string& probe, const std::string& key) {
+  const auto at = probe.find(key + "=");
+  if (at == std::string::npos) return "";
+  const auto from = at + key.size() + 1;
+  return probe.substr(from, probe.find(' ', from) - from);
+}
+
+TEST(HtmlBrowserTest, OnAFailedDrillTheFirstFindingIsAboveTheScorecardAndNoIdListIsOpen) {
+  REQUIRE_CHROMIUM();
+  // A real failed drill: the connector never refreshes its token, so it
+  // misses most of a tenant of random UUIDs, 398 grant keys among them.
+  const Report r =
+      harness::testing::runFixtureDrill("tests/fixtures/connectors/no_refresh.json",
+                                        "scenarios/auth_expiry.json", 1, "html_browser_risk_first");
+  ASSERT_EQ(r.verdict, Verdict::Failed);
+  const std::string html = renderHtmlReport(r, readJournalFile(r.journal_file));
+  const std::string dir = freshTestDir("html_browser_risk_first");
+  for (const bool open : {false, true}) {
+    const std::string page = dir + (open ? "/opened.html" : "/probed.html");
+    writeWholeFile(page, probedPage(html, open));
+    const BrowserRun run = runChromium(dir, page, "--window-size=1280,2000 --dump-dom");
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto start = run.out.find("<pre id=\"probe\">");
+    ASSERT_NE(start, std::string::npos) << "the probe did not run\n" << run.err;
+    const std::string probe = run.out.substr(start, run.out.find("</pre>", start) - start);
+    const int fix = std::stoi(probeValue(probe, "fix"));
+    const int finding = std::stoi(probeValue(probe, "finding"));
+    const int scorecard = std::stoi(probeValue(probe, "scorecard"));
+    // The page really holds the ids, so hiding them is something it does.
+    EXPECT_GT(std::stoi(probeValue(probe, "uuids")), 400) << probe;
+    if (open) {
+      // Negative control: opened, the lists are raw id lists, and the probe sees them.
+      EXPECT_NE(probeValue(probe, "lists"), "[]") << probe;
+      continue;
+    }
+    EXPECT_GT(fix, 0) << probe;
+    EXPECT_LT(fix, scorecard) << probe;
+    EXPECT_LT(fix, std::stoi(probeValue(probe, "viewport"))) << "not on the first screen\n"
+                                                             << probe;
+    EXPECT_GT(finding, scorecard) << "the evidence stays below, linked from the list\n" << probe;
+    EXPECT_EQ(probeValue(probe, "lists"), "[]") << probe;
+    EXPECT_EQ(consoleComplaints(run.err), "");
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/triage.h"
 #include "tests/reports/golden_files.h"
 #include "tests/reports/html_fixtures.h"
 #include "tests/reports/report_fixtures.h"
@@ -39,11 +40,11 @@ std::vector<std::string> attributeValues(const std::string& html, const std::str
 // one of these, or an attribute outside this list, came from report text
 // that escaping let through.
 const std::set<std::string> kElements = {
-    "!DOCTYPE", "html", "head", "meta", "title",   "style",      "body", "main",
-    "h1",       "h2",   "h3",   "p",    "section", "dl",         "dt",   "dd",
-    "code",     "span", "a",    "b",    "br",      "table",      "tr",   "th",
-    "td",       "ol",   "li",   "pre",  "figure",  "figcaption", "div",  "footer",
-    "svg",      "g",    "rect", "line", "path",    "text"};
+    "!DOCTYPE", "html",   "head",       "meta",    "title",  "style", "body", "main", "h1",
+    "h2",       "h3",     "p",          "section", "dl",     "dt",    "dd",   "code", "span",
+    "a",        "b",      "br",         "table",   "tr",     "th",    "td",   "ol",   "li",
+    "pre",      "figure", "figcaption", "div",     "footer", "svg",   "g",    "rect", "line",
+    "path",     "text",   "details",    "summary", "ul",     "i"};
 const std::set<std::string> kAttributes = {"lang",
                                            "charset",
                                            "http-equiv",
@@ -83,7 +84,11 @@ const std::set<std::string> kAttributes = {"lang",
                                            "data-failure-class",
                                            "data-event",
                                            "data-reflected",
-                                           "data-round"};
+                                           "data-round",
+                                           "data-exemption",
+                                           "data-tone",
+                                           "data-list",
+                                           "data-group"};
 
 // Walks every tag of `html`: the problems found, "" when none.
 std::string unexpectedMarkup(const std::string& html) {
@@ -136,7 +141,8 @@ TEST_P(HtmlGoldenTest, MatchesTheGoldenFile) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, HtmlGoldenTest,
                          ::testing::Values(Golden{"passed", fixtures::passedReport},
                                            Golden{"failed", fixtures::failedReport},
-                                           Golden{"inconclusive", fixtures::inconclusiveReport}),
+                                           Golden{"inconclusive", fixtures::inconclusiveReport},
+                                           Golden{"exempted", fixtures::exemptedReport}),
                          [](const ::testing::TestParamInfo<Golden>& info) {
                            return info.param.name;
                          });
@@ -181,7 +187,9 @@ TEST(HtmlReportTest, ScorecardGivesEveryFigureAStableHandle) {
                        "data-operation=\"initial-sync\" data-findings=\"0\"><span "
                        "class=\"good\">ok</span></td>"));
   EXPECT_TRUE(contains(html, "<code id=\"seed\">20261123</code>"));
-  EXPECT_TRUE(contains(html, "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\">"));
+  EXPECT_TRUE(contains(html,
+                       "<tr data-action-id=\"act-3\" data-outcome=\"false-confirmation\" "
+                       "data-tone=\"bad\" data-severity=\"critical\">"));
 }
 
 TEST(HtmlReportTest, InconclusiveFaultIsShownAsNotMet) {
@@ -194,14 +202,21 @@ TEST(HtmlReportTest, InconclusiveFaultIsShownAsNotMet) {
                        "fault</span></td></tr>"));
 }
 
-TEST(HtmlReportTest, FindingsAreListedWorstFirstInFoundOrderWithinASeverity) {
+// Critical, then error, ...; within a severity privileged and non-human
+// identities first (the false confirmation touches a privileged entitlement,
+// the failed revocation a privileged service account), then as found. The
+// list under the banner and the evidence further down share that order.
+TEST(HtmlReportTest, FindingsAreListedInTheOrderToFixThem) {
   const std::string html = renderFixture(fixtures::failedReport());
-  EXPECT_EQ(attributeValues(html, "data-finding"),
-            (std::vector<std::string>{"silent-loss", "false-confirmation", "secret-leak",
-                                      "phantom-records", "attribute-mismatch", "protocol-violation",
-                                      "revocation-failed", "connector-exit-nonzero",
-                                      "retry-after-violation", "stale-data", "duplicate-write",
-                                      "false-alarm", "needless-partial"}));
+  const std::vector<std::string> order = {
+      "false-confirmation",    "silent-loss",        "secret-leak",
+      "revocation-failed",     "stale-data",         "phantom-records",
+      "attribute-mismatch",    "protocol-violation", "connector-exit-nonzero",
+      "retry-after-violation", "duplicate-write",    "false-alarm",
+      "needless-partial"};
+  std::vector<std::string> twice = order;
+  twice.insert(twice.end(), order.begin(), order.end());
+  EXPECT_EQ(attributeValues(html, "data-finding"), twice);
 }
 
 TEST(HtmlReportTest, ReplayCommandIsQuotedWhole) {
@@ -258,12 +273,13 @@ TEST(HtmlReportTest, FactsSayWhichPolicyJudgedTheDrillAndFindingsWhatItDid) {
                "<code>duplicate-write</code> → warning, <code>needless-partial</code> → "
                "info</span></dd>"))
       << between(html, "<dl class=\"facts\">", "</dl>");
-  const std::string dup = between(html, "data-finding=\"duplicate-write\"", "</li>");
+  const std::string dup = between(html, "<li class=\"finding\" id=\"finding-6\"", "</li>");
   EXPECT_TRUE(contains(dup,
                        "<p class=\"finding-policy\"><b>Policy:</b> severity set by policy "
                        "(error -&gt; warning)</p>"))
       << dup;
-  EXPECT_FALSE(contains(between(html, "data-finding=\"silent-loss\"", "</li>"), "finding-policy"));
+  EXPECT_FALSE(
+      contains(between(html, "<li class=\"finding\" id=\"finding-2\"", "</li>"), "finding-policy"));
 }
 
 TEST(HtmlReportTest, ScorecardHasAFreshnessCell) {
@@ -346,7 +362,11 @@ TEST(HtmlReportTest, RevocationTableShowsClaimedActualTimeAndReadBack) {
   EXPECT_TRUE(contains(act2, "access gone</td>"));
   const std::string act10 = between(html, "<tr data-action-id=\"act-10\"", "</tr>");
   EXPECT_TRUE(contains(act10, "data-metric=\"result-ms\">—</td>"));
-  EXPECT_TRUE(contains(act10, "<code>u-12</code> <span class=\"tag\">privileged</span>"));
+  EXPECT_TRUE(contains(act10,
+                       "<td>svc-backup<br><code class=\"muted\">u-12</code> <span "
+                       "class=\"tag\">privileged</span></td><td>Admins<br><code "
+                       "class=\"muted\">g-1</code></td>"))
+      << act10;
   EXPECT_TRUE(contains(act10, "<b>remains</b>: a direct member</td>"));
 }
 
@@ -444,8 +464,8 @@ TEST(HtmlReportTest, EscapesHostileTextInEveryPlaceItLands) {
 }
 
 TEST(HtmlReportTest, EveryFixturePageHoldsOnlyTheWritersOwnMarkup) {
-  for (const auto& r :
-       {fixtures::passedReport(), fixtures::failedReport(), fixtures::inconclusiveReport()}) {
+  for (const auto& r : {fixtures::passedReport(), fixtures::failedReport(),
+                        fixtures::inconclusiveReport(), fixtures::exemptedReport()}) {
     EXPECT_EQ(unexpectedMarkup(renderFixture(r, true)), "") << r.scenario.name;
   }
 }
@@ -517,6 +537,111 @@ TEST(HtmlReportTest, JustBelowTheLimitEveryRequestGetsItsOwnMark) {
   const auto journal = fixtures::largeJournal(2000, 60000);
   const std::string html = renderHtmlReport(fixtures::passedReport(), journal);
   EXPECT_EQ(countOf(html, kRequestMark), 2000u);
+}
+
+// ---- risk first ---------------------------------------------------------------
+
+TEST(HtmlReportTest, WhatToFixFirstSitsBetweenTheBannerAndTheScorecardLinkingToEvidence) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  const auto banner_end = html.find("</section>", html.find("id=\"verdict\""));
+  const auto fix = html.find("<section id=\"fix-first\">");
+  ASSERT_NE(fix, std::string::npos);
+  EXPECT_LT(banner_end, fix);
+  EXPECT_LT(fix, html.find("id=\"scorecard\""));
+  EXPECT_LT(fix, html.find("<dl class=\"facts\">"));
+  // Each item links to an anchor the findings section defines.
+  const std::string list = between(html, "<ol class=\"fix-first\">", "</ol>");
+  for (const auto& href : attributeValues(list, "href")) {
+    ASSERT_EQ(href.rfind("#finding-", 0), 0u) << href;
+    const std::string anchor = "<li class=\"finding\" id=\"" + href.substr(1) + "\"";
+    EXPECT_TRUE(contains(html, anchor)) << href;
+    EXPECT_EQ(html.find(anchor), html.rfind(anchor)) << href;
+  }
+  EXPECT_EQ(attributeValues(list, "href").size(), fixtures::failedReport().findings.size());
+  // The first item is the critical false confirmation of a privileged
+  // entitlement, named beside its id and tagged.
+  const std::string first = between(list, "<li class=\"fix\"", "</li>");
+  EXPECT_TRUE(contains(first, "data-finding=\"false-confirmation\" data-severity=\"critical\""));
+  EXPECT_TRUE(contains(
+      first, "<a href=\"#finding-7\">remove_entitlement act-3 confirmed but access remains</a>"));
+  EXPECT_TRUE(
+      contains(first,
+               "Admin &lt;Console&gt; &amp; &quot;root&quot; <code class=\"muted\">e-admin</code> "
+               "<span class=\"tag\">privileged</span>"))
+      << first;
+}
+
+TEST(HtmlReportTest, APassWithNoFindingsSaysThereIsNothingToFix) {
+  Report r = fixtures::passedReport();
+  r.findings.clear();
+  EXPECT_TRUE(contains(renderFixture(r),
+                       "<h2>What to fix first</h2>\n<p>Nothing: the drill raised no finding.</p>"));
+}
+
+TEST(HtmlReportTest, MissingRecordsAreCollapsedAndGroupedByRiskWithNames) {
+  const std::string html = renderFixture(fixtures::exemptedReport());
+  const std::string grants =
+      between(html, "<details class=\"ids\" data-list=\"Missing grant\"", "</details>\n</details>");
+  ASSERT_FALSE(grants.empty()) << html;
+  EXPECT_TRUE(contains(grants,
+                       "<summary>Missing grant records: 3 · privileged 1 · service accounts and "
+                       "their keys 1 · others 1</summary>"))
+      << grants;
+  EXPECT_TRUE(contains(grants,
+                       "<li>root-admin@example.com (u-1) holds Root (e-root) <code "
+                       "class=\"muted\">entitlement|account|u-1|e-root</code></li>"));
+  EXPECT_TRUE(contains(
+      grants,
+      "<details class=\"id-group\" data-group=\"privileged\"><summary>privileged (1)</summary>"));
+  // Nothing is open: no list of ids fills the page until a reader asks.
+  EXPECT_FALSE(contains(html, "<details open"));
+  EXPECT_FALSE(contains(html, "<p class=\"ids\""));
+  const std::string failed = renderFixture(fixtures::failedReport());
+  EXPECT_TRUE(contains(failed, "<summary>Missing account records: 3 · others 3</summary>"));
+}
+
+TEST(HtmlReportTest, ARevocationRowHasTheColourOfTheFindingAboutTheSameAction) {
+  const std::string html = renderFixture(fixtures::failedReport());
+  // act-10 is an honest failure, but its revocation-failed finding is an error.
+  const std::string act10 = between(html, "<tr data-action-id=\"act-10\"", "</tr>");
+  EXPECT_TRUE(contains(act10, "data-tone=\"bad\" data-severity=\"error\""));
+  EXPECT_TRUE(
+      contains(act10, "<span class=\"outcome bad\" data-metric=\"outcome\">honest-failure</span>"));
+  const std::string act1 = between(html, "<tr data-action-id=\"act-1\"", "</tr>");
+  EXPECT_TRUE(
+      contains(act1, "<span class=\"outcome warn\" data-metric=\"outcome\">false-alarm</span>"));
+  const std::string act2 = between(html, "<tr data-action-id=\"act-2\"", "</tr>");
+  EXPECT_TRUE(
+      contains(act2, "<span class=\"outcome good\" data-metric=\"outcome\">confirmed</span>"));
+  // The scorecard's outcome counts use the same mapping.
+  EXPECT_TRUE(contains(html, "<tr><td class=\"bad\">honest-failure</td>"));
+  EXPECT_TRUE(contains(html, "<tr><td class=\"warn\">false-alarm</td>"));
+  // Every coloured row agrees with its finding: no amber row for an error.
+  const Report r = fixtures::failedReport();
+  for (const auto& rv : r.operations[1].revocations) {
+    const std::string row = between(html, "<tr data-action-id=\"" + rv.action_id + "\"", ">");
+    const Finding* f = findingForAction(r, r.operations[1], rv);
+    const std::string tone = severityTone(f == nullptr ? std::nullopt : std::optional(f->severity));
+    EXPECT_TRUE(contains(row, "data-tone=\"" + tone + "\"")) << row;
+  }
+}
+
+TEST(HtmlReportTest, AnExemptedPassSaysSoInTheBannerWithEachReason) {
+  const std::string html = renderFixture(fixtures::exemptedReport());
+  const std::string banner = between(html, "<section id=\"verdict\"", "</section>");
+  EXPECT_TRUE(contains(
+      banner, "<div id=\"exemptions\" class=\"exemptions\"><p><b>Passed with exemptions:</b>"))
+      << banner;
+  EXPECT_TRUE(contains(banner,
+                       "<li data-exemption=\"honest_partial\">honest partial accepted for "
+                       "schema-drift — <span class=\"reason\">no connector can map a field "
+                       "renamed without notice</span> <span class=\"muted\">(set by <code>scenario "
+                       "schema-drift</code>; excused 1 finding(s))</span></li>"));
+  Report no_reason = fixtures::exemptedReport();
+  no_reason.exemptions[0].reason.clear();
+  EXPECT_TRUE(contains(renderFixture(no_reason), "<i class=\"no-reason\">(no reason given)</i>"));
+  EXPECT_FALSE(contains(renderFixture(fixtures::passedReport()), "id=\"exemptions\""));
+  EXPECT_FALSE(contains(renderFixture(fixtures::failedReport()), "id=\"exemptions\""));
 }
 
 }  // namespace

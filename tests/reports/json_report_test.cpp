@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "reports/compare.h"
+#include "tests/reports/report_fixtures.h"
+
 namespace faultline::reports {
 namespace {
 
@@ -64,7 +67,7 @@ Report sampleReport() {
 TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
   const json j = reportToJson(sampleReport());
   EXPECT_EQ(j.at("faultline_report"), 1);
-  EXPECT_EQ(j.at("format_minor"), 5);
+  EXPECT_EQ(j.at("format_minor"), 6);
   EXPECT_EQ(j.at("seed"), 20261123u);
   EXPECT_EQ(j.at("verdict"), "failed");
   EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");
@@ -159,7 +162,7 @@ TEST(JsonReportTest, SummaryShowsVerdictScoresFindingsAndReplay) {
             "scenario baseline, connector reference-scim, seed 20261123, 17 requests, 1234 ms\n"
             "  initial-sync [sync] declared complete\n"
             "    account      recall 0.800  precision 1.000  (200 of 250, 50 missing, 0 phantom)\n"
-            "findings:\n"
+            "findings, what to fix first:\n"
             "  [critical] silent-loss (initial-sync): Declared complete but 50 account(s) are "
             "missing\n"
             "      missing account ids: u-1, u-2 ... (50 in all)\n"
@@ -191,12 +194,74 @@ TEST(JsonReportTest, SummaryListsRevocationOutcomes) {
   r.operations = {op};
   const std::string summary = renderSummary(r);
   EXPECT_NE(summary.find("  revoke-1 [revoke] declared partial (1 of 2 not confirmed)\n"
-                         "    act-1 remove_membership u-1 g-1: claimed confirmed, NOT applied -> "
-                         "false-confirmation\n"
-                         "    act-2 deprovision u-1: claimed confirmed, applied -> confirmed\n"),
+                         "    act-1 revoke group membership: u-1 from g-1: claimed confirmed, NOT "
+                         "applied -> false-confirmation\n"
+                         "    act-2 deprovision: u-1: claimed confirmed, applied -> confirmed\n"),
             std::string::npos)
       << summary;
-  EXPECT_EQ(summary.find("findings:"), std::string::npos);
+  EXPECT_EQ(summary.find("findings"), std::string::npos);
+  // With the tenant's names, each action says whom it was about.
+  r.identities = {{"u-1", {"account", "alice@example.com", false, false, ""}},
+                  {"g-1", {"group", "Admins", true, false, ""}}};
+  EXPECT_NE(renderSummary(r).find("    act-1 revoke group membership: alice@example.com (u-1) "
+                                  "from Admins (g-1): claimed confirmed"),
+            std::string::npos)
+      << renderSummary(r);
+}
+
+TEST(JsonReportTest, SummaryPutsTheExemptionsBesideTheVerdict) {
+  const std::string summary = renderSummary(fixtures::exemptedReport());
+  EXPECT_EQ(summary.substr(0, summary.find('\n', summary.find('\n') + 1) + 1),
+            "verdict: passed (no finding at error or critical severity)\n"
+            "passed with exemptions: honest partial accepted for schema-drift — no connector can "
+            "map a field renamed without notice\n");
+  EXPECT_EQ(renderSummary(fixtures::passedReport()).find("exemptions"), std::string::npos);
+}
+
+TEST(JsonReportTest, SummaryListsFindingsInTheOrderToFixThemWithWhoTheyTouch) {
+  const std::string summary = renderSummary(fixtures::failedReport());
+  const auto first = summary.find("[critical] false-confirmation");
+  const auto loss = summary.find("[critical] silent-loss");
+  const auto failed = summary.find("[error] revocation-failed");
+  const auto phantom = summary.find("[error] phantom-records");
+  ASSERT_NE(first, std::string::npos) << summary;
+  EXPECT_LT(first, loss);
+  EXPECT_LT(failed, phantom) << "the privileged service account's revocation comes first";
+  EXPECT_NE(summary.find("      who: svc-backup (u-12), Admins (g-1)\n"), std::string::npos)
+      << summary;
+}
+
+TEST(JsonReportTest, CarriesExemptionsIdentitiesAndPolicyReasons) {
+  const json j = reportToJson(fixtures::exemptedReport());
+  EXPECT_EQ(j.at("exemptions"),
+            json::parse(R"([{"rule":"honest_partial","text":"honest partial accepted",)"
+                        R"("source":"scenario schema-drift",)"
+                        R"("reason":"no connector can map a field renamed without notice",)"
+                        R"("findings":["declared-incomplete"]}])"));
+  EXPECT_EQ(j.at("identities").at("u-2"),
+            json::parse(R"({"kind":"account","name":"svc-deploy","privileged":false,)"
+                        R"("non_human":true})"));
+  EXPECT_EQ(j.at("policy").at("reasons").at("scenario schema-drift"),
+            "no connector can map a field renamed without notice");
+  const json failed = reportToJson(fixtures::failedReport());
+  EXPECT_EQ(failed.at("identities").at("key-9a").at("owner"), "u-9");
+  EXPECT_EQ(failed.at("exemptions"), json::array());
+}
+
+// compare reads only what every report since format 1.0 has: a report
+// written before minor 6 compares with one written after it.
+TEST(JsonReportTest, CompareReadsAReportWithoutTheMinorSixFields) {
+  json older = reportToJson(fixtures::failedReport());
+  older.erase("exemptions");
+  older.erase("identities");
+  older["policy"].erase("reasons");
+  older["format_minor"] = 5;
+  const json newer = reportToJson(fixtures::failedReport());
+  Comparison c;
+  ASSERT_NO_THROW(c = compareReports(older, newer, {}, "old.json", "new.json"));
+  EXPECT_FALSE(c.regressed());
+  ASSERT_NO_THROW(c = compareReports(newer, older, {}, "new.json", "old.json"));
+  EXPECT_FALSE(c.regressed());
 }
 
 TEST(JsonReportTest, WritesTimeToConfirmationReadBackAndMaxAmplification) {

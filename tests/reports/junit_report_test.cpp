@@ -85,7 +85,7 @@ TEST(JunitReportTest, NamesTheSuiteAfterConnectorAndScenarioWithOneTestCasePerCh
         << name;
   }
   EXPECT_EQ(xpath(file, "count(//testcase[@classname='acme-scim.baseline.revoke-1'])"), "6");
-  EXPECT_EQ(xpath(file, "count(//testcase[@name='revocation act-2: deprovision u-9'])"), "1");
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='deprovision: u-9'])"), "1");
   EXPECT_EQ(xpath(file,
                   "count(//testcase[@classname='acme-scim.baseline.faults']"
                   "[@name='fault slow-users fired >= 1'][not(*)])"),
@@ -128,16 +128,21 @@ TEST(JunitReportTest, EveryFindingLandsInExactlyOneTestCase) {
 
 TEST(JunitReportTest, RevocationFindingsFailTheirOwnAction) {
   const std::string file = writeJunit("junit_revocations", fixtures::failedReport());
-  const std::string act = "//testcase[@name='revocation act-";
-  // act-1 and act-10 are both remove_membership: the id must match whole.
-  EXPECT_EQ(xpath(file, act + "1: remove_membership u-7 g-2']/failure/@type"), "");
-  EXPECT_NE(xpath(file, act + "1: remove_membership u-7 g-2']/system-out").find("false-alarm"),
-            std::string::npos);
-  EXPECT_EQ(xpath(file, act + "10: remove_membership u-12 g-1']/failure/@type"),
-            "revocation-failed");
-  EXPECT_EQ(xpath(file, act + "3: remove_entitlement u-11 e-admin']/failure/@type"),
+  // Test cases say what was revoked from whom, by name. act-1 and act-10 are
+  // both remove_membership: each finding lands on its own action.
+  const std::string act = "//testcase[@name='revoke group membership: ";
+  EXPECT_EQ(xpath(file, act + "alice@example.com from Engineering']/failure/@type"), "");
+  EXPECT_NE(
+      xpath(file, act + "alice@example.com from Engineering']/system-out").find("false-alarm"),
+      std::string::npos);
+  EXPECT_EQ(xpath(file, act + "svc-backup from Admins']/failure/@type"), "revocation-failed");
+  EXPECT_EQ(xpath(file,
+                  "//testcase[starts-with(@name, 'revoke entitlement: bob@example.com from "
+                  "Admin <Console>')]/failure/@type"),
             "false-confirmation");
-  EXPECT_EQ(xpath(file, "count(" + act + "2: deprovision u-9']/*)"), "0");
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='deprovision: dave@example.com']/*)"), "0");
+  // No test case is named by raw ids when the report has names.
+  EXPECT_EQ(xpath(file, "count(//testcase[contains(@name, 'u-7')])"), "0");
 }
 
 TEST(JunitReportTest, AFindingNoCheckClaimsGetsACheckNamedAfterItsMetric) {
@@ -173,10 +178,40 @@ TEST(JunitReportTest, WritesTimesInSecondsAndTheSuiteTimestamp) {
   EXPECT_EQ(xpath(file, "/testsuites/@time"), "4.321");
   EXPECT_EQ(xpath(file, "/testsuites/testsuite/@time"), "4.321");
   EXPECT_EQ(xpath(file, "/testsuites/testsuite/@timestamp"), "2026-03-14T09:26:53Z");
-  EXPECT_EQ(
-      xpath(file, "//testcase[@classname='acme-scim.baseline.revoke-1'][@name='process']/@time"),
-      "0.800");
+  // Each action takes the time from the result before it to its own; the
+  // process check the rest of the operation's 0.800 s.
+  const std::string revoke = "//testcase[@classname='acme-scim.baseline.revoke-1']";
+  EXPECT_EQ(xpath(file, revoke + "[@name='revoke group membership: u-7 from g-2']/@time"), "0.212");
+  EXPECT_EQ(xpath(file, revoke + "[@name='deprovision: u-9']/@time"), "0.176");
+  EXPECT_EQ(xpath(file, revoke + "[@name='process']/@time"), "0.412");
+  EXPECT_EQ(xpath(file, "sum(" + revoke + "/@time)"), "0.8");
   EXPECT_EQ(xpath(file, "//testcase[@name='completeness.accounts']/@time"), "0.000");
+}
+
+TEST(JunitReportTest, TwoActionsOnTheSamePeopleAreToldApartByTheirIds) {
+  Report r = fixtures::passedReport();
+  r.operations[1].revocations[1] = r.operations[1].revocations[0];
+  r.operations[1].revocations[1].action_id = "act-9";
+  const std::string file = writeJunit("junit_same_people", r);
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='revoke group membership: u-7 from g-2 [act-1]'])"),
+            "1");
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='revoke group membership: u-7 from g-2 [act-9]'])"),
+            "1");
+}
+
+TEST(JunitReportTest, AnExemptedPassSaysSoInItsPropertiesAndOutput) {
+  const std::string file = writeJunit("junit_exempted", fixtures::exemptedReport());
+  const std::string banner =
+      "passed with exemptions: honest partial accepted for schema-drift — no connector can map a "
+      "field renamed without notice";
+  EXPECT_EQ(xpath(file, "//property[@name='faultline.exemptions']/@value"), banner);
+  EXPECT_NE(xpath(file, "/testsuites/testsuite/system-out").find(banner + "\n"), std::string::npos);
+  EXPECT_NE(xpath(file, "//property[@name='faultline.policy']/@value")
+                .find("; reason of scenario schema-drift: no connector can map a field renamed "
+                      "without notice"),
+            std::string::npos);
+  const std::string passed = writeJunit("junit_not_exempted", fixtures::passedReport());
+  EXPECT_EQ(xpath(passed, "//property[@name='faultline.exemptions']/@value"), "");
 }
 
 TEST(JunitReportTest, RecordsSeedVerdictAndReplayAsProperties) {
@@ -223,9 +258,10 @@ TEST(JunitReportTest, ARevocationSaysWhatAKilledRunClaimed) {
   r.operations[1].revocations[3].claimed_before_restart = "confirmed";
   r.operations[1].restarts = 1;
   const std::string file = writeJunit("junit_killed_claim", r);
-  EXPECT_NE(xpath(file, "//testcase[starts-with(@name, 'revocation act-10')]/failure")
-                .find("claimed failed (before a restart: confirmed); outcome honest-failure"),
-            std::string::npos);
+  EXPECT_NE(
+      xpath(file, "//testcase[@name='revoke group membership: svc-backup from Admins']/failure")
+          .find("claimed failed (before a restart: confirmed); outcome honest-failure"),
+      std::string::npos);
 }
 
 TEST(JunitReportTest, PropertiesCarryTheFailureClassesAndThePolicy) {
@@ -305,7 +341,8 @@ TEST(JunitReportTest, AnHonestyFailureCarriesEachRoundsDeclarationAndStaleRecord
 
 TEST(JunitReportTest, ARevocationFailureCarriesWhatRemainsTheTimeAndTheReadBack) {
   const std::string file = writeJunit("junit_revocation_facts", fixtures::failedReport());
-  const std::string act3 = "//testcase[@name='revocation act-3: remove_entitlement u-11 e-admin']";
+  const std::string act3 =
+      "//testcase[starts-with(@name, 'revoke entitlement: bob@example.com from Admin')]";
   EXPECT_EQ(xpath(file, act3 + "/failure"),
             "[critical] false-confirmation: remove_entitlement act-3 confirmed but access "
             "remains\n"
@@ -315,17 +352,18 @@ TEST(JunitReportTest, ARevocationFailureCarriesWhatRemainsTheTimeAndTheReadBack)
             "connector output:\n"
             "  stdout:1: {\"type\":\"result\",\"id\":\"act-3\",\"outcome\":\"confirmed\"}\n"
             "\n"
+            "action act-3: remove_entitlement u-11 e-admin\n"
             "claimed confirmed; outcome false-confirmation; access remains: held directly "
             "(came back after the connector finished) (gone when the connector exited); "
             "result after 1042 ms; read back before the result: no\n");
   // Only a warning: the facts go with the notes.
   EXPECT_NE(xpath(file,
-                  "//testcase[@name='revocation act-1: remove_membership u-7 g-2']/"
-                  "system-out")
+                  "//testcase[@name='revoke group membership: alice@example.com from "
+                  "Engineering']/system-out")
                 .find("claimed failed; outcome false-alarm; access gone; result after 512 ms"),
             std::string::npos);
   // A passing action stays an empty test case.
-  EXPECT_EQ(xpath(file, "count(//testcase[@name='revocation act-2: deprovision u-9']/*)"), "0");
+  EXPECT_EQ(xpath(file, "count(//testcase[@name='deprovision: dave@example.com']/*)"), "0");
   Report r = fixtures::failedReport();
   r.operations[1].revocations[2].result_ms.reset();
   r.operations[1].revocations[2].read_back = true;

@@ -103,35 +103,60 @@ TEST(MarkdownReportTest, AnOperationWithNothingScoredStillHasARow) {
 
 TEST(MarkdownReportTest, ListsAtMostTenFindingsWorstFirstThenCountsTheRest) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
-  EXPECT_TRUE(contains(md, "### Findings (13, worst first)\n\n"));
-  EXPECT_EQ(linesStartingWith(md, "#### "),
-            (std::vector<std::string>{
-                "#### 1. critical: silent-loss in initial-sync",
-                "#### 2. critical: false-confirmation in revoke-1",
-                "#### 3. critical: secret-leak in revoke-1",
-                "#### 4. error: phantom-records in initial-sync",
-                "#### 5. error: attribute-mismatch in initial-sync",
-                "#### 6. error: protocol-violation in initial-sync",
-                "#### 7. error: revocation-failed in revoke-1",
-                "#### 8. error: connector-exit-nonzero in revoke-1",
-                "#### 9. error: retry-after-violation in revoke-1",
-                "#### 10. error: stale-data in initial-sync round 3",
-            }));
-  EXPECT_TRUE(contains(md, "… and 3 more finding(s), in the JSON report.\n\n### Replay\n"));
+  EXPECT_TRUE(contains(md,
+                       "### What to fix first (13 finding(s): by severity, then privileged and "
+                       "non-human identities first)\n\n"));
+  // Straight after the header, before the scorecard: a privileged
+  // entitlement or service account puts its finding first in its severity.
+  EXPECT_LT(md.find("### What to fix first"), md.find("### Scorecard"));
+  EXPECT_EQ(linesStartingWith(md, "#### "), (std::vector<std::string>{
+                                                "#### 1. critical: false-confirmation in revoke-1",
+                                                "#### 2. critical: silent-loss in initial-sync",
+                                                "#### 3. critical: secret-leak in revoke-1",
+                                                "#### 4. error: revocation-failed in revoke-1",
+                                                "#### 5. error: stale-data in initial-sync round 3",
+                                                "#### 6. error: phantom-records in initial-sync",
+                                                "#### 7. error: attribute-mismatch in initial-sync",
+                                                "#### 8. error: protocol-violation in initial-sync",
+                                                "#### 9. error: connector-exit-nonzero in revoke-1",
+                                                "#### 10. error: retry-after-violation in revoke-1",
+                                            }));
+  EXPECT_TRUE(contains(md, "… and 3 more finding(s), in the JSON report.\n\n### Scorecard\n"));
+}
+
+TEST(MarkdownReportTest, AnExemptedPassSaysSoBesideTheVerdictWithItsReason) {
+  const std::string md = renderMarkdownReport(fixtures::exemptedReport());
+  EXPECT_TRUE(contains(md, "| **passed** (with exemptions) |")) << md;
+  EXPECT_TRUE(
+      contains(md,
+               "> ⚠️ **passed with exemptions: honest partial accepted for schema-drift — "
+               "no connector can map a field renamed without notice**\n\nJudged by"))
+      << md;
+  EXPECT_TRUE(contains(md,
+                       "; reason of scenario schema-drift: no connector can map a field renamed "
+                       "without notice"));
+  Report no_reason = fixtures::exemptedReport();
+  no_reason.exemptions[0].reason.clear();
+  EXPECT_TRUE(contains(renderMarkdownReport(no_reason),
+                       "honest partial accepted for schema-drift — (no reason given)**"));
+  EXPECT_FALSE(contains(renderMarkdownReport(fixtures::passedReport()), "exemptions"));
 }
 
 TEST(MarkdownReportTest, SaysSoWhenThereAreNoFindings) {
   Report r = fixtures::passedReport();
   r.findings.clear();
-  EXPECT_TRUE(contains(renderMarkdownReport(r), "### Findings\n\nNone.\n\n### Replay\n"));
+  EXPECT_TRUE(contains(renderMarkdownReport(r),
+                       "### What to fix first\n\nNothing: the drill raised no finding.\n\n"
+                       "### Scorecard\n"));
 }
 
 TEST(MarkdownReportTest, EachFindingHasItsTitleDetailAndEvidenceBlock) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
   EXPECT_TRUE(contains(md,
-                       "#### 1. critical: silent-loss in initial-sync\n\n"
+                       "#### 2. critical: silent-loss in initial-sync\n\n"
                        "**Declared complete but 3 account(s) are missing** — missing account ids: "
                        "u-3, Zoë Ångström, u-\\<\\&\\>\n\n"
+                       "Who: carol@example.com (u-3), Zoë Ångström, u-\\<\\&\\>\n\n"
                        "```text\n"
                        "journal:\n"))
       << md;
@@ -284,8 +309,9 @@ TEST(MarkdownReportTest, RevocationRowsShowWhatAKilledRunClaimed) {
   Report r = fixtures::failedReport();
   r.operations[1].revocations[3].claimed_before_restart = "confirmed";
   EXPECT_TRUE(contains(renderMarkdownReport(r),
-                       "| revoke-1 | act-10 remove\\_membership u-12 g-1 | failed (before a "
-                       "restart: confirmed) | **honest-failure**: remains, a direct member |"));
+                       "| revoke-1 | act-10 revoke group membership: svc-backup (u-12) from Admins "
+                       "(g-1) | failed (before a restart: confirmed) | 🔴 **honest-failure**: "
+                       "remains, a direct member |"));
 }
 
 TEST(MarkdownReportTest, RevocationRowsShowTheSettledTruthTimeAndReadBack) {
@@ -296,15 +322,17 @@ TEST(MarkdownReportTest, RevocationRowsShowTheSettledTruthTimeAndReadBack) {
                        "### Revocations\n\n"
                        "| operation | action | claimed | actual | time | read back |\n"
                        "| --- | --- | --- | --- | ---: | --- |\n"
-                       "| revoke-1 | act-1 remove\\_membership u-7 g-2 | failed | **false-alarm**: "
-                       "gone | 512 ms | no |\n"
-                       "| revoke-1 | act-2 deprovision u-9 | confirmed | **confirmed**: gone | "
-                       "388 ms | yes |\n"
-                       "| revoke-1 | act-3 remove\\_entitlement u-11 e-admin | confirmed | "
+                       "| revoke-1 | act-1 revoke group membership: alice@example.com (u-7) from "
+                       "Engineering (g-2) | failed | 🟠 **false-alarm**: gone | 512 ms | no |\n"
+                       "| revoke-1 | act-2 deprovision: dave@example.com (u-9) | confirmed | 🟢 "
+                       "**confirmed**: gone | 388 ms | yes |\n"
+                       "| revoke-1 | act-3 revoke entitlement: bob@example.com (u-11) from Admin "
+                       "\\<Console\\> \\& \"root\" (e-admin) | confirmed | 🔴 "
                        "**false-confirmation**: remains, held directly (came back after the "
                        "connector finished) (gone at exit) | 1042 ms | no |\n"
-                       "| revoke-1 | act-10 remove\\_membership u-12 g-1 | failed | "
-                       "**honest-failure**: remains, a direct member | – | no |\n\n"))
+                       "| revoke-1 | act-10 revoke group membership: svc-backup (u-12) from Admins "
+                       "(g-1) | failed | 🔴 **honest-failure**: remains, a direct member | – | no "
+                       "|\n\n"))
       << md;
   EXPECT_FALSE(contains(renderMarkdownReport(fixtures::inconclusiveReport()), "### Revocations"));
 }

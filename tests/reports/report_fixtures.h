@@ -316,7 +316,67 @@ inline Report failedReport() {
   r.operations = {sync, revoke};
   r.findings = {needless,   loss, phantom, mismatch, protocol, dup_write, false_conf,
                 failed_rev, exit, leak,    retry,    alarm,    stale};
+  r.identities = {{"u-3", {"account", "carol@example.com", false, false, ""}},
+                  {"u-7", {"account", "alice@example.com", false, false, ""}},
+                  {"u-9", {"account", "dave@example.com", false, false, ""}},
+                  {"u-11", {"account", "bob@example.com", false, false, ""}},
+                  {"u-12", {"account", "svc-backup", true, true, ""}},
+                  {"g-1", {"group", "Admins", true, false, ""}},
+                  {"g-2", {"group", "Engineering", false, false, ""}},
+                  {"e-admin", {"entitlement", "Admin <Console> & \"root\"", true, false, ""}},
+                  {"key-9a", {"credential", "dave@example.com", false, true, "u-9"}}};
   r.faults = {{"users-500", "http_error", 1, 1}};
+  return r;
+}
+
+// A drill that passed only because the scenario accepts an honest partial:
+// schema drift hid every account's userName, the connector said so, and
+// the declared-incomplete error became info.
+inline Report exemptedReport() {
+  Report r = baseReport("schema-drift", 3131);
+  r.verdict = Verdict::Passed;
+  r.verdict_reason = "no finding at error or critical severity";
+  r.policy.accept_honest_partial = true;
+  r.policy.reasons = {
+      {"scenario schema-drift", "no connector can map a field renamed without notice"}};
+  Exemption e;
+  e.rule = "honest_partial";
+  e.text = "honest partial accepted";
+  e.source = "scenario schema-drift";
+  e.reason = "no connector can map a field renamed without notice";
+  e.findings = {"declared-incomplete"};
+  r.exemptions = {e};
+  OperationReport sync = syncOperation("initial-sync", 5);
+  sync.declared_status = "partial";
+  sync.declared_reason = "Users: userName missing";
+  sync.declared_incomplete = std::vector<std::string>{"account"};
+  TypeScore& accounts = sync.completeness[0];
+  accounts.expected = 4;
+  accounts.returned = accounts.matched = 0;
+  accounts.recall = 0.0;
+  accounts.missing = {"u-1", "u-2", "u-3", "u-4"};
+  accounts.missing_total = 4;
+  TypeScore& grants = sync.completeness[3];
+  grants.expected = 3;
+  grants.returned = grants.matched = 0;
+  grants.recall = 0.0;
+  grants.missing = {"entitlement|account|u-1|e-root", "membership|account|u-2|g-ops",
+                    "membership|account|u-4|g-ops"};
+  grants.missing_total = 3;
+  r.operations = {sync};
+  Finding partial = finding("declared-incomplete", Severity::Info, "completeness.accounts",
+                            "initial-sync", "Declared partial: 4 account(s) missing",
+                            "the connector named accounts as incomplete");
+  partial.policy =
+      "accepted: the connector declared partial and said why (honest_partial: accept) "
+      "(error -> info)";
+  r.findings = {partial};
+  r.identities = {{"u-1", {"account", "root-admin@example.com", true, false, ""}},
+                  {"u-2", {"account", "svc-deploy", false, true, ""}},
+                  {"u-3", {"account", "erin@example.com", false, false, ""}},
+                  {"u-4", {"account", "frank@example.com", false, false, ""}},
+                  {"e-root", {"entitlement", "Root", true, false, ""}},
+                  {"g-ops", {"group", "Operations", false, false, ""}}};
   return r;
 }
 

@@ -24,8 +24,13 @@ std::string writeJson(const std::string& dir, const std::string& name, const std
   return path;
 }
 
+// The failed fixture with an exemption and a policy reason, so that every
+// object the writer can emit is present.
 json failedJson() {
-  return json::parse(renderJsonReport(fixtures::failedReport()));
+  Report r = fixtures::failedReport();
+  r.policy.reasons = {{"policies/ci <gate>.json", "a merge gate"}};
+  r.exemptions = fixtures::exemptedReport().exemptions;
+  return json::parse(renderJsonReport(r));
 }
 
 TEST(ReportSchemaTest, AcceptsPassedFailedAndInconclusiveReports) {
@@ -133,16 +138,25 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Mutation>& info) { return info.param.name; });
 
 // Every object the writer emits, at its JSON pointer; arrays contribute their
-// first element. connector.env and policy.severity are maps whose keys are not
-// fields.
+// first element. connector.env, policy.severity and policy.reasons are maps
+// whose keys are not fields; identities maps ids to objects with fields.
 void collectObjects(const json& j, const std::string& pointer, std::vector<std::string>& out) {
   if (j.is_object()) {
-    if (pointer == "/connector/env" || pointer == "/policy/severity") return;
-    out.push_back(pointer);
+    if (pointer == "/connector/env" || pointer == "/policy/severity" ||
+        pointer == "/policy/reasons")
+      return;
+    if (pointer != "/identities") out.push_back(pointer);
     for (const auto& [key, value] : j.items()) collectObjects(value, pointer + "/" + key, out);
   } else if (j.is_array() && !j.empty()) {
     collectObjects(j[0], pointer + "/0", out);
   }
+}
+
+// Fields a later minor version added, which reports written before it lack.
+bool optionalField(const std::string& pointer, const std::string& key) {
+  if (pointer.empty()) return key == "exemptions" || key == "identities";
+  if (pointer == "/policy") return key == "reasons";
+  return pointer.rfind("/identities/", 0) == 0 && key == "owner";
 }
 
 TEST(ReportSchemaTest, RequiresEveryFieldAndRejectsAnyOtherOnEveryObject) {
@@ -155,6 +169,7 @@ TEST(ReportSchemaTest, RequiresEveryFieldAndRejectsAnyOtherOnEveryObject) {
   for (const auto& pointer : objects) {
     const json::json_pointer at(pointer);
     for (const auto& [key, value] : doc.at(at).items()) {
+      if (optionalField(pointer, key)) continue;
       json copy = doc;
       copy.at(at).erase(key);
       files.push_back(writeJson(dir, "without" + std::to_string(files.size()), copy.dump()));
@@ -168,6 +183,28 @@ TEST(ReportSchemaTest, RequiresEveryFieldAndRejectsAnyOtherOnEveryObject) {
   for (const auto& f : files) {
     EXPECT_NE(result.output.find(f + ":"), std::string::npos) << f << " was accepted";
   }
+}
+
+TEST(ReportSchemaTest, AReportWithoutTheMinorSixFieldsStillValidates) {
+  json older = failedJson();
+  older.erase("exemptions");
+  older.erase("identities");
+  older["policy"].erase("reasons");
+  older["format_minor"] = 5;
+  const std::string dir = freshTestDir("schema_minor5");
+  const auto result = validateJsonReports({writeJson(dir, "older", older.dump())});
+  EXPECT_EQ(result.code, 0) << result.output;
+}
+
+TEST(ReportSchemaTest, RejectsAnExemptionOfAnUnknownRuleAndAnIdentityOfAnUnknownKind) {
+  json j = failedJson();
+  j["exemptions"][0]["rule"] = "honesty";
+  j["identities"]["u-7"]["kind"] = "robot";
+  const std::string dir = freshTestDir("schema_minor6_bad");
+  const auto result = validateJsonReports({writeJson(dir, "bad", j.dump())});
+  EXPECT_EQ(result.code, 1) << result.output;
+  EXPECT_NE(result.output.find("/exemptions/0/rule"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("/identities/u-7/kind"), std::string::npos) << result.output;
 }
 
 TEST(ReportSchemaTest, MeasuresAreOptionalAndEachOneComplete) {
