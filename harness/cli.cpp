@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -1008,6 +1009,47 @@ std::map<std::string, std::string> reportFiles(const std::string& path) {
   return out;
 }
 
+// Pairs of (BASE name, HEAD name), "" for no counterpart. Files pair as
+// given; in folders a report pairs with the one at the same path, else with
+// the one file of the same name (<scenario>-seed<N>.json) left on each side,
+// so two connectors' folders, or a folder written before reports had a
+// connector folder, still pair.
+std::vector<std::pair<std::string, std::string>> pairReports(
+    const std::map<std::string, std::string>& base, const std::map<std::string, std::string>& head,
+    bool folders) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!folders) return {{base.begin()->first, head.begin()->first}};
+  std::set<std::string> head_left;
+  for (const auto& entry : head) head_left.insert(entry.first);
+  std::vector<std::string> base_left;
+  for (const auto& [name, file] : base) {
+    if (head_left.erase(name) != 0) {
+      pairs.emplace_back(name, name);
+    } else {
+      base_left.push_back(name);
+    }
+  }
+  auto fileName = [](const std::string& name) { return fs::path(name).filename().string(); };
+  auto count = [&](const auto& names, const std::string& file) {
+    return std::count_if(names.begin(), names.end(),
+                         [&](const std::string& n) { return fileName(n) == file; });
+  };
+  for (const auto& name : base_left) {
+    const std::string file = fileName(name);
+    const auto match = std::find_if(head_left.begin(), head_left.end(),
+                                    [&](const std::string& n) { return fileName(n) == file; });
+    if (match != head_left.end() && count(base_left, file) == 1 && count(head_left, file) == 1) {
+      pairs.emplace_back(name, *match);
+      head_left.erase(match);
+    } else {
+      pairs.emplace_back(name, "");
+    }
+  }
+  for (const auto& name : head_left) pairs.emplace_back("", name);
+  return pairs;
+}
+
 int commandCompare(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   const Options o = Options::parse(args, {"--tolerance", "--format"}, {});
   if (o.positional.size() != 2) throw UsageError("compare needs BASE and HEAD");
@@ -1033,21 +1075,18 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
   auto load = [](const std::string& file) {
     return scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
   };
-  for (const auto& [name, base_file] : base) {
-    const std::string head_file =
-        folders ? (head.count(name) ? head.at(name) : "") : head.begin()->second;
-    if (head_file.empty()) {
-      total.missing_from_head.push_back(name);
-      continue;
-    }
-    reports::Comparison c =
-        reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
-    for (auto& change : c.changes) total.changes.push_back(std::move(change));
-    for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
-  }
-  if (folders) {
-    for (const auto& [name, file] : head) {
-      if (base.count(name) == 0) total.only_in_head.push_back(name);
+  for (const auto& [base_name, head_name] : pairReports(base, head, folders)) {
+    if (head_name.empty()) {
+      total.missing_from_head.push_back(base_name);
+    } else if (base_name.empty()) {
+      total.only_in_head.push_back(head_name);
+    } else {
+      const std::string& base_file = base.at(base_name);
+      const std::string& head_file = head.at(head_name);
+      reports::Comparison c =
+          reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
+      for (auto& change : c.changes) total.changes.push_back(std::move(change));
+      for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
     }
   }
   out << (format == "json" ? reports::renderComparisonJson(total)
