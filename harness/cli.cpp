@@ -120,8 +120,9 @@ usage:
       each given once. Exit as suite does.
   faultline validate FILE...
       Check scenario, connector manifest and policy files; print every problem
-      as file:/json/pointer: message. A manifest's command must resolve to an
-      executable file, as run would resolve it.
+      as file:/json/pointer: message. A manifest's command (and each of a
+      suite's connectors') must resolve to an executable file, as run would
+      resolve it: beside the manifest, else on PATH.
   faultline list-scenarios [DIR]
       One line per scenario in DIR (default: the folders --scenario looks
       in): the name --scenario takes, fault count, first sentence of its
@@ -943,6 +944,20 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
         std::vector<std::string> folders;
         for (const auto& f : scenarioFolders()) folders.push_back(f.string());
         const auto suite = scenarios::loadSuite(file, folders);
+        // Each connector as suite would start it: a command that does not
+        // resolve is the manifest's error, as run and suite report it.
+        bool commands_resolve = true;
+        for (const auto& connector : suite.connectors) {
+          std::string error;
+          if (!resolveConnectorCommand(loadManifest(connector), &error)) {
+            err << connector << ":/command: " << error << "\n";
+            commands_resolve = false;
+          }
+        }
+        if (!commands_resolve) {
+          status = kExitUsage;
+          continue;
+        }
         out << file << ": valid suite \"" << suite.name << "\" ("
             << reports::counted(suite.connectors.size(), "connector") << ", "
             << reports::counted(suite.scenario_files.size(), "scenario") << ")\n";

@@ -270,6 +270,16 @@ TEST(CliCommandsTest, ValidateAndRunAgreeOnTheCommand) {
                         ":/command: connector command 'no-such-connector-zz': not found on PATH\n");
   const CliRun v3 = cli({"validate", on_path});
   EXPECT_EQ(v3.code, kExitPassed) << v3.err;
+  // A suite naming that manifest is refused for it, as suite would refuse it.
+  const std::string suite =
+      testing::writeFile(dir + "/suite.json",
+                         R"({"faultline_suite": 1, "name": "s", "connectors": ["not_on_path.json"],
+      "scenarios": [")" + std::string(FAULTLINE_SOURCE_DIR) +
+                             R"(/tests/fixtures/sync_once.json"], "seeds": [1]})");
+  const CliRun v4 = cli({"validate", suite});
+  EXPECT_EQ(v4.code, kExitUsage);
+  EXPECT_EQ(v4.err, v2.err);
+  EXPECT_EQ(v4.out, "");
   for (const auto& [manifest, validated] :
        {std::pair{not_executable, v1}, std::pair{not_on_path, v2}}) {
     const CliRun ran = cli({"run", "--connector", manifest, "--scenario",
