@@ -119,7 +119,7 @@ usage:
       unsharded run writes. Refused unless the shards are all of one suite,
       each given once. Exit as suite does.
   faultline validate FILE...
-      Check scenario, connector manifest and policy files; print every problem
+      Check scenario, connector manifest, suite and policy files; print every problem
       as file:/json/pointer: message. A manifest's command (and each of a
       suite's connectors') must resolve to an executable file, as run would
       resolve it: beside the manifest, else on PATH.
