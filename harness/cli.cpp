@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -42,6 +43,7 @@
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/suite_summary.h"
+#include "reports/wording.h"
 #include "scenarios/acceptance.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
@@ -57,22 +59,27 @@ usage:
   faultline run --connector MANIFEST --scenario FILE|NAME [--seed N] [--out DIR]
                 [--format LIST] [--policy FILE] [--history FILE] [--quiet]
       Serve the scenario's mock tenant, run the connector's operations against
-      it, score them, and write DIR/<scenario>-seed<N>.json (default DIR:
-      faultline-out). The seed defaults to the scenario's. --format takes a
+      it, score them, and write DIR/<connector>/<scenario>-seed<N>.json, where
+      <connector> is the manifest's name as suite names its folders (default
+      DIR: faultline-out), and the request journal beside it as
+      .journal.jsonl. The seed defaults to the scenario's. --format takes a
       comma-separated list of json, junit, md and html (default json); each is
-      written under the same name: <scenario>-seed<N>.json, .junit.xml (JUnit
-      XML for CI test views), .md (Markdown for a job summary or PR comment),
-      .html (a self-contained page with a timeline of the journal).
+      written under the same name: .json, .junit.xml (JUnit XML for CI test
+      views), .md (Markdown for a job summary or PR comment), .html (a
+      self-contained page with a timeline of the journal). The connector's
+      {state_dir} is a temporary folder, removed when the drill ends.
       --policy FILE judges the drill by an acceptance policy (docs/scoring.md)
       on top of the built-in default and the scenario's own acceptance block.
       Exit 0 when passed (or inconclusive, if the policy lets it through).
       SIGINT or SIGTERM stops the drill: every process the connector started
       is killed, no report is written, and the exit code is 130 or 143.
       Two runs that would write the same report at once are refused.
-      --history FILE appends the drill to an SQLite history database.
+      --history FILE appends the drill to an SQLite history database
+      (docs/history.md). --quiet prints one line: the verdict, the scores
+      and the report's path.
       --scenario takes a file, or the name of a shipped scenario as
-      list-scenarios prints it (looked up in ./scenarios, then in the
-      scenarios folder beside the faultline build).
+      list-scenarios prints it, with '-' or '_' (looked up in ./scenarios,
+      then in the scenarios folder beside the faultline build).
   faultline suite FILE [--jobs N] [--out DIR] [--shard I/N] [--format LIST]
                 [--certificate] [--history FILE] [--quiet]
       Run every drill of a suite file (docs/suite-format.md): its connectors x
@@ -89,7 +96,8 @@ usage:
       writes DIR/certificate.json and certificate.html: the connectors'
       names, versions and file digests, the suite's, and every drill's
       verdict and report digest; with --shard, certificate-shardIofN.json,
-      which merge combines into the suite's certificate.
+      which merge combines into the suite's certificate. --quiet prints one
+      line: the verdict, the drills by verdict and the summary's path.
   faultline verify CERTIFICATE [--digests-only] [--out DIR] [--jobs N]
       Check an acceptance certificate: refused (exit 2) if the suite, a
       scenario, the policy, or a connector's manifest or command changed
@@ -111,20 +119,25 @@ usage:
       unsharded run writes. Refused unless the shards are all of one suite,
       each given once. Exit as suite does.
   faultline validate FILE...
-      Check scenario, connector manifest and policy files; print every problem
-      as file:/json/pointer: message. A manifest's command must resolve to an
-      executable file, as run would resolve it.
+      Check scenario, connector manifest, suite and policy files; print every problem
+      as file:/json/pointer: message. A manifest's command (and each of a
+      suite's connectors') must resolve to an executable file, as run would
+      resolve it: beside the manifest, else on PATH.
   faultline list-scenarios [DIR]
-      One line per scenario in DIR (default: scenarios): name, fault count,
-      first sentence of its description.
-  faultline compare BASE HEAD [--tolerance X]
-      Compare two JSON reports of the same drill (or two folders of them,
-      paired by file name): which metric moved, by how much, and the new
-      findings behind it. Exit 1 when HEAD regressed: a worse verdict, a
-      recall or precision lower by more than X (default 0), fewer revocations
-      confirmed and true, more false confirmations, a new error or critical
-      finding, amplification up by more than 25 %, or a drill of BASE
-      missing from HEAD.
+      One line per scenario in DIR (default: the folders --scenario looks
+      in): the name --scenario takes, fault count, first sentence of its
+      description.
+  faultline compare BASE HEAD [--tolerance X] [--format text|md|json]
+      Compare two JSON reports of the same drill (or two folders of them, as
+      run or suite --out writes them, paired by their path in the folder):
+      which metric regressed, improved or changed, by how much, and the new
+      findings behind it. --format md is Markdown for a pull-request
+      comment; json is for tools (docs/report-format.md). Exit 1 when HEAD
+      regressed: a worse verdict, a recall or precision lower by more than X
+      (default 0), fewer revocations confirmed and true, more false
+      confirmations, a new error or critical finding, amplification up by
+      more than 25 %; or when a drill of BASE is missing from HEAD, which is
+      counted apart from the regressions.
   faultline mock --scenario FILE|NAME [--seed N] [--port P]
       Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
       API base URL, token URL and client credentials, for developing a
@@ -132,7 +145,7 @@ usage:
       already in use is an error (exit 2). The request journal keeps the
       last 10000 requests and counts the ones it dropped. Up to 512
       connections are served at once; one that stalls for 5 s is closed.
-  faultline COMMAND --help
+  faultline help COMMAND | faultline COMMAND --help | faultline COMMAND -h
       That command's part of this text.
   faultline --help | --version
 
@@ -143,16 +156,19 @@ exit codes:
      executable, another run writing the same report
   130, 143  run stopped by SIGINT or SIGTERM (128 + the signal); no report
 
-docs: docs/connector-protocol.md, docs/scenario-format.md, docs/report-format.md
+docs: docs/connector-protocol.md, docs/scenario-format.md, docs/scoring.md,
+  docs/report-format.md, docs/journal-format.md, docs/suite-format.md,
+  docs/history.md, docs/dialects.md, docs/scheduled-drills.md
 )";
 
 // One command's usage block of kHelp, with the exit codes and documents: the
 // text stays written once.
+// "" for a command kHelp does not describe.
 std::string commandHelp(const std::string& command) {
   const std::string help = kHelp;
   const std::string start = "  faultline " + command + " ";
   const auto from = help.find(start);
-  if (from == std::string::npos) return help;
+  if (from == std::string::npos) return "";
   auto to = help.find("\n  faultline ", from + start.size());
   to = to == std::string::npos ? help.size() : to + 1;
   const auto codes = help.find("\nexit codes:");
@@ -208,12 +224,16 @@ struct Options {
   }
 };
 
-// The report files' shared name, without extension: <scenario>-seed<N>.
-std::string reportStem(const scenarios::Scenario& s, std::uint64_t seed) {
+// The report files' shared path under --out, without extension:
+// <connector>/<scenario>-seed<N>, as a suite names them, so that two
+// connectors drilled into one folder keep their own reports.
+std::string reportStem(const Manifest& m, const scenarios::Scenario& s, std::uint64_t seed) {
   std::string name;
   for (char c : s.name)
     name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  return name + "-seed" + std::to_string(seed);
+  return (std::filesystem::path(connectorFolderName(m.name)) /
+          (name + "-seed" + std::to_string(seed)))
+      .string();
 }
 
 // The report's name belongs to one run at a time. An advisory lock on a
@@ -301,38 +321,138 @@ int interruptedExit(int signal_number, std::ostream& err) {
 }
 
 // Where shipped scenarios are looked for by name: the working directory's
-// scenarios folder, then the one beside the build that holds this binary.
+// scenarios folder, then the one beside the build that holds this binary;
+// each folder once.
 std::vector<std::filesystem::path> scenarioFolders() {
   namespace fs = std::filesystem;
-  std::vector<fs::path> folders{fs::path("scenarios")};
+  std::vector<fs::path> candidates{fs::path("scenarios")};
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) folders.push_back(exe.parent_path().parent_path() / "scenarios");
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "scenarios");
+  std::vector<fs::path> folders;
+  std::vector<fs::path> seen;
+  for (const auto& folder : candidates) {
+    const fs::path canonical = fs::weakly_canonical(folder, ec);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+    seen.push_back(canonical);
+    folders.push_back(folder);
+  }
   return folders;
 }
 
-// --scenario: a file as given, or else a shipped scenario's name.
+// "scenarios/, /opt/faultline/scenarios/"
+std::string folderList(const std::vector<std::filesystem::path>& folders) {
+  std::string out;
+  for (const auto& folder : folders) out += (out.empty() ? "" : ", ") + folder.string() + "/";
+  return out;
+}
+
+// A scenario name as people type it: '-' and '_' alike, case ignored, so
+// rate-limits (its name) and rate_limits (its file) both find it.
+std::string nameKey(std::string_view name) {
+  std::string key;
+  for (char c : name)
+    key += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+struct NamedScenario {
+  std::string name;  // as the file says
+  std::string file;
+};
+
+// Every scenario file in `folders`, in name order; of two with one name the
+// first folder's wins, as --scenario NAME finds it. A file that does not load
+// is left out and its error appended to `broken` (when given).
+std::vector<NamedScenario> scenariosIn(const std::vector<std::filesystem::path>& folders,
+                                       std::vector<std::string>* broken = nullptr) {
+  namespace fs = std::filesystem;
+  std::vector<NamedScenario> found;
+  for (const auto& folder : folders) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".json") files.push_back(it->path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      try {
+        const std::string name = scenarios::loadScenario(file).name;
+        if (std::none_of(found.begin(), found.end(),
+                         [&](const NamedScenario& n) { return nameKey(n.name) == nameKey(name); }))
+          found.push_back({name, file});
+      } catch (const scenarios::ConfigError& e) {
+        if (broken != nullptr) broken->push_back(e.what());
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const NamedScenario& a, const NamedScenario& b) { return a.name < b.name; });
+  return found;
+}
+
+// Edits (insert, delete, replace) that turn one name into the other.
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The known scenario closest to what was typed, when it is close enough to
+// be a typo or a part of the name; nullopt otherwise.
+std::optional<NamedScenario> closestScenario(const std::string& typed,
+                                             const std::vector<NamedScenario>& known) {
+  const std::string key = nameKey(typed);
+  std::optional<NamedScenario> best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto& n : known) {
+    const std::string candidate = nameKey(n.name);
+    std::size_t d = editDistance(key, candidate);
+    if (key.size() >= 4 && candidate.find(key) != std::string::npos)
+      d = std::min<std::size_t>(d, 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = n;
+    }
+  }
+  return best;
+}
+
+// --scenario: a file as given, or else a shipped scenario's name ('-' or '_').
 std::string resolveScenario(const std::string& value) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(value, ec) || value.find('/') != std::string::npos ||
-      fs::path(value).extension() == ".json")
-    return value;
-  std::string looked;
-  for (const auto& folder : scenarioFolders()) {
-    looked += (looked.empty() ? "" : ", ") + folder.string() + "/";
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() != ".json") continue;
-      try {
-        if (scenarios::loadScenario(it->path().string()).name == value) return it->path().string();
-      } catch (const scenarios::ConfigError&) {
-        // A broken file is not the one asked for; validate reports it.
-      }
+  const bool path_like =
+      value.find('/') != std::string::npos || fs::path(value).extension() == ".json";
+  if (fs::exists(value, ec)) return value;
+  const auto folders = scenarioFolders();
+  const auto known = scenariosIn(folders);
+  if (path_like) {
+    // A file that is not there, but whose name is a shipped scenario's.
+    const std::string stem = fs::path(value).stem().string();
+    for (const auto& n : known) {
+      if (nameKey(n.name) == nameKey(stem))
+        throw UsageError("--scenario " + value + ": no such file (did you mean " + n.file + "?)");
     }
-    ec.clear();
+    return value;
   }
+  for (const auto& n : known) {
+    if (nameKey(n.name) == nameKey(value)) return n.file;
+  }
+  const auto closest = closestScenario(value, known);
   throw UsageError("--scenario " + value + ": no such file, and no scenario of that name in " +
-                   looked + " (list-scenarios prints the names)");
+                   folderList(folders) + " (" +
+                   (closest ? "did you mean " + closest->name + "? " : std::string()) +
+                   "list-scenarios prints the names)");
 }
 
 struct ReportFormat {
@@ -425,9 +545,10 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   options.live = &out == &std::cout && ::isatty(STDOUT_FILENO) != 0;
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string stem =
-      (std::filesystem::path(options.out_dir) / reportStem(scenario, seed)).string();
+      (std::filesystem::path(options.out_dir) / reportStem(manifest, scenario, seed)).string();
   options.journal_path = stem + ".journal.jsonl";
   prepareOutDir(options.out_dir);
+  prepareOutDir(std::filesystem::path(stem).parent_path().string());
   const ReportClaim claim(stem);
   std::optional<reports::Report> drilled;
   {
@@ -444,6 +565,8 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
   const reports::Report& report = *drilled;
   for (const ReportFormat* f : formats)
     reports::writeFileAtomically(stem + f->extension, f->render(report));
+  const bool quiet = o.has("--quiet");
+  if (quiet) out << reports::summaryLine(report, stem + formats.front()->extension) << "\n";
   std::string summary = reports::renderSummary(report);
   // Colour the verdict on a terminal, unless NO_COLOR is set (no-color.org).
   const char* no_color = std::getenv("NO_COLOR");
@@ -454,9 +577,11 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (const auto end = summary.find('\n'); end != std::string::npos)
       summary = colour + summary.substr(0, end) + "\033[0m" + summary.substr(end);
   }
-  out << summary;
-  for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
-  out << "journal: " << report.journal_file << "\n";
+  if (!quiet) {
+    out << summary;
+    for (const ReportFormat* f : formats) out << "report: " << stem << f->extension << "\n";
+    out << "journal: " << report.journal_file << "\n";
+  }
   if (auto it = o.values.find("--history"); it != o.values.end()) {
     // The report has landed whatever happens to the history.
     try {
@@ -471,7 +596,7 @@ int commandRun(const std::vector<std::string>& args, std::ostream& out, std::ost
           << e.what() << "\n";
       return kExitUsage;
     }
-    out << "history: " << it->second << "\n";
+    if (!quiet) out << "history: " << it->second << "\n";
   }
   return acceptedForExit(report) ? kExitPassed : kExitFailed;
 }
@@ -591,6 +716,7 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
                         ? summary_stem + ".html"
                         : (std::filesystem::path(options.out_dir) / "index.html").string(),
                     html);
+  std::string certificate_path;
   if (o.has("--certificate")) {
     // A shard's certificate covers its share; merge makes the suite's.
     const std::string certificate = renderCertificate(suite, summary, options.out_dir);
@@ -603,15 +729,23 @@ int commandSuite(const std::vector<std::string>& args, std::ostream& out, std::o
     if (options.shard_count == 1)
       reports::writeFileAtomically((dir / "certificate.html").string(),
                                    renderCertificateHtml(certificate));
-    out << "certificate: " << (dir / (name + ".json")).string() << "\n";
+    certificate_path = (dir / (name + ".json")).string();
   }
-  std::map<std::string, int> totals;
+  std::map<std::string, std::size_t> totals;
   for (const auto& d : summary.drills) ++totals[d.verdict];
-  out << "suite " << suite.name << ": " << (summary.passed() ? "passed" : "failed") << ", "
-      << summary.drills.size() << " drill(s)";
-  for (const auto& [verdict, n] : totals) out << ", " << n << " " << verdict;
-  out << " (" << summary.duration_ms << " ms, " << summary.jobs << " job(s))\n";
-  out << "summary: " << summary_stem << ".json\n";
+  std::string line = "suite " + suite.name + ": " + (summary.passed() ? "passed" : "failed") +
+                     ", " + reports::counted(summary.drills.size(), "drill");
+  for (const auto& [verdict, n] : totals) line += ", " + std::to_string(n) + " " + verdict;
+  line += " (" + std::to_string(summary.duration_ms) + " ms, " +
+          reports::counted(static_cast<std::size_t>(summary.jobs), "job") + ")";
+  // --quiet: the same facts on one line, for a CI log.
+  if (o.has("--quiet")) {
+    out << line << "; summary " << summary_stem << ".json"
+        << (certificate_path.empty() ? "" : "; certificate " + certificate_path) << "\n";
+  } else {
+    if (!certificate_path.empty()) out << "certificate: " << certificate_path << "\n";
+    out << line << "\nsummary: " << summary_stem << ".json\n";
+  }
   if (!history_error.empty()) {
     err << "faultline suite: the drills ran and their reports were written, but the history "
            "was not (fully) recorded: "
@@ -711,7 +845,8 @@ int commandMerge(const std::vector<std::string>& args, std::ostream& out, std::o
     out << "certificate: " << (fs::path(out_dir) / "certificate.json").string() << "\n";
   }
   out << "suite " << merged.suite << ": " << (merged.passed() ? "passed" : "failed") << ", "
-      << merged.drills.size() << " drill(s) from " << o.positional.size() - 1 << " folder(s)\n"
+      << reports::counted(merged.drills.size(), "drill") << " from "
+      << reports::counted(o.positional.size() - 1, "folder") << "\n"
       << "summary: " << stem << ".json\n";
   return merged.passed() ? kExitPassed : kExitFailed;
 }
@@ -755,7 +890,8 @@ int commandHistory(const std::vector<std::string>& args, std::ostream& out, std:
       const auto age = o.values.find("--older-than");
       if (age == o.values.end()) throw UsageError("--prune needs --older-than, e.g. 90d");
       const int removed = history.prune(cutoffFor(age->second));
-      out << "pruned " << removed << " drill(s) recorded before " << cutoffFor(age->second) << "\n";
+      out << "pruned " << reports::counted(static_cast<std::size_t>(removed), "drill")
+          << " recorded before " << cutoffFor(age->second) << "\n";
       return kExitPassed;
     }
     History::Filter filter;
@@ -808,16 +944,31 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
         std::vector<std::string> folders;
         for (const auto& f : scenarioFolders()) folders.push_back(f.string());
         const auto suite = scenarios::loadSuite(file, folders);
-        out << file << ": valid suite \"" << suite.name << "\" (" << suite.connectors.size()
-            << " connector(s), " << suite.scenario_files.size() << " scenario(s))\n";
+        // Each connector as suite would start it: a command that does not
+        // resolve is the manifest's error, as run and suite report it.
+        bool commands_resolve = true;
+        for (const auto& connector : suite.connectors) {
+          std::string error;
+          if (!resolveConnectorCommand(loadManifest(connector), &error)) {
+            err << connector << ":/command: " << error << "\n";
+            commands_resolve = false;
+          }
+        }
+        if (!commands_resolve) {
+          status = kExitUsage;
+          continue;
+        }
+        out << file << ": valid suite \"" << suite.name << "\" ("
+            << reports::counted(suite.connectors.size(), "connector") << ", "
+            << reports::counted(suite.scenario_files.size(), "scenario") << ")\n";
       } else if (doc.is_object() && doc.contains("faultline_policy")) {
         const auto policy = scenarios::loadPolicyFile(file);
         out << file << ": valid acceptance policy\n";
         for (const auto& w : scenarios::unexplainedRelaxations(policy)) err << w << "\n";
       } else {
         const auto s = scenarios::loadScenario(file);
-        out << file << ": valid scenario \"" << s.name << "\" (" << s.operations.size()
-            << " operations)\n";
+        out << file << ": valid scenario \"" << s.name << "\" ("
+            << reports::counted(s.operations.size(), "operation") << ")\n";
         for (const auto& w : scenarios::unexplainedRelaxations(s.acceptance, file, "/acceptance"))
           err << w << "\n";
       }
@@ -831,49 +982,94 @@ int commandValidate(const std::vector<std::string>& args, std::ostream& out, std
 
 int commandListScenarios(const std::vector<std::string>& args, std::ostream& out,
                          std::ostream& err) {
+  namespace fs = std::filesystem;
   const Options o = Options::parse(args, {}, {});
   if (o.positional.size() > 1) throw UsageError("list-scenarios takes at most one folder");
-  const std::string dir = o.positional.empty() ? "scenarios" : o.positional[0];
+  const auto folders =
+      o.positional.empty() ? scenarioFolders() : std::vector<fs::path>{o.positional[0]};
   std::error_code ec;
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  if (std::none_of(folders.begin(), folders.end(),
+                   [&](const fs::path& f) { return fs::is_directory(f, ec); })) {
+    throw UsageError("no scenarios folder at " + folderList(folders));
   }
-  if (ec) throw UsageError("cannot list " + dir + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  int status = kExitPassed;
-  for (const auto& file : files) {
-    try {
-      const auto s = scenarios::loadScenario(file);
-      std::string summary = s.description.substr(0, s.description.find(". ") + 1);
-      if (summary.size() > 110) summary = summary.substr(0, 107) + "...";
-      out << s.name << std::string(s.name.size() < 16 ? 16 - s.name.size() : 1, ' ')
-          << s.faults.size() << " fault(s)  " << summary << "\n";
-    } catch (const scenarios::ConfigError& e) {
-      err << e.what() << "\n";
-      status = kExitUsage;
-    }
+  std::vector<std::string> broken;
+  for (const auto& n : scenariosIn(folders, &broken)) {
+    const auto s = scenarios::loadScenario(n.file);
+    const std::string summary =
+        reports::cutWithEllipsis(s.description.substr(0, s.description.find(". ") + 1), 110);
+    out << s.name << std::string(s.name.size() < 16 ? 16 - s.name.size() : 1, ' ')
+        << reports::counted(s.faults.size(), "fault") << "  " << summary << "\n";
   }
-  return status;
+  for (const auto& e : broken) err << e << "\n";
+  return broken.empty() ? kExitPassed : kExitUsage;
 }
 
-// Reports to compare: a file, or every *.json report in a folder by name.
+// Reports to compare: a file, or every *.json report under a folder by its
+// path there (<connector>/<scenario>-seed<N>.json as run and suite write
+// them), leaving out the suite's own summary and certificate files.
 std::map<std::string, std::string> reportFiles(const std::string& path) {
+  namespace fs = std::filesystem;
   std::map<std::string, std::string> out;
-  if (!std::filesystem::is_directory(path)) {
-    out[std::filesystem::path(path).filename().string()] = path;
+  if (!fs::is_directory(path)) {
+    out[fs::path(path).filename().string()] = path;
     return out;
   }
-  for (const auto& entry : std::filesystem::directory_iterator(path)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && entry.path().extension() == ".json")
-      out[name] = entry.path().string();
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!it->is_regular_file() || it->path().extension() != ".json" || name[0] == '.') continue;
+    const std::string relative = it->path().lexically_relative(path).generic_string();
+    if (it.depth() == 0 && (name.rfind("summary", 0) == 0 || name.rfind("certificate", 0) == 0))
+      continue;
+    out[relative] = it->path().string();
   }
+  if (ec) throw UsageError("cannot read " + path + ": " + ec.message());
   return out;
 }
 
+// Pairs of (BASE name, HEAD name), "" for no counterpart. Files pair as
+// given; in folders a report pairs with the one at the same path, else with
+// the one file of the same name (<scenario>-seed<N>.json) left on each side,
+// so two connectors' folders, or a folder written before reports had a
+// connector folder, still pair.
+std::vector<std::pair<std::string, std::string>> pairReports(
+    const std::map<std::string, std::string>& base, const std::map<std::string, std::string>& head,
+    bool folders) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!folders) return {{base.begin()->first, head.begin()->first}};
+  std::set<std::string> head_left;
+  for (const auto& entry : head) head_left.insert(entry.first);
+  std::vector<std::string> base_left;
+  for (const auto& [name, file] : base) {
+    if (head_left.erase(name) != 0) {
+      pairs.emplace_back(name, name);
+    } else {
+      base_left.push_back(name);
+    }
+  }
+  auto fileName = [](const std::string& name) { return fs::path(name).filename().string(); };
+  auto count = [&](const auto& names, const std::string& file) {
+    return std::count_if(names.begin(), names.end(),
+                         [&](const std::string& n) { return fileName(n) == file; });
+  };
+  for (const auto& name : base_left) {
+    const std::string file = fileName(name);
+    const auto match = std::find_if(head_left.begin(), head_left.end(),
+                                    [&](const std::string& n) { return fileName(n) == file; });
+    if (match != head_left.end() && count(base_left, file) == 1 && count(head_left, file) == 1) {
+      pairs.emplace_back(name, *match);
+      head_left.erase(match);
+    } else {
+      pairs.emplace_back(name, "");
+    }
+  }
+  for (const auto& name : head_left) pairs.emplace_back("", name);
+  return pairs;
+}
+
 int commandCompare(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-  const Options o = Options::parse(args, {"--tolerance"}, {});
+  const Options o = Options::parse(args, {"--tolerance", "--format"}, {});
   if (o.positional.size() != 2) throw UsageError("compare needs BASE and HEAD");
   reports::CompareOptions options;
   if (auto it = o.values.find("--tolerance"); it != o.values.end()) {
@@ -882,6 +1078,10 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
     if (end == it->second.c_str() || *end != '\0' || options.tolerance < 0 || options.tolerance > 1)
       throw UsageError("--tolerance must be a number in [0,1], got \"" + it->second + "\"");
   }
+  const auto format_option = o.values.find("--format");
+  const std::string format = format_option == o.values.end() ? "text" : format_option->second;
+  if (format != "text" && format != "md" && format != "json")
+    throw UsageError("--format must be text, md or json, got \"" + format + "\"");
   const bool folders = std::filesystem::is_directory(o.positional[0]);
   if (folders != std::filesystem::is_directory(o.positional[1]))
     throw UsageError("compare two files or two folders, not one of each");
@@ -893,28 +1093,24 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
   auto load = [](const std::string& file) {
     return scenarios::parseJsonDocument(scenarios::readFileOrThrow(file), file);
   };
-  bool missing = false;
-  for (const auto& [name, base_file] : base) {
-    const std::string head_file =
-        folders ? (head.count(name) ? head.at(name) : "") : head.begin()->second;
-    if (head_file.empty()) {
-      total.unmatched.push_back(name + ": in BASE, missing from HEAD (not run?)");
-      missing = true;
-      continue;
-    }
-    reports::Comparison c =
-        reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
-    for (auto& change : c.changes) total.changes.push_back(std::move(change));
-    for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
-  }
-  if (folders) {
-    for (const auto& [name, file] : head) {
-      if (base.count(name) == 0) total.unmatched.push_back(name + ": only in HEAD");
+  for (const auto& [base_name, head_name] : pairReports(base, head, folders)) {
+    if (head_name.empty()) {
+      total.missing_from_head.push_back(base_name);
+    } else if (base_name.empty()) {
+      total.only_in_head.push_back(head_name);
+    } else {
+      const std::string& base_file = base.at(base_name);
+      const std::string& head_file = head.at(head_name);
+      reports::Comparison c =
+          reports::compareReports(load(base_file), load(head_file), options, base_file, head_file);
+      for (auto& change : c.changes) total.changes.push_back(std::move(change));
+      for (auto& u : c.unmatched) total.unmatched.push_back(std::move(u));
     }
   }
-  out << reports::renderComparison(total);
-  if (missing) out << "a drill of BASE is missing from HEAD: counted as a regression\n";
-  return total.regressed() || missing ? kExitFailed : kExitPassed;
+  out << (format == "json" ? reports::renderComparisonJson(total)
+          : format == "md" ? reports::renderComparisonMarkdown(total)
+                           : reports::renderComparison(total));
+  return total.regressed() ? kExitFailed : kExitPassed;
 }
 
 // The mock's limits as kHelp states them.
@@ -975,9 +1171,22 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"verify", commandVerify},
       {"history", commandHistory},
       {"list-scenarios", commandListScenarios}};
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" ||
+      (args[0] == "help" && args.size() == 1)) {
     out << kHelp;
     return args.empty() ? kExitUsage : kExitPassed;
+  }
+  if (args[0] == "help") {
+    if (args.size() > 2) {
+      err << "faultline help: takes one COMMAND; see faultline --help\n";
+      return kExitUsage;
+    }
+    if (kCommands.count(args[1]) == 0) {
+      err << "faultline help: unknown command \"" << args[1] << "\"; see faultline --help\n";
+      return kExitUsage;
+    }
+    out << commandHelp(args[1]);
+    return kExitPassed;
   }
   if (args[0] == "--version") {
     out << "faultline " << FAULTLINE_VERSION

@@ -5,11 +5,13 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <ostream>
+#include <random>
 
 #include "harness/evidence.h"
 #include "harness/live_progress.h"
@@ -27,6 +29,7 @@
 #include "mocks/mock_target.h"
 #include "mocks/seeded_rng.h"
 #include "reports/json_report.h"
+#include "reports/wording.h"
 #include "scenarios/dialects.h"
 
 namespace faultline::harness {
@@ -44,15 +47,31 @@ std::string utcNow() {
   return buf;
 }
 
-// A folder of its own for each run, so that two runs of the same drill at
-// once (same scenario and seed) never share or delete each other's state.
-std::string makeStateDir(const fs::path& parent, const std::string& drill_id) {
-  fs::create_directories(parent);
-  std::string pattern = (parent / (drill_id + "-XXXXXX")).string();
+// The connector's scratch folder for one drill, under the system's temporary
+// folder rather than --out: the report folder holds only what a reader
+// opens, and two runs of one drill at once never share or delete each
+// other's state. The destructor of DrillRun removes it.
+std::string makeStateDir(const std::string& drill_id) {
+  std::error_code ec;
+  const fs::path parent = fs::temp_directory_path(ec);
+  if (ec) throw std::runtime_error("cannot find a temporary folder: " + ec.message());
+  std::string pattern = (parent / ("faultline-" + drill_id + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr)
     throw std::runtime_error("cannot create a state directory under " + parent.string() + ": " +
                              std::strerror(errno));
   return pattern;
+}
+
+// drill-<six digits from seed and scenario>-<six random hex digits>: the
+// first part tells reruns of one drill apart from other drills, the second
+// one run from another. The random part reaches no fault decision; those
+// depend on the seed alone.
+std::string makeDrillId(std::uint64_t seed, const std::string& scenario_name) {
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%06x", std::random_device{}() & 0xffffffu);
+  return "drill-" +
+         std::to_string(mocks::mix64(seed ^ mocks::hashString(scenario_name)) % 1000000) + "-" +
+         suffix;
 }
 
 std::string shellQuote(const std::string& s) {
@@ -303,8 +322,8 @@ reports::RoundReport DrillRun::runRound(const std::string& label, OperationRepor
   round.stale_records =
       static_cast<std::size_t>(sink_.metric("freshness.stale_records").value_or(0));
   say("  " + label + ": declared " + rep.declared_status + ", min recall " +
-      std::to_string(score.minRecall()) + ", " + std::to_string(journal.size()) + " requests" +
-      (round.stale_records > 0 ? ", " + std::to_string(round.stale_records) + " stale records"
+      reports::fixed3(score.minRecall()) + ", " + reports::counted(journal.size(), "request") +
+      (round.stale_records > 0 ? ", " + reports::counted(round.stale_records, "stale record")
                                : ""));
   return round;
 }
@@ -377,8 +396,8 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   // The settle period: writes the target deferred (delayed applies, reverts)
   // land now, so a confirmation is judged by what stays true.
   if (const std::size_t landed = target_.settle(); landed > 0)
-    say("  " + op.label + ": settle period: " + std::to_string(landed) +
-        " deferred write(s) landed");
+    say("  " + op.label + ": settle period: " + reports::counted(landed, "deferred write") +
+        " landed");
   const auto settled = target_.tenant().snapshot();
   const auto journal = target_.journal().entriesSince(mark);
   const ConnectorOutput output =
@@ -417,8 +436,9 @@ void DrillRun::runRevoke(const scenarios::Operation& op, int index, OperationRep
   rep.restarts += static_cast<int>(runs.killed.size());
   std::size_t confirmed = 0;
   for (const auto& r : rep.revocations) confirmed += r.outcome == "confirmed";
-  say("  " + op.label + ": " + std::to_string(confirmed) + "/" + std::to_string(actions.size()) +
-      " actions confirmed and true, " + std::to_string(journal.size()) + " requests");
+  say("  " + op.label + ": " + std::to_string(confirmed) + "/" +
+      reports::counted(actions.size(), "action") + " confirmed and true, " +
+      reports::counted(journal.size(), "request"));
 }
 
 reports::Report DrillRun::run() {
@@ -426,13 +446,12 @@ reports::Report DrillRun::run() {
   report.tool_version = FAULTLINE_VERSION;
   report.seed = seed_;
   report.started_at = utcNow();
-  drill_id_ =
-      "drill-" + std::to_string(mocks::mix64(seed_ ^ mocks::hashString(scenario_.name)) % 1000000);
+  drill_id_ = makeDrillId(seed_, scenario_.name);
   std::string error;
   const auto resolved = resolveConnectorCommand(manifest_, &error);
   if (!resolved) throw std::runtime_error(error);
   executable_ = *resolved;
-  state_dir_ = makeStateDir(fs::absolute(options_.out_dir) / "state", drill_id_);
+  state_dir_ = makeStateDir(drill_id_);
   target_.setConnectorKiller([this] { return killConnector(); });
   target_.start();
   const auto initial = target_.tenant().snapshot();

@@ -44,15 +44,6 @@ std::string utcNow() {
   return buffer;
 }
 
-// A folder name from a connector's name: letters, digits, '-', '_' and '.'.
-std::string folderName(const std::string& name) {
-  std::string out;
-  for (char c : name)
-    out +=
-        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out.empty() || out == "." || out == ".." ? "connector" : out;
-}
-
 // The operation a scenario needs that the manifest does not offer, or "".
 // Why the connector's API cannot express the scenario's faults; "" when it can.
 std::string inexpressibleFaults(const scenarios::Scenario& scenario, const Manifest& manifest) {
@@ -89,6 +80,14 @@ std::string worstFinding(const reports::Report& r, reports::SuiteDrill& d) {
 
 }  // namespace
 
+std::string connectorFolderName(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    out +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out.empty() || out == "." || out == ".." ? "connector" : out;
+}
+
 bool inShard(std::size_t drill_index, int shard_index, int shard_count) {
   return shard_count <= 1 || drill_index % static_cast<std::size_t>(shard_count) ==
                                  static_cast<std::size_t>(shard_index - 1);
@@ -112,7 +111,7 @@ reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions
   std::vector<std::string> folders;
   std::map<std::string, int> used;
   for (const auto& m : manifests) {
-    std::string folder = folderName(m.name);
+    std::string folder = connectorFolderName(m.name);
     if (const int n = used[folder]++; n > 0) folder += "-" + std::to_string(n + 1);
     folders.push_back(folder);
   }

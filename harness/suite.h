@@ -35,6 +35,11 @@ struct SuiteOptions {
 // when a manifest or policy does not load or a connector command is missing.
 reports::SuiteSummary runSuite(const scenarios::Suite& suite, const SuiteOptions& options);
 
+// The folder a connector's reports go in under OUT, for run and suite alike:
+// its name with every character other than letters, digits, '-', '_' and '.'
+// as '_' ("connector" for a name that is empty or only dots).
+std::string connectorFolderName(const std::string& name);
+
 // The drills of one shard: stable for a given suite, so N shards together run
 // each drill exactly once.
 bool inShard(std::size_t drill_index, int shard_index, int shard_count);

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/wording.h"
+
 namespace faultline::reports {
 namespace {
 
@@ -189,12 +191,6 @@ int verdictRank(const std::string& v) {
   return 2;
 }
 
-std::string fixed3(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
 bool failing(const FindingView& f) {
   return f.severity == "error" || f.severity == "critical";
 }
@@ -253,9 +249,7 @@ class Comparer {
       out_.unmatched.push_back(drill_ + ": operation " + label + " only in BASE");
     for (const FindingView* f : new_findings_) {
       add("finding", f->operation, "-", describeFinding(*f), true);
-      std::string detail = f->detail;
-      if (detail.size() > 200) detail = detail.substr(0, 200) + "...";
-      out_.changes.back().why = detail;
+      out_.changes.back().why = cutWithEllipsis(f->detail, 200);
     }
     for (const FindingView* f : gone_findings_)
       add("finding", f->operation, describeFinding(*f), "-", false);
@@ -366,6 +360,7 @@ class Comparer {
 }  // namespace
 
 bool Comparison::regressed() const {
+  if (!missing_from_head.empty()) return true;
   for (const auto& c : changes) {
     if (c.regression) return true;
   }
@@ -385,26 +380,157 @@ Comparison compareReports(const json& base, const json& head, const CompareOptio
   return Comparer(b, h, options).run();
 }
 
-std::string renderComparison(const Comparison& c) {
-  std::ostringstream out;
-  std::size_t regressions = 0, improvements = 0;
-  for (int pass = 0; pass < 2; ++pass) {
+namespace {
+
+// Each change's word, in one case style in every format.
+enum class ChangeKind { Regressed, Improved, Changed };
+
+ChangeKind kindOf(const MetricChange& m) {
+  if (m.regression) return ChangeKind::Regressed;
+  return m.why.rfind("changed", 0) == 0 ? ChangeKind::Changed : ChangeKind::Improved;
+}
+
+const char* kindName(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::Regressed:
+      return "regressed";
+    case ChangeKind::Improved:
+      return "improved";
+    case ChangeKind::Changed:
+      return "changed";
+  }
+  return "changed";
+}
+
+struct Totals {
+  std::size_t regressed = 0, improved = 0, changed = 0;
+};
+
+Totals totalsOf(const Comparison& c) {
+  Totals t;
+  for (const auto& m : c.changes) {
+    const ChangeKind k = kindOf(m);
+    ++(k == ChangeKind::Regressed  ? t.regressed
+       : k == ChangeKind::Improved ? t.improved
+                                   : t.changed);
+  }
+  return t;
+}
+
+// "1 regression, 2 improvements, 1 drill missing from HEAD: HEAD is less
+// trustworthy than BASE"
+std::string headline(const Comparison& c) {
+  const Totals t = totalsOf(c);
+  std::string out = counted(t.regressed, "regression") + ", " + counted(t.improved, "improvement");
+  if (t.changed > 0) out += ", " + counted(t.changed, "neutral change");
+  if (!c.missing_from_head.empty())
+    out += ", " + counted(c.missing_from_head.size(), "drill") + " missing from HEAD";
+  if (!c.only_in_head.empty())
+    out += ", " + counted(c.only_in_head.size(), "drill") + " only in HEAD";
+  if (c.regressed()) out += ": HEAD is less trustworthy than BASE";
+  return out;
+}
+
+// Regressions first, then improvements, then neutral changes; report order
+// within each.
+std::vector<const MetricChange*> ordered(const Comparison& c) {
+  std::vector<const MetricChange*> out;
+  for (const ChangeKind k : {ChangeKind::Regressed, ChangeKind::Improved, ChangeKind::Changed}) {
     for (const auto& m : c.changes) {
-      if (m.regression != (pass == 0)) continue;
-      const bool neutral = !m.regression && m.why.rfind("changed", 0) == 0;
-      (m.regression ? regressions : improvements) += neutral ? 0 : 1;
-      out << (m.regression ? "REGRESSED "
-              : neutral    ? "changed   "
-                           : "improved  ")
-          << m.drill << "  " << (m.operation.empty() ? "-" : m.operation) << "  " << m.metric
-          << ": " << m.before << " -> " << m.after << "\n";
-      if (!m.why.empty() && !neutral) out << "          because: " << m.why << "\n";
+      if (kindOf(m) == k) out.push_back(&m);
     }
   }
+  return out;
+}
+
+// Markdown table cells: a pipe or a line break would end the cell.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') {
+      out += "\\|";
+    } else if (ch == '\n' || ch == '\r') {
+      out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+std::string renderComparison(const Comparison& c) {
+  std::ostringstream out;
+  for (const MetricChange* m : ordered(c)) {
+    const ChangeKind k = kindOf(*m);
+    char word[16];
+    std::snprintf(word, sizeof word, "%-10s", kindName(k));
+    out << word << m->drill << "  " << (m->operation.empty() ? "-" : m->operation) << "  "
+        << m->metric << ": " << m->before << " -> " << m->after << "\n";
+    if (!m->why.empty() && k != ChangeKind::Changed) out << "          because: " << m->why << "\n";
+  }
+  for (const auto& d : c.missing_from_head)
+    out << "missing   " << d << ": in BASE, not in HEAD (not run?)\n";
+  for (const auto& d : c.only_in_head) out << "new       " << d << ": only in HEAD\n";
   for (const auto& u : c.unmatched) out << "unmatched " << u << "\n";
-  out << "result: " << regressions << " regression(s), " << improvements << " improvement(s)"
-      << (regressions > 0 ? ": HEAD is less trustworthy than BASE" : "") << "\n";
+  out << "result: " << headline(c) << "\n";
   return out.str();
+}
+
+std::string renderComparisonMarkdown(const Comparison& c) {
+  std::ostringstream out;
+  out << "### faultline compare: " << (c.regressed() ? "regressed" : "no regression") << "\n\n"
+      << headline(c) << ".\n";
+  const auto changes = ordered(c);
+  if (!changes.empty()) {
+    out << "\n| change | drill | operation | metric | BASE | HEAD | because |\n"
+        << "| --- | --- | --- | --- | --- | --- | --- |\n";
+    for (const MetricChange* m : changes) {
+      const ChangeKind k = kindOf(*m);
+      out << "| " << (k == ChangeKind::Regressed ? "**regressed**" : kindName(k)) << " | "
+          << cell(m->drill) << " | " << cell(m->operation) << " | `" << cell(m->metric) << "` | "
+          << cell(m->before) << " | " << cell(m->after) << " | "
+          << cell(k == ChangeKind::Changed ? "" : m->why) << " |\n";
+    }
+  }
+  auto list = [&](const char* title, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out << "\n" << title << ":\n\n";
+    for (const auto& item : items) out << "- " << cell(item) << "\n";
+  };
+  list("Missing from HEAD (counted apart from regressions, and failing the comparison)",
+       c.missing_from_head);
+  list("Only in HEAD", c.only_in_head);
+  list("Operations on one side only", c.unmatched);
+  return out.str();
+}
+
+std::string renderComparisonJson(const Comparison& c) {
+  const Totals t = totalsOf(c);
+  json changes = json::array();
+  for (const MetricChange* m : ordered(c)) {
+    changes.push_back({{"kind", kindName(kindOf(*m))},
+                       {"drill", m->drill},
+                       {"operation", m->operation},
+                       {"metric", m->metric},
+                       {"before", m->before},
+                       {"after", m->after},
+                       {"because", kindOf(*m) == ChangeKind::Changed ? "" : m->why}});
+  }
+  const json out = {{"faultline_comparison", 1},
+                    {"regressed", c.regressed()},
+                    {"counts",
+                     {{"regressed", t.regressed},
+                      {"improved", t.improved},
+                      {"changed", t.changed},
+                      {"missing_from_head", c.missing_from_head.size()},
+                      {"only_in_head", c.only_in_head.size()}}},
+                    {"changes", changes},
+                    {"missing_from_head", c.missing_from_head},
+                    {"only_in_head", c.only_in_head},
+                    {"unmatched_operations", c.unmatched}};
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace faultline::reports

@@ -27,8 +27,12 @@ struct CompareOptions {
 };
 
 struct Comparison {
-  std::vector<MetricChange> changes;   // regressions and improvements, in report order
-  std::vector<std::string> unmatched;  // drills present on one side only
+  std::vector<MetricChange> changes;  // regressions, improvements and neutral changes, in order
+  // Drills of BASE with no report in HEAD (not run?): not a metric that got
+  // worse, yet HEAD proves less, so regressed() counts them.
+  std::vector<std::string> missing_from_head;
+  std::vector<std::string> only_in_head;  // drills HEAD ran that BASE did not
+  std::vector<std::string> unmatched;     // operations present on one side only
   bool regressed() const;
 };
 
@@ -43,8 +47,16 @@ Comparison compareReports(const nlohmann::json& base, const nlohmann::json& head
                           const CompareOptions& options, const std::string& base_name = "BASE",
                           const std::string& head_name = "HEAD");
 
-// Text for a terminal or CI log: regressions first, then improvements, then
-// a one-line total.
+// Text for a terminal or CI log: regressions first, then improvements and
+// neutral changes, then drills on one side only, then a one-line total
+// ("result: 1 regression, 2 improvements, 1 drill missing from HEAD").
 std::string renderComparison(const Comparison& comparison);
+
+// The same as Markdown, for a pull-request comment: a headline with the
+// total, then a table per kind of change.
+std::string renderComparisonMarkdown(const Comparison& comparison);
+
+// The same as JSON (docs/report-format.md, "compare --format json").
+std::string renderComparisonJson(const Comparison& comparison);
 
 }  // namespace faultline::reports

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "reports/triage.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -170,7 +171,7 @@ json toJson(const OperationReport& o) {
   return out;
 }
 
-// "time to confirmation: p50 120 ms, max 340 ms over 2 confirmed action(s)",
+// "time to confirmation: p50 120 ms, max 340 ms over 2 confirmed actions",
 // with nearest-rank p50 over the actions the connector said were confirmed;
 // "" when none has a timed result line.
 std::string confirmationTimes(const OperationReport& o) {
@@ -182,8 +183,7 @@ std::string confirmationTimes(const OperationReport& o) {
   std::sort(ms.begin(), ms.end());
   const std::size_t p50 = (ms.size() + 1) / 2;  // rank ceil(n / 2), 1-based
   return "time to confirmation: p50 " + std::to_string(ms[p50 - 1]) + " ms, max " +
-         std::to_string(ms.back()) + " ms over " + std::to_string(ms.size()) +
-         " confirmed action(s)";
+         std::to_string(ms.back()) + " ms over " + counted(ms.size(), "confirmed action");
 }
 
 json toJson(const std::vector<Exemption>& exemptions) {
@@ -308,7 +308,8 @@ std::string renderSummary(const Report& r) {
       out << "    " << times << "\n";
   }
   for (const auto& f : r.faults) {
-    out << "  fault " << f.id << " (" << f.kind << "): fired " << f.fired << " time(s)";
+    out << "  fault " << f.id << " (" << f.kind << "): fired "
+        << counted(static_cast<std::size_t>(f.fired), "time");
     if (f.min_fires > 0) out << ", required " << f.min_fires;
     out << "\n";
   }
@@ -319,7 +320,7 @@ std::string renderSummary(const Report& r) {
     // Without names from the tenant the detail already lists the ids.
     if (const std::string who = involvedNames(r, *f); !who.empty() && !r.identities.empty())
       out << "      who: " << who << "\n";
-    if (!f->detail.empty()) out << "      " << f->detail.substr(0, 400) << "\n";
+    if (!f->detail.empty()) out << "      " << cutWithEllipsis(f->detail, 400) << "\n";
   }
   out << "replay: " << r.replay_command << "\n";
   return out.str();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/cli.h"
 
 namespace faultline::harness {
@@ -29,7 +31,6 @@ std::string drillInto(const std::string& name, const std::string& manifest) {
   fs::remove_all(dir);
   run({"run", "--connector", kSource + "/" + manifest, "--scenario",
        kSource + "/scenarios/partial_pages.json", "--out", dir.string(), "--quiet"});
-  fs::remove_all(dir / "state");
   return dir.string();
 }
 
@@ -39,9 +40,9 @@ TEST(CliCompareTest, SameConnectorTwiceIsNoRegressionAndAPlantedFlawIs) {
   const std::string flawed = drillInto("flawed", "tests/fixtures/connectors/first_page_only.json");
   std::string out;
   EXPECT_EQ(run({"compare", base, same}, &out), 0) << out;
-  EXPECT_NE(out.find("result: 0 regression(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("result: 0 regressions, 0 improvements\n"), std::string::npos) << out;
   EXPECT_EQ(run({"compare", base, flawed}, &out), 1) << out;
-  EXPECT_NE(out.find("REGRESSED partial-pages seed 7171  -  verdict: passed -> failed"),
+  EXPECT_NE(out.find("regressed partial-pages seed 7171  -  verdict: passed -> failed"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("sync-1  completeness.account.recall: 1.000 -> "), std::string::npos) << out;
@@ -55,13 +56,58 @@ TEST(CliCompareTest, ADrillMissingFromHeadIsARegressionAndBadInputIsAUsageError)
   const std::string base = drillInto("base2", "examples/connectors/reference/manifest.json");
   std::string out;
   EXPECT_EQ(run({"compare", base, (root / "empty").string()}, &out), 1) << out;
-  EXPECT_NE(out.find("missing from HEAD"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing   reference-scim/partial-pages-seed7171.json: in BASE, not in HEAD"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("result: 0 regressions, 0 improvements, 1 drill missing from HEAD"),
+            std::string::npos)
+      << out;
   EXPECT_EQ(run({"compare", base}, &out), 2);
   EXPECT_EQ(
       run({"compare", kSource + "/scenarios/baseline.json", kSource + "/scenarios/baseline.json"},
           &out),
       2);
   EXPECT_NE(out.find("/faultline_report: missing"), std::string::npos) << out;
+}
+
+// Reports sit in a folder per connector; compare pairs them by that path, and
+// across two connectors' folders by the report's own name.
+TEST(CliCompareTest, FoldersPairByPathAndAcrossConnectorFolders) {
+  const std::string base = drillInto("pair-base", "examples/connectors/reference/manifest.json");
+  const std::string flawed =
+      drillInto("pair-flawed", "tests/fixtures/connectors/first_page_only.json");
+  ASSERT_TRUE(fs::exists(fs::path(base) / "reference-scim" / "partial-pages-seed7171.json"));
+  ASSERT_TRUE(fs::exists(fs::path(flawed) / "first-page-only" / "partial-pages-seed7171.json"));
+  std::string out;
+  EXPECT_EQ(run({"compare", base, flawed}, &out), 1) << out;
+  EXPECT_EQ(out.find("missing   "), std::string::npos) << out;
+  // A suite's summary beside the reports is not a report.
+  std::ofstream(fs::path(base) / "summary.json") << "{}";
+  EXPECT_EQ(run({"compare", base, base}, &out), 0) << out;
+}
+
+TEST(CliCompareTest, FormatMdAndJsonSayWhatTextSays) {
+  const std::string base = drillInto("fmt-base", "examples/connectors/reference/manifest.json");
+  const std::string flawed =
+      drillInto("fmt-flawed", "tests/fixtures/connectors/first_page_only.json");
+  std::string md, json_text;
+  EXPECT_EQ(run({"compare", base, flawed, "--format", "md"}, &md), 1) << md;
+  EXPECT_EQ(md.rfind("### faultline compare: regressed\n\n", 0), 0u) << md;
+  EXPECT_NE(
+      md.find("| **regressed** | partial-pages seed 7171 | - | `verdict` | passed | failed |"),
+      std::string::npos)
+      << md;
+  EXPECT_EQ(run({"compare", base, flawed, "--format", "json"}, &json_text), 1) << json_text;
+  const auto j = nlohmann::json::parse(json_text);
+  EXPECT_EQ(j["faultline_comparison"], 1);
+  EXPECT_EQ(j["regressed"], true);
+  EXPECT_GE(j["counts"]["regressed"].get<int>(), 2);
+  EXPECT_EQ(j["changes"][0]["metric"], "verdict");
+  std::string bad;
+  EXPECT_EQ(run({"compare", base, flawed, "--format", "html"}, &bad), 2);
+  EXPECT_EQ(bad,
+            "faultline compare: --format must be text, md or json, got \"html\"; see faultline "
+            "--help\n");
 }
 
 TEST(CliCompareTest, AMalformedReportIsRefusedNamingFileAndPointer) {
@@ -83,8 +129,7 @@ TEST(CliCompareTest, AMalformedReportIsRefusedNamingFileAndPointer) {
   EXPECT_EQ(out, bad + ":/seed: duplicate key; each key may appear once in an object\n");
   std::ofstream(bad, std::ios::trunc) << std::string(100'000, '[') << std::string(100'000, ']');
   EXPECT_EQ(run({"compare", good, bad}, &out), 2) << out;
-  EXPECT_NE(out.find(bad + ": arrays and objects nested deeper than 128 levels"),
-            std::string::npos)
+  EXPECT_NE(out.find(bad + ": arrays and objects nested deeper than 128 levels"), std::string::npos)
       << out;
 }
 

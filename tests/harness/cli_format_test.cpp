@@ -23,13 +23,13 @@ const std::string kSource = FAULTLINE_SOURCE_DIR;
 const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
 const std::string kReferenceManifest = kSource + "/examples/connectors/reference/manifest.json";
 
-using testing::CliRun;
 using testing::cli;
+using testing::CliRun;
 
 // The reference connector passes sync_once, seed 5.
 CliRun runReference(const std::string& dir, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {
-      "run", "--connector", kReferenceManifest, "--scenario", kSyncOnce, "--out", dir, "--quiet"};
+      "run", "--connector", kReferenceManifest, "--scenario", kSyncOnce, "--out", dir};
   args.insert(args.end(), extra.begin(), extra.end());
   return cli(args);
 }
@@ -45,7 +45,9 @@ std::vector<std::string> reportLines(const std::string& out) {
 
 std::vector<std::string> filesIn(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) {
+  // Everything under --out: the connector's folder holds the reports.
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
     if (e.is_regular_file()) names.push_back(e.path().filename().string());
   }
   std::sort(names.begin(), names.end());
@@ -56,7 +58,7 @@ TEST(CliFormatTest, WritesEveryChosenFormatBesideTheJsonReport) {
   const std::string dir = freshTestDir("cli_format_all");
   const CliRun r = runReference(dir, {"--format", "md,junit,json"});
   ASSERT_EQ(r.code, kExitPassed) << r.out << r.err;
-  const std::string stem = dir + "/sync-once-seed5";
+  const std::string stem = dir + "/reference-scim/sync-once-seed5";
   EXPECT_EQ(reportLines(r.out),
             (std::vector<std::string>{"report: " + stem + ".json", "report: " + stem + ".junit.xml",
                                       "report: " + stem + ".md"}));
@@ -83,7 +85,7 @@ TEST(CliFormatTest, WritesOnlyTheJsonReportByDefault) {
   const CliRun r = runReference(dir, {});
   ASSERT_EQ(r.code, kExitPassed) << r.out << r.err;
   EXPECT_EQ(reportLines(r.out),
-            std::vector<std::string>{"report: " + dir + "/sync-once-seed5.json"});
+            std::vector<std::string>{"report: " + dir + "/reference-scim/sync-once-seed5.json"});
   EXPECT_EQ(filesIn(dir),
             (std::vector<std::string>{"sync-once-seed5.journal.jsonl", "sync-once-seed5.json"}));
 }
@@ -92,8 +94,9 @@ TEST(CliFormatTest, WritesOnlyTheChosenFormatsEachOnce) {
   const std::string dir = freshTestDir("cli_format_junit_only");
   const CliRun r = runReference(dir, {"--format", "junit,junit"});
   ASSERT_EQ(r.code, kExitPassed) << r.out << r.err;
-  EXPECT_EQ(reportLines(r.out),
-            std::vector<std::string>{"report: " + dir + "/sync-once-seed5.junit.xml"});
+  EXPECT_EQ(
+      reportLines(r.out),
+      std::vector<std::string>{"report: " + dir + "/reference-scim/sync-once-seed5.junit.xml"});
   EXPECT_EQ(filesIn(dir), (std::vector<std::string>{"sync-once-seed5.journal.jsonl",
                                                     "sync-once-seed5.junit.xml"}));
 }

@@ -38,11 +38,11 @@ TEST(CliPolicyTest, ScenarioAcceptsTheHonestPartialAndAStricterPolicyFailsIt) {
   const std::string dir =
       scratch("cli-policy", R"({"faultline_policy":1,"honest_partial":"fail"})");
   const Outcome lenient =
-      run({"run", "--connector", kReference, "--scenario", kDrift, "--out", dir, "--quiet"});
+      run({"run", "--connector", kReference, "--scenario", kDrift, "--out", dir});
   EXPECT_EQ(lenient.code, 0) << lenient.out << lenient.err;
   EXPECT_NE(lenient.out.find("verdict: passed"), std::string::npos) << lenient.out;
   const Outcome strict = run({"run", "--connector", kReference, "--scenario", kDrift, "--out", dir,
-                              "--policy", dir + "/policy.json", "--quiet"});
+                              "--policy", dir + "/policy.json"});
   EXPECT_EQ(strict.code, 1) << strict.out << strict.err;
   EXPECT_NE(strict.out.find("verdict: failed"), std::string::npos) << strict.out;
   EXPECT_NE(strict.out.find("broken: partial-success"), std::string::npos) << strict.out;

@@ -19,8 +19,8 @@ const std::string kBaseline = kSource + "/scenarios/baseline.json";
 const std::string kSyncOnce = kSource + "/tests/fixtures/sync_once.json";
 const std::string kReferenceManifest = kSource + "/examples/connectors/reference/manifest.json";
 
-using testing::CliRun;
 using testing::cli;
+using testing::CliRun;
 
 using testing::freshDir;
 using testing::writeFile;
@@ -177,8 +177,9 @@ TEST(CliTest, ListScenariosPrintsOneLinePerShippedScenario) {
   for (const auto& e : fs::directory_iterator(kSource + "/scenarios"))
     files += e.path().extension() == ".json";
   EXPECT_EQ(lines, files);
-  EXPECT_NE(r.out.find("baseline        0 fault(s)  No faults."), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rate-limits     3 fault(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("baseline        0 faults  No faults."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rate-limits     3 faults"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stale-reads     1 fault  "), std::string::npos) << r.out;
 }
 
 TEST(CliTest, ListScenariosReportsInvalidFilesAndExitsTwo) {

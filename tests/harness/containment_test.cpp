@@ -125,8 +125,10 @@ bool waitForHiddenProcesses(const Sandbox& box) {
 }
 
 std::vector<std::string> runArgs(const std::string& manifest, const Sandbox& box) {
-  return {"run", "--connector", manifest, "--scenario", kSyncOnce, "--seed", "5",
-          "--out", (box.dir / "out").string(), "--quiet"};
+  return {"run",        "--connector", manifest,
+          "--scenario", kSyncOnce,     "--seed",
+          "5",          "--out",       (box.dir / "out").string(),
+          "--quiet"};
 }
 
 class StopSignalTest : public ::testing::TestWithParam<int> {};
@@ -149,13 +151,15 @@ TEST_P(StopSignalTest, StopsTheDrillKillsEverythingAndWritesNoReport) {
       << err;
   // faultline has reaped everything before it exits: no waiting here.
   EXPECT_EQ(processesWithMarker(box.marker), std::vector<pid_t>{});
-  EXPECT_FALSE(fs::exists(box.dir / "out" / "sync-once-seed5.json"));
-  for (const auto& entry : fs::directory_iterator(box.dir / "out"))
+  EXPECT_FALSE(fs::exists(box.dir / "out" / "hider" / "sync-once-seed5.json"));
+  for (const auto& entry : fs::recursive_directory_iterator(box.dir / "out"))
     EXPECT_EQ(entry.path().extension(), "") << "left behind: " << entry.path();
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, StopSignalTest, ::testing::Values(SIGINT, SIGTERM),
-                         [](const auto& info) { return info.param == SIGINT ? "Sigint" : "Sigterm"; });
+                         [](const auto& info) {
+                           return info.param == SIGINT ? "Sigint" : "Sigterm";
+                         });
 
 TEST(ContainmentTest, SigkillOfFaultlineTakesEveryConnectorProcessWithIt) {
   // Without a cgroup per run, a process that escapes its group in the instant before faultline
@@ -242,7 +246,7 @@ TEST(ContainmentTest, AnEscapedPipeHolderIsNamedInAFindingAndDoesNotStretchTheRu
   runCli(runArgs(manifest.string(), box), out, err);
   EXPECT_LT(Clock::now() - started, std::chrono::seconds(60)) << "the run waited for the timeout";
   EXPECT_EQ(processesWithMarker(box.marker), std::vector<pid_t>{});
-  const std::string report = readAll(box.dir / "out" / "sync-once-seed5.json");
+  const std::string report = readAll(box.dir / "out" / "escaper" / "sync-once-seed5.json");
   const auto at = report.find("\"connector-left-processes\"");
   ASSERT_NE(at, std::string::npos) << report.substr(0, 2000) << err.str();
   EXPECT_NE(report.find("had escaped its process group: pid "), std::string::npos);
@@ -260,8 +264,9 @@ TEST(ContainmentTest, AStoppedSuiteKeepsFinishedDrillsAndSaysItIsIncomplete) {
   const std::string hider = writeHidingConnector(box);
   const fs::path suite = box.dir / "suite.json";
   std::ofstream(suite) << R"({"faultline_suite": 1, "name": "stopped", "connectors": [")"
-                       << FAULTLINE_SOURCE_DIR << R"(/examples/connectors/reference/manifest.json", ")"
-                       << hider << R"("], "scenarios": [")" << kSyncOnce << R"("]})";
+                       << FAULTLINE_SOURCE_DIR
+                       << R"(/examples/connectors/reference/manifest.json", ")" << hider
+                       << R"("], "scenarios": [")" << kSyncOnce << R"("]})";
   const pid_t faultline = startFaultline(
       {"suite", suite.string(), "--jobs", "1", "--out", (box.dir / "out").string()}, box);
   ASSERT_GT(faultline, 0);

@@ -117,7 +117,8 @@ TEST(HistoryTest, AHealthyHistoryPassesTheCheck) {
     for (int day = 1; day <= 10; ++day) history.record(nightly(day), {});
   }
   std::ostringstream out, err;
-  EXPECT_EQ(runCli({"history", db, "--check", "--format", "md"}, out, err), kExitPassed) << err.str();
+  EXPECT_EQ(runCli({"history", db, "--check", "--format", "md"}, out, err), kExitPassed)
+      << err.str();
   EXPECT_NE(out.str().find("| acme-okta | partial-pages | 10 | 10 | passed"), std::string::npos)
       << out.str();
 }
@@ -209,7 +210,7 @@ TEST(HistoryTest, RunRecordsItsDrillAndABrokenHistoryStillLeavesTheReport) {
             kExitUsage);
   EXPECT_NE(err.str().find("its report was written, but it was not recorded"), std::string::npos)
       << err.str();
-  EXPECT_TRUE(fs::exists(dir.path / "out2" / "sync-once-seed5.json"));
+  EXPECT_TRUE(fs::exists(dir.path / "out2" / "reference-scim" / "sync-once-seed5.json"));
 }
 
 }  // namespace

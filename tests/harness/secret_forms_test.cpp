@@ -35,11 +35,11 @@ TEST(SecretFormsTest, EveryForeseeableEncodingIsListed) {
   const std::string secret = "s3cr/t p+ss\"word";
   const auto forms = secretForms({secret, "tok.en-123456"}, "my client", secret);
   EXPECT_TRUE(has(forms, secret));
-  EXPECT_TRUE(has(forms, "s3cr%2Ft%20p%2Bss%22word"));   // percent-encoded
-  EXPECT_TRUE(has(forms, "s3cr%2Ft+p%2Bss%22word"));     // form-encoded
-  EXPECT_TRUE(has(forms, "s3cr/t p+ss\\\"word"));        // JSON
-  EXPECT_TRUE(has(forms, "s3cr\\/t p+ss\\\"word"));      // JSON, slash escaped
-  EXPECT_TRUE(has(forms, "czNjci90IHArc3Mid29yZA"));      // base64, unpadded
+  EXPECT_TRUE(has(forms, "s3cr%2Ft%20p%2Bss%22word"));  // percent-encoded
+  EXPECT_TRUE(has(forms, "s3cr%2Ft+p%2Bss%22word"));    // form-encoded
+  EXPECT_TRUE(has(forms, "s3cr/t p+ss\\\"word"));       // JSON
+  EXPECT_TRUE(has(forms, "s3cr\\/t p+ss\\\"word"));     // JSON, slash escaped
+  EXPECT_TRUE(has(forms, "czNjci90IHArc3Mid29yZA"));    // base64, unpadded
   // HTTP Basic, as sent and as RFC 6749 section 2.3.1 encodes it first.
   EXPECT_TRUE(has(forms, "bXkgY2xpZW50OnMzY3IvdCBwK3NzIndvcmQ"));
   EXPECT_TRUE(has(forms, "bXkrY2xpZW50OnMzY3IlMkZ0K3AlMkJzcyUyMndvcmQ"));
@@ -98,7 +98,7 @@ TEST(SecretFormsTest, NoWriterEverShowsACredentialInAnyEncoding) {
   ASSERT_FALSE(client_secret.empty()) << err.str();
   const auto forms = secretForms({client_secret}, client_id, client_secret);
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(dir / "out")) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "out")) {
     if (!entry.is_regular_file()) continue;
     ++files;
     const std::string text = readAll(entry.path());
@@ -106,7 +106,7 @@ TEST(SecretFormsTest, NoWriterEverShowsACredentialInAnyEncoding) {
       EXPECT_EQ(text.find(form), std::string::npos) << entry.path() << " shows " << form;
   }
   EXPECT_EQ(files, 5) << "json, junit, md, html and the journal";
-  const std::string report = readAll(dir / "out" / "sync-once-seed5.json");
+  const std::string report = readAll(dir / "out" / "leaky" / "sync-once-seed5.json");
   EXPECT_NE(report.find("\"secret-leak\""), std::string::npos);
   EXPECT_NE(report.find("Authorization: Basic <redacted>"), std::string::npos);
   fs::remove_all(dir);

@@ -42,7 +42,7 @@ TEST(CompareTest, IdenticalReportsHaveNoChanges) {
   const auto c = compareReports(report("passed", 1.0), report("passed", 1.0), {});
   EXPECT_TRUE(c.changes.empty());
   EXPECT_FALSE(c.regressed());
-  EXPECT_EQ(renderComparison(c), "result: 0 regression(s), 0 improvement(s)\n");
+  EXPECT_EQ(renderComparison(c), "result: 0 regressions, 0 improvements\n");
 }
 
 TEST(CompareTest, LowerRecallAndANewFindingAreRegressionsWithTheirCause) {
@@ -60,11 +60,11 @@ TEST(CompareTest, LowerRecallAndANewFindingAreRegressionsWithTheirCause) {
   EXPECT_EQ(c.changes[2].metric, "finding");
   EXPECT_EQ(c.changes[2].after, "[critical] silent-loss: silent-loss title");
   const std::string text = renderComparison(c);
-  EXPECT_NE(text.find("REGRESSED drift seed 7  sync-1  completeness.account.recall: 1.000 -> "
+  EXPECT_NE(text.find("regressed drift seed 7  sync-1  completeness.account.recall: 1.000 -> "
                       "0.900\n          because: silent-loss: silent-loss title\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("result: 3 regression(s), 0 improvement(s): HEAD is less trustworthy"),
+  EXPECT_NE(text.find("result: 3 regressions, 0 improvements: HEAD is less trustworthy"),
             std::string::npos);
 }
 
@@ -252,6 +252,92 @@ TEST(CompareTest, RefusesAMeasureOfTheWrongTypeNamingThePointer) {
   head["findings"][0]["measures"] = 3;
   EXPECT_EQ(compareError(report("passed", 1.0), head),
             "b.json:/findings/0/measures: must be an array, got 3");
+}
+
+// Every format says "regressed", "improved" and "changed" alike, lower case.
+TEST(CompareTest, EveryFormatUsesTheSameWordsInOneCase) {
+  json base = report("passed", 1.0);
+  json head =
+      withFinding(report("failed", 0.9), "silent-loss", "critical", "completeness.accounts");
+  head["operations"][0]["declared_status"] = "partial";
+  base["operations"][0]["amplification"] = 3.0;
+  const auto c = compareReports(base, head, {});
+  const std::string text = renderComparison(c);
+  EXPECT_EQ(text.find("REGRESSED"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("regressed drift seed 7  -  verdict: passed -> failed\n", 0), 0u) << text;
+  EXPECT_NE(text.find("improved  drift seed 7  sync-1  behaviour.amplification: 3.000 -> 1.000\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("changed   drift seed 7  sync-1  declared_status: complete -> partial\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("result: 3 regressions, 1 improvement, 1 neutral change: HEAD is less "
+                      "trustworthy than BASE\n"),
+            std::string::npos)
+      << text;
+  const std::string md = renderComparisonMarkdown(c);
+  EXPECT_EQ(md.rfind("### faultline compare: regressed\n\n3 regressions, 1 improvement, 1 neutral "
+                     "change: HEAD is less trustworthy than BASE.\n",
+                     0),
+            0u)
+      << md;
+  EXPECT_NE(
+      md.find("| **regressed** | drift seed 7 | - | `verdict` | passed | failed | silent-loss: "
+              "silent-loss title |\n"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| improved | drift seed 7 | sync-1 | `behaviour.amplification` | 3.000 | "
+                    "1.000 | - |\n"),
+            std::string::npos)
+      << md;
+  const json j = json::parse(renderComparisonJson(c));
+  EXPECT_EQ(j["faultline_comparison"], 1);
+  EXPECT_EQ(j["regressed"], true);
+  EXPECT_EQ(j["counts"], json::parse(R"({"regressed":3,"improved":1,"changed":1,)"
+                                     R"("missing_from_head":0,"only_in_head":0})"));
+  ASSERT_EQ(j["changes"].size(), 5u);
+  EXPECT_EQ(j["changes"][0],
+            json::parse(R"({"kind":"regressed","drill":"drift seed 7",)"
+                        R"("operation":"","metric":"verdict","before":"passed",)"
+                        R"("after":"failed","because":"silent-loss: silent-loss title"})"));
+  EXPECT_EQ(j["changes"][3]["kind"], "improved");
+  EXPECT_EQ(j["changes"][4]["kind"], "changed");
+}
+
+// A drill BASE ran and HEAD did not fails the comparison, but is counted
+// apart: no metric of it got worse.
+TEST(CompareTest, MissingDrillsAreCountedApartFromRegressions) {
+  Comparison c;
+  c.missing_from_head = {"ref/baseline-seed1.json"};
+  c.only_in_head = {"ref/baseline-seed2.json", "ref/baseline-seed3.json"};
+  EXPECT_TRUE(c.regressed());
+  EXPECT_EQ(renderComparison(c),
+            "missing   ref/baseline-seed1.json: in BASE, not in HEAD (not run?)\n"
+            "new       ref/baseline-seed2.json: only in HEAD\n"
+            "new       ref/baseline-seed3.json: only in HEAD\n"
+            "result: 0 regressions, 0 improvements, 1 drill missing from HEAD, 2 drills only in "
+            "HEAD: HEAD is less trustworthy than BASE\n");
+  const json j = json::parse(renderComparisonJson(c));
+  EXPECT_EQ(j["counts"]["regressed"], 0);
+  EXPECT_EQ(j["counts"]["missing_from_head"], 1);
+  EXPECT_EQ(j["missing_from_head"], json::array({"ref/baseline-seed1.json"}));
+  EXPECT_EQ(j["only_in_head"].size(), 2u);
+  const std::string md = renderComparisonMarkdown(c);
+  EXPECT_NE(md.find("- ref/baseline-seed1.json\n"), std::string::npos) << md;
+}
+
+TEST(CompareTest, OneOfEachIsSingularAndCutEvidenceEndsInAnEllipsis) {
+  json head = withFinding(report("passed", 1.0), "silent-loss", "error", "completeness.accounts");
+  head["findings"][0]["detail"] = std::string(300, 'x');
+  const auto c = compareReports(report("passed", 1.0), head, {});
+  ASSERT_EQ(c.changes.size(), 1u);
+  EXPECT_EQ(c.changes[0].why, std::string(197, 'x') + "\u2026");
+  EXPECT_NE(renderComparison(c).find("result: 1 regression, 0 improvements:"), std::string::npos);
+  // A pipe in a cell would end it in Markdown.
+  head["findings"][0]["title"] = "a | b";
+  EXPECT_NE(renderComparisonMarkdown(compareReports(report("passed", 1.0), head, {}))
+                .find("silent-loss: a \\| b"),
+            std::string::npos);
 }
 
 }  // namespace

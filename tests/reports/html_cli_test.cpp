@@ -25,11 +25,10 @@ TEST(HtmlCliTest, RunWritesAnHtmlReportThatDrawsEveryJournalRequest) {
   std::ostringstream out, err;
   const int code = harness::runCli(
       {"run", "--connector", kSource + "/examples/connectors/reference/manifest.json", "--scenario",
-       kSource + "/tests/fixtures/sync_once.json", "--out", dir, "--quiet", "--format",
-       "html,json"},
+       kSource + "/tests/fixtures/sync_once.json", "--out", dir, "--format", "html,json"},
       out, err);
   ASSERT_EQ(code, harness::kExitPassed) << out.str() << err.str();
-  const std::string stem = dir + "/sync-once-seed5";
+  const std::string stem = dir + "/reference-scim/sync-once-seed5";
   EXPECT_NE(out.str().find("report: " + stem + ".json\nreport: " + stem +
                            ".html\njournal: " + stem + ".journal.jsonl\n"),
             std::string::npos)

@@ -311,7 +311,7 @@ TEST(JsonReportTest, SummaryGivesMedianAndMaximumTimeToConfirmation) {
   r.operations = {op};
   const std::string summary = renderSummary(r);
   EXPECT_NE(summary.find("    time to confirmation: p50 200 ms, max 300 ms over 3 confirmed "
-                         "action(s)\n"),
+                         "actions\n"),
             std::string::npos)
       << summary;
   r.operations[0].revocations.resize(2);  // 300 and 100: the lower median is rank ceil(2 / 2)
