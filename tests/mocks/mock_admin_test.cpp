@@ -241,8 +241,8 @@ TEST_F(MockAdminTest, BadParameterIsRefusedWith400NamingItsPointer) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["issues"],
             json::parse(
-                R"([{"pointer": "/status", "message": "must be one of 500, 502, 503, 504, got 418"},
-                            {"pointer": "/match/probability", "message": "must be in [0,1], got 2"}])"))
+                R"([{"pointer": "/match/probability", "message": "must be in [0,1], got 2"},
+                    {"pointer": "/status", "message": "must be one of 500, 502, 503, 504, got 418"}])"))
       << bad.text;
   EXPECT_EQ(
       adminPatch("/rules/groups-503", R"({"kind": "rate_limit"})").body["issues"][0]["pointer"],
