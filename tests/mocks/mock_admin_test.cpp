@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -286,6 +289,37 @@ TEST_F(MockAdminTest, AddedRulePassesTheScenarioLoadersChecks) {
               "message": "never matches in faultline mock, which runs no scenario operations"})"));
   EXPECT_EQ(adminPost("/rules", "[]").status, 400);
   EXPECT_EQ(adminGet("/rules").body["rules"].size(), 1u);
+}
+
+TEST_F(MockAdminTest, ChangesWhileRequestsRunDecideEachRequestByOnePlan) {
+  // Requests run on four threads while the rule is switched and changed:
+  // each answer must be wholly one plan's, its journal entry saying so.
+  std::atomic<bool> done{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([this, &done] {
+      while (!done.load()) api("/Groups?count=1");
+    });
+  }
+  for (int i = 0; i < 40; ++i) {
+    adminPatch("/rules/groups-503", i % 2 == 0 ? R"({"status": 502})" : R"({"status": 503})");
+    adminPost(i % 3 == 0 ? "/rules/groups-503/disable" : "/rules/groups-503/enable");
+  }
+  done.store(true);
+  for (auto& c : clients) c.join();
+  std::size_t faulted = 0;
+  for (const auto& e : target_->journal().entries()) {
+    if (e.path != "/scim/v2/Groups") continue;
+    if (e.faults.empty()) {
+      EXPECT_EQ(e.status, 200) << e.seq;
+      continue;
+    }
+    ++faulted;
+    ASSERT_EQ(e.faults.size(), 1u);
+    EXPECT_TRUE(e.status == 502 || e.status == 503) << e.status;
+    EXPECT_EQ(e.faults[0].effect, std::to_string(e.status));
+  }
+  EXPECT_EQ(static_cast<int>(faulted), target_->faults().firings().at("groups-503"));
 }
 
 // ---- reset ----
