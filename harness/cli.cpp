@@ -922,10 +922,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"run", commandRun},
       {"compare", commandCompare},
       {"validate", commandValidate},
-      {"mock",
-       [](const std::vector<std::string>& a, std::ostream& o, std::ostream& e) {
-         return commandMock(a, o, e, resolveScenario);
-       }},
+      {"mock", [](const std::vector<std::string>& a, std::ostream& o,
+                  std::ostream& e) { return commandMock(a, o, e, resolveScenario); }},
       {"suite", commandSuite},
       {"merge", commandMerge},
       {"verify", commandVerify},
