@@ -29,14 +29,13 @@
 #include "harness/drill.h"
 #include "harness/history.h"
 #include "harness/manifest.h"
+#include "harness/mock_command.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"
 #include "harness/sha256.h"
 #include "harness/suite.h"
 #include "harness/suite_merge.h"
-#include "mocks/clock.h"
-#include "mocks/mock_target.h"
 #include "reports/compare.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
@@ -138,13 +137,14 @@ usage:
       confirmations, a new error or critical finding, amplification up by
       more than 25 %; or when a drill of BASE is missing from HEAD, which is
       counted apart from the regressions.
-  faultline mock --scenario FILE|NAME [--seed N] [--port P]
-      Serve the scenario's tenant on 127.0.0.1 until interrupted, printing the
-      API base URL, token URL and client credentials, for developing a
-      connector by hand. --port 0 (the default) picks a free port; a port
-      already in use is an error (exit 2). The request journal keeps the
-      last 10000 requests and counts the ones it dropped. Up to 512
-      connections are served at once; one that stalls for 5 s is closed.
+  faultline mock [--scenario FILE|NAME] [--seed N] [--port P]
+                 [--fault KIND[:NAME=VALUE,...]]... [--journal FILE] [--log FILE] [--quiet]
+      Serve a scenario's tenant on 127.0.0.1 until interrupted, for developing
+      a connector by hand: prints each request with the faults that fired,
+      streams the journal to a file, prints a fault summary on exit, and
+      serves an admin API (its own token) to read the journal and to switch,
+      change and add fault rules at runtime. faultline mock --help and
+      docs/mock.md tell the rest.
   faultline help COMMAND | faultline COMMAND --help | faultline COMMAND -h
       That command's part of this text.
   faultline --help | --version
@@ -1113,50 +1113,6 @@ int commandCompare(const std::vector<std::string>& args, std::ostream& out, std:
   return total.regressed() ? kExitFailed : kExitPassed;
 }
 
-// The mock's limits as kHelp states them.
-static_assert(mocks::Journal::kStandaloneLimit == 10'000 && mocks::MockServer::kMaxWorkers == 512 &&
-              mocks::MockServer::kReadTimeoutSeconds == 5);
-
-int commandMock(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-  const Options o = Options::parse(args, {"--scenario", "--seed", "--port"}, {});
-  const scenarios::Scenario scenario =
-      scenarios::loadScenario(resolveScenario(o.required("--scenario")));
-  const std::uint64_t seed = o.seed().value_or(scenario.seed);
-  mocks::MockServerOptions server;
-  if (auto it = o.values.find("--port"); it != o.values.end()) {
-    auto [p, ec] =
-        std::from_chars(it->second.data(), it->second.data() + it->second.size(), server.port);
-    if (ec != std::errc() || server.port < 0 || server.port > 65535)
-      throw UsageError("--port must be 0..65535");
-  }
-  // Block the signals before any thread starts so that only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  mocks::SteadyClock clock;
-  mocks::MockTarget target(scenario, seed, clock, server);
-  // Nothing scores a hand-run mock's journal, and it may serve for days.
-  target.journal().keepLast(mocks::Journal::kStandaloneLimit);
-  target.start();
-  const auto state = target.tenant().snapshot();
-  out << "faultline mock: scenario " << scenario.name << ", seed " << seed << ", "
-      << state.accounts.size() << " accounts, " << state.groups.size() << " groups, "
-      << state.entitlements.size() << " entitlements\n"
-      << "  API base URL   " << target.apiBaseUrl() << "  (" << target.dialectName() << ")\n"
-      << "  token URL      " << target.tokenUrl() << "  (client_credentials, HTTP Basic)\n"
-      << "  client_id      " << target.client().client_id << "\n"
-      << "  client_secret  " << target.client().client_secret << "\n"
-      << "Ctrl-C to stop." << std::endl;
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  target.stop();
-  out << "faultline mock: stopped after " << target.journal().lastSeq() << " requests ("
-      << target.journal().dropped() << " dropped from the journal)" << std::endl;
-  return kExitPassed;
-}
-
 }  // namespace
 
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -1165,7 +1121,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       {"run", commandRun},
       {"compare", commandCompare},
       {"validate", commandValidate},
-      {"mock", commandMock},
+      {"mock", [](const std::vector<std::string>& a, std::ostream& o,
+                  std::ostream& e) { return commandMock(a, o, e, resolveScenario); }},
       {"suite", commandSuite},
       {"merge", commandMerge},
       {"verify", commandVerify},
@@ -1185,7 +1142,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       err << "faultline help: unknown command \"" << args[1] << "\"; see faultline --help\n";
       return kExitUsage;
     }
-    out << commandHelp(args[1]);
+    out << (args[1] == "mock" ? mockHelp() : commandHelp(args[1]));
     return kExitPassed;
   }
   if (args[0] == "--version") {
@@ -1200,7 +1157,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   if (std::find_if(args.begin() + 1, args.end(),
                    [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {
-    out << commandHelp(args[0]);
+    out << (args[0] == "mock" ? mockHelp() : commandHelp(args[0]));
     return kExitPassed;
   }
   try {

@@ -9,43 +9,7 @@ namespace faultline::harness {
 
 std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries) {
   std::string out;
-  auto optional = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  for (const auto& e : entries) {
-    nlohmann::json faults = nlohmann::json::array();
-    for (const auto& f : e.faults) {
-      nlohmann::json figures = nlohmann::json::object();
-      for (const auto& [name, value] : f.figures) figures[name] = value;
-      faults.push_back(
-          {{"rule", f.rule}, {"kind", f.kind}, {"effect", f.effect}, {"figures", figures}});
-    }
-    nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : e.changes)
-      changes.push_back({{"kind", c.kind}, {"object", c.object}, {"detail", c.detail}});
-    const nlohmann::json line = {{"journal_format", kJournalFormat},
-                                 {"seq", e.seq},
-                                 {"t_ms", e.t_ms},
-                                 {"duration_us", e.duration_us},
-                                 {"dialect", e.dialect},
-                                 {"method", e.method},
-                                 {"path", e.path},
-                                 {"query", e.query},
-                                 {"status", e.status},
-                                 {"bytes_in", e.bytes_in},
-                                 {"bytes_out", e.bytes_out},
-                                 {"token_id", e.token_id},
-                                 {"body_hash", e.body_hash},
-                                 {"request_kind", e.request_kind},
-                                 {"resource", e.resource},
-                                 {"resource_id", e.resource_id},
-                                 {"page", optional(e.page)},
-                                 {"offset", optional(e.offset)},
-                                 {"cursor", e.cursor},
-                                 {"faults", faults},
-                                 {"retry_after_early_ms", optional(e.retry_after_early_ms)},
-                                 {"changes", changes},
-                                 {"note", e.note}};
-    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  }
+  for (const auto& e : entries) out += mocks::journalLine(e) + "\n";
   return out;
 }
 

@@ -18,7 +18,7 @@ std::vector<std::string> journalEvidence(
     const std::function<bool(const mocks::JournalEntry&)>& keep, std::size_t limit = 20);
 
 // The journal file's format (docs/journal-format.md); each line carries it.
-inline constexpr int kJournalFormat = 2;
+inline constexpr int kJournalFormat = mocks::kJournalFormat;
 
 // The whole journal as JSON Lines (docs/journal-format.md), one entry a line.
 std::string journalToJsonLines(const std::vector<mocks::JournalEntry>& entries);

@@ -143,7 +143,15 @@ const FaultRule* FaultDecision::rule(FaultKind kind) const {
 }
 
 FaultEngine::FaultEngine(std::vector<FaultRule> rules, std::uint64_t seed)
-    : rules_(std::move(rules)), seed_(seed), fired_(rules_.size(), 0), passed_(rules_.size(), 0) {}
+    : seed_(seed),
+      plan_(std::make_shared<const Plan>(std::move(rules))),
+      enabled_(plan_->size(), 1),
+      versions_(plan_->size(), 1),
+      fired_(plan_->size(), 0),
+      fired_total_(plan_->size(), 0),
+      passed_(plan_->size(), 0) {
+  noteIdChanges();
+}
 
 bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
                           std::int64_t attempt) const {
@@ -183,6 +191,8 @@ bool FaultEngine::matches(const FaultRule& rule, const FaultRequest& q,
 FaultDecision FaultEngine::decide(const FaultRequest& q) {
   FaultDecision d;
   std::lock_guard lock(mutex_);
+  d.plan = plan_;
+  const Plan& rules = *d.plan;
   const std::int64_t attempt = ++attempts_[q.method + " " + q.path + "?" + q.query];
   const std::string client = q.client.empty() ? "(anonymous)" : q.client;
   if (auto it = retry_at_ms_.find(client); it != retry_at_ms_.end() && q.t_ms < it->second) {
@@ -192,19 +202,20 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
   }
   // A revoked token decides the answer (401) before any other rule: a fault
   // the connector never saw must not count, nor set a Retry-After deadline.
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    const FaultRule& r = rules_[i];
-    if (r.kind != FaultKind::RevokeToken || (r.max_fires >= 0 && fired_[i] >= r.max_fires) ||
-        !matches(r, q, attempt))
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const FaultRule& r = rules[i];
+    if (r.kind != FaultKind::RevokeToken || enabled_[i] == 0 ||
+        (r.max_fires >= 0 && fired_[i] >= r.max_fires) || !matches(r, q, attempt))
       continue;
-    ++fired_[i];
+    countFiring(i);
     d.fired.push_back(&r);
     return d;
   }
   bool pre_taken = false;
-  for (std::size_t i = 0; i < rules_.size(); ++i) {
-    const FaultRule& r = rules_[i];
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const FaultRule& r = rules[i];
     if (r.kind == FaultKind::RevokeToken) continue;  // did not match above
+    if (enabled_[i] == 0) continue;
     if (r.max_fires >= 0 && fired_[i] >= r.max_fires) continue;
     // A write refused for lacking an added attribute decides the answer too.
     const bool decides = isPre(r.kind) || isWrite(r.kind) ||
@@ -218,7 +229,7 @@ FaultDecision FaultEngine::decide(const FaultRequest& q) {
     // Post-response rules count when rewrite() changes something; announced
     // drift in a schema description is evidence, never a firing.
     if ((!isRewrite(r.kind) || decides) && !(isDrift(r.kind) && kindOf(q) == kDiscovery))
-      ++fired_[i];
+      countFiring(i);
     pre_taken = pre_taken || decides;
     d.fired.push_back(&r);
     if (r.kind == FaultKind::RateLimit)
@@ -450,20 +461,96 @@ std::string FaultEngine::rewrite(const FaultDecision& d, MockResponse& response,
     applied.push_back(r);
   }
   std::lock_guard lock(mutex_);
-  for (const FaultRule* r : applied) ++fired_[static_cast<std::size_t>(r - rules_.data())];
+  // Rules are never removed, so an index in the decision's plan is the
+  // same rule's index in the plan now.
+  for (const FaultRule* r : applied) countFiring(static_cast<std::size_t>(r - d.plan->data()));
   return what;
 }
 
 std::map<std::string, int> FaultEngine::firings() const {
   std::lock_guard lock(mutex_);
   std::map<std::string, int> out;
-  for (std::size_t i = 0; i < rules_.size(); ++i) out[rules_[i].id] = fired_[i];
+  for (std::size_t i = 0; i < plan_->size(); ++i) out[(*plan_)[i].id] = fired_total_[i];
   return out;
 }
 
-bool FaultEngine::changesIds() const {
-  return std::any_of(rules_.begin(), rules_.end(),
-                     [](const FaultRule& r) { return r.kind == FaultKind::ChangeIdFormat; });
+void FaultEngine::countFiring(std::size_t index) {
+  ++fired_[index];
+  ++fired_total_[index];
+}
+
+std::shared_ptr<const std::vector<FaultRule>> FaultEngine::rules() const {
+  std::lock_guard lock(mutex_);
+  return plan_;
+}
+
+void FaultEngine::noteIdChanges() {
+  changes_ids_.store(std::any_of(plan_->begin(), plan_->end(), [](const FaultRule& r) {
+    return r.kind == FaultKind::ChangeIdFormat;
+  }));
+}
+
+std::ptrdiff_t FaultEngine::indexOf(const std::string& id) const {
+  for (std::size_t i = 0; i < plan_->size(); ++i) {
+    if ((*plan_)[i].id == id) return static_cast<std::ptrdiff_t>(i);
+  }
+  return -1;
+}
+
+std::vector<FaultRuleState> FaultEngine::ruleStates() const {
+  std::lock_guard lock(mutex_);
+  std::vector<FaultRuleState> out;
+  for (std::size_t i = 0; i < plan_->size(); ++i)
+    out.push_back({(*plan_)[i], enabled_[i] != 0, versions_[i], fired_total_[i], fired_[i]});
+  return out;
+}
+
+bool FaultEngine::setEnabled(const std::string& id, bool enabled) {
+  std::lock_guard lock(mutex_);
+  const std::ptrdiff_t i = indexOf(id);
+  if (i < 0) return false;
+  enabled_[static_cast<std::size_t>(i)] = enabled ? 1 : 0;
+  return true;
+}
+
+bool FaultEngine::replaceRule(FaultRule rule) {
+  std::lock_guard lock(mutex_);
+  const std::ptrdiff_t found = indexOf(rule.id);
+  if (found < 0) return false;
+  const auto i = static_cast<std::size_t>(found);
+  const std::string prefix = rule.id + "\n";
+  // Requests in flight keep the plan they were decided with.
+  auto plan = std::make_shared<Plan>(*plan_);
+  (*plan)[i] = std::move(rule);
+  plan_ = std::move(plan);
+  ++versions_[i];
+  std::erase_if(buckets_, [&prefix](const auto& b) { return b.first.rfind(prefix, 0) == 0; });
+  noteIdChanges();
+  return true;
+}
+
+bool FaultEngine::addRule(FaultRule rule) {
+  std::lock_guard lock(mutex_);
+  if (indexOf(rule.id) >= 0) return false;
+  auto plan = std::make_shared<Plan>(*plan_);
+  plan->push_back(std::move(rule));
+  plan_ = std::move(plan);
+  enabled_.push_back(1);
+  versions_.push_back(1);
+  fired_.push_back(0);
+  fired_total_.push_back(0);
+  passed_.push_back(0);
+  noteIdChanges();
+  return true;
+}
+
+void FaultEngine::resetRequestState() {
+  std::lock_guard lock(mutex_);
+  attempts_.clear();
+  retry_at_ms_.clear();
+  buckets_.clear();
+  std::fill(fired_.begin(), fired_.end(), 0);
+  std::fill(passed_.begin(), passed_.end(), 0);
 }
 
 std::size_t FaultEngine::retryAfterViolations() const {

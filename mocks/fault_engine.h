@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct FaultRequest {
 
 // The rules that fired on one request, in plan order, and what to record.
 struct FaultDecision {
+  // The plan the decision was made with: a runtime change replaces the
+  // engine's plan, never this one, so `fired` stays valid while the request
+  // is served.
+  std::shared_ptr<const std::vector<scenarios::FaultRule>> plan;
   std::vector<const scenarios::FaultRule*> fired;
   std::string note;  // e.g. "retry-after violation: 412 ms early"
   // How early the client came back after a Retry-After it was given.
@@ -62,6 +67,16 @@ void recordFault(std::string& note, std::vector<FaultRecord>& faults,
                  const scenarios::FaultRule& rule, const std::string& effect,
                  std::vector<std::pair<std::string, std::int64_t>> figures = {});
 
+// One rule of the engine's plan and what it has done, for people and the
+// admin API.
+struct FaultRuleState {
+  scenarios::FaultRule rule;
+  bool enabled = true;
+  int version = 1;            // 1 as loaded; each replaceRule adds one
+  int fires = 0;              // since the engine was made
+  int fires_since_reset = 0;  // what max_fires counts (resetRequestState)
+};
+
 // Decides which fault rules hit a request and applies them to responses.
 // A decision is a pure function of (seed, rule id, request key): the key is
 // the request's method, path, query and its attempt number (how many times
@@ -69,6 +84,12 @@ void recordFault(std::string& note, std::vector<FaultRecord>& faults,
 // sequence fires the same faults whatever thread serves it. Counters
 // (attempts, firings, max_fires, Retry-After deadlines) are guarded by a
 // mutex. Thread-safe.
+//
+// The plan can change while requests are served (`faultline mock`'s admin
+// API): a change swaps in a new immutable plan under the mutex, so each
+// request is decided wholly by the plan before or after it. Rules are only
+// added, never removed, so a rule keeps its index, id and counters through
+// every change; a rule decides the same whether it was loaded or added.
 class FaultEngine {
  public:
   FaultEngine(std::vector<scenarios::FaultRule> rules, std::uint64_t seed);
@@ -97,21 +118,45 @@ class FaultEngine {
   // the request sequence, not of the clock.
   void setOperation(int index) { operation_.store(index); }
   // Whether the plan changes id formats: the server then takes either form.
-  bool changesIds() const;
-  const std::vector<scenarios::FaultRule>& rules() const { return rules_; }
+  bool changesIds() const { return changes_ids_.load(); }
+  // The plan now in force.
+  std::shared_ptr<const std::vector<scenarios::FaultRule>> rules() const;
+
+  // Runtime changes. Each returns false, changing nothing, when no rule has
+  // `id` (addRule: when one already has).
+  std::vector<FaultRuleState> ruleStates() const;
+  bool setEnabled(const std::string& id, bool enabled);
+  // Replaces the rule with `rule.id`; it keeps its place and counters. A
+  // throttle's per-client buckets start full at the new capacity.
+  bool replaceRule(scenarios::FaultRule rule);
+  bool addRule(scenarios::FaultRule rule);
+  // Forgets what requests have done so far (attempt numbers, throttle
+  // buckets, Retry-After deadlines, the matches kill_connector let through,
+  // firings towards max_fires), so the same requests meet the same faults
+  // again. `fires` totals stay.
+  void resetRequestState();
 
   // The pure part of a decision, exposed for tests and benchmarks.
   bool matches(const scenarios::FaultRule& rule, const FaultRequest& request,
                std::int64_t attempt) const;
 
  private:
-  const std::vector<scenarios::FaultRule> rules_;
+  using Plan = std::vector<scenarios::FaultRule>;
+  // Index of rule `id` in plan_, or -1; caller holds mutex_.
+  std::ptrdiff_t indexOf(const std::string& id) const;
+  void noteIdChanges();  // caller holds mutex_
+
   const std::uint64_t seed_;
   std::atomic<int> operation_{0};
+  std::atomic<bool> changes_ids_{false};
   mutable std::mutex mutex_;
+  std::shared_ptr<const Plan> plan_;  // guarded by mutex_; replaced, never changed
+  std::vector<char> enabled_;         // guarded by mutex_; per rule
+  std::vector<int> versions_;         // guarded by mutex_; per rule
   std::unordered_map<std::string, std::int64_t> attempts_;  // guarded by mutex_
-  std::vector<int> fired_;                                  // guarded by mutex_; per rule
-  std::vector<int> passed_;  // guarded by mutex_; per rule: matches kill_connector let through
+  std::vector<int> fired_;        // guarded by mutex_; per rule, since resetRequestState
+  std::vector<int> fired_total_;  // guarded by mutex_; per rule
+  std::vector<int> passed_;       // guarded by mutex_; per rule: matches kill_connector let through
   std::unordered_map<std::string, std::int64_t> retry_at_ms_;  // guarded by mutex_; per client
   // A throttle rule's token bucket for one client.
   struct Bucket {
@@ -121,6 +166,7 @@ class FaultEngine {
   std::unordered_map<std::string, Bucket> buckets_;  // guarded by mutex_; "rule\nclient"
   bool throttle(const scenarios::FaultRule& rule, const std::string& client, std::int64_t t_ms,
                 FaultDecision& decision);
+  void countFiring(std::size_t index);      // caller holds mutex_
   std::size_t retry_after_violations_ = 0;  // guarded by mutex_
 };
 

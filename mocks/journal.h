@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -69,6 +70,13 @@ struct JournalEntry {
   }
 };
 
+// The journal file's format (docs/journal-format.md); each line carries it.
+inline constexpr int kJournalFormat = 2;
+
+// One entry as a line of the journal file (docs/journal-format.md), without
+// the newline.
+std::string journalLine(const JournalEntry& entry);
+
 // Request log. Thread-safe. Keeps every entry by default: a drill's scorers
 // judge the whole history. A standalone mock serves for hours, so it keeps
 // only the newest entries (keepLast) and counts the ones it let go.
@@ -83,6 +91,16 @@ class Journal {
   void keepLast(std::size_t limit);
   // Entries let go to stay within the limit.
   std::uint64_t dropped() const;
+  // Called with every entry as it is recorded, on the recording thread and
+  // outside the journal's lock, before the entry is kept. It may block: a
+  // stream that cannot keep up holds requests back rather than lose entries.
+  // Set before serving.
+  void setObserver(std::function<void(const JournalEntry&)> observer) {
+    observer_ = std::move(observer);
+  }
+  // Forgets the entries kept so far; sequence numbers go on, so a seq never
+  // names two requests.
+  void clear();
 
   // Reserves the next sequence number at a request's arrival, so writes it
   // causes can name it before the entry itself is recorded.
@@ -99,6 +117,7 @@ class Journal {
  private:
   void trim();  // caller holds mutex_
 
+  std::function<void(const JournalEntry&)> observer_;  // set before serving, read-only after
   mutable std::mutex mutex_;
   std::uint64_t next_seq_ = 0;        // guarded by mutex_
   std::size_t limit_ = 0;             // guarded by mutex_; 0: unbounded

@@ -245,6 +245,14 @@ MockServer::MockServer(Journal& journal, TokenIssuer& issuer, const Clock& clock
         if (!req.matches.empty() || !res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
         const auto [status, detail] = refusal(res.status, req.method);
+        if (isAdminPath(req.path)) {
+          // Not connector traffic: answered, never journaled.
+          res.status = status;
+          res.set_content(nlohmann::json{{"error", detail}}.dump(
+                              -1, ' ', false, nlohmann::json::error_handler_t::replace),
+                          "application/json");
+          return httplib::Server::HandlerResponse::Handled;
+        }
         const Dialect* dialect = dialectFor(req.path);
         MockResponse response;
         if (dialect != nullptr) {
@@ -328,11 +336,59 @@ void MockServer::addDialect(std::unique_ptr<Dialect> dialect) {
 }
 
 void MockServer::addFallback(const Dialect& dialect) {
+  // Installed by start(), after the admin routes: cpp-httplib tries routes
+  // in the order given, and this one matches every path.
   fallback_ = &dialect;
-  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-    install(dialect, {method, ".*", AuthMode::None,
-                      [&dialect](const MockRequest& r) { return dialect.notFound(r.path); }});
+}
+
+void MockServer::setAdmin(std::string prefix,
+                          std::function<MockResponse(const MockRequest&)> handler) {
+  admin_prefix_ = std::move(prefix);
+  admin_ = std::move(handler);
+}
+
+bool MockServer::isAdminPath(const std::string& path) const {
+  return !admin_prefix_.empty() && path.rfind(admin_prefix_, 0) == 0 &&
+         (path.size() == admin_prefix_.size() || path[admin_prefix_.size()] == '/');
+}
+
+void MockServer::installAdmin() {
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    MockResponse response;
+    try {
+      response = admin_(toMockRequest(req));
+    } catch (const std::exception& e) {
+      response = MockResponse{};
+      response.status = 500;
+      response.body = nlohmann::json{{"error", std::string("harness bug: ") + e.what()}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } catch (...) {
+      response = MockResponse{};
+      response.status = 500;
+      response.body = R"({"error":"harness bug: unknown exception"})";
+    }
+    res.status = response.status;
+    for (const auto& [k, v] : response.headers) res.set_header(k, v);
+    res.set_content(response.body, response.content_type);
+  };
+  // Every escape is literal text in the prefix, so it is matched as written.
+  std::string pattern;
+  for (char c : admin_prefix_) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '/' && c != '_' && c != '-')
+      pattern += '\\';
+    pattern += c;
   }
+  pattern += "(/.*)?";
+  server_->Get(pattern, handler);
+  server_->Post(pattern, handler);
+  server_->Put(pattern, handler);
+  server_->Patch(pattern, handler);
+  server_->Delete(pattern, handler);
+}
+
+void MockServer::dropDeferred() {
+  std::lock_guard lock(deferred_mutex_);
+  deferred_.clear();
 }
 
 void MockServer::install(const Dialect& dialect, const Route& route) {
@@ -665,6 +721,15 @@ MockResponse MockServer::authFailure(const Dialect& dialect, const std::string& 
 }
 
 int MockServer::start() {
+  if (admin_) installAdmin();
+  if (fallback_ != nullptr && !fallback_installed_) {
+    fallback_installed_ = true;
+    const Dialect& dialect = *fallback_;
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      install(dialect, {method, ".*", AuthMode::None,
+                        [&dialect](const MockRequest& r) { return dialect.notFound(r.path); }});
+    }
+  }
   port_ = options_.port == 0
               ? server_->bind_to_any_port(options_.host)
               : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);

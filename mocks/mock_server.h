@@ -86,6 +86,14 @@ class MockServer {
   // any other request, so a connector calling a wrong URL leaves evidence.
   // Call after every addDialect.
   void addFallback(const Dialect& dialect);
+  // Serves every request under `prefix` (e.g. "/__faultline") with
+  // `handler`, whatever the method: outside the journal, the sequence and
+  // the faults, with no bearer check (the handler does its own). A handler
+  // that throws answers 500. Call before start().
+  void setAdmin(std::string prefix, std::function<MockResponse(const MockRequest&)> handler);
+  // Forgets the deferred write faults not yet landed (a tenant reset undoes
+  // what they would act on).
+  void dropDeferred();
   // Binds and starts serving; returns the bound port. Throws
   // std::runtime_error when the address cannot be bound, e.g.
   // "port 8080 on 127.0.0.1 is already in use": a port is never shared.
@@ -148,6 +156,11 @@ class MockServer {
   // Route patterns and their dialects, set up before start(), read-only after.
   std::vector<std::pair<std::regex, const Dialect*>> owners_;
   const Dialect* fallback_ = nullptr;
+  bool fallback_installed_ = false;
+  std::string admin_prefix_;  // set before start(), read-only after
+  std::function<MockResponse(const MockRequest&)> admin_;
+  bool isAdminPath(const std::string& path) const;
+  void installAdmin();
   std::atomic<int> listen_fd_{-1};  // the socket bind() last set options on
   std::thread listener_;
   int port_ = 0;

@@ -11,7 +11,9 @@ namespace faultline::mocks {
 
 MockTarget::MockTarget(const scenarios::Scenario& scenario, std::uint64_t seed, const Clock& clock,
                        MockServerOptions server_options)
-    : tenant_(generateTenant(scenario.tenant, seed), clock),
+    : tenant_spec_(scenario.tenant),
+      seed_(seed),
+      tenant_(generateTenant(scenario.tenant, seed), clock),
       issuer_(seed, clock, scenario.target.token_ttl_seconds),
       faults_(scenario.faults, seed),
       timeline_(scenario.timeline, seed, tenant_, clock),
@@ -57,6 +59,14 @@ void MockTarget::start() {
 }
 void MockTarget::stop() {
   server_.stop();
+}
+
+void MockTarget::reset() {
+  // Deferred faults name change numbers of the tenant being replaced.
+  server_.dropDeferred();
+  tenant_.reset(generateTenant(tenant_spec_, seed_));
+  issuer_.reset();
+  faults_.resetRequestState();
 }
 
 void MockTarget::applyBeforeOperation(int index) {

@@ -44,6 +44,22 @@ class MockTarget {
   Journal& journal() { return journal_; }
   TokenIssuer& issuer() { return issuer_; }
   const FaultEngine& faults() const { return faults_; }
+  FaultEngine& faults() { return faults_; }
+  // Routes every request through the fault engine even when the plan is
+  // empty, so rules added while serving take effect. Call before start().
+  void attachFaultEngine() { server_.setFaultEngine(&faults_); }
+  // Serves `prefix` outside the journal and the faults (MockServer::setAdmin).
+  // Call before start().
+  void setAdmin(std::string prefix, std::function<MockResponse(const MockRequest&)> handler) {
+    server_.setAdmin(std::move(prefix), std::move(handler));
+  }
+  std::string url(std::string_view path) const { return server_.url(path); }
+  // Puts the tenant back as the seed made it, forgets every token issued and
+  // every write fault not yet landed, and lets the same requests meet the
+  // same faults again (FaultEngine::resetRequestState). The client
+  // credentials stay. Timeline events that already landed are not replayed.
+  // A request in flight sees the tenant wholly before or after the reset.
+  void reset();
   // The scenario operation now running (1-based), for faults matched by operation.
   void setOperation(int index) { faults_.setOperation(index); }
   const TokenIssuer& issuer() const { return issuer_; }
@@ -63,6 +79,8 @@ class MockTarget {
  private:
   std::string landRace(const MockRequest& request, const MockResponse& response);
 
+  const scenarios::TenantSpec tenant_spec_;
+  const std::uint64_t seed_;
   Tenant tenant_;
   Journal journal_;
   TokenIssuer issuer_;

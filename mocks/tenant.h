@@ -191,6 +191,10 @@ class Tenant {
   // partial apply): no reader, stale or not, ever sees the state in between.
   void undoWrites(std::uint64_t after_seq, std::uint64_t up_to_seq, UndoScope scope,
                   const std::string& cause, bool part_of_last_write = false);
+  // Replaces the whole state with `initial` and forgets every change and
+  // write record, as if nothing had been served. The generation moves on,
+  // never back, so nothing derived from an earlier state passes as current.
+  void reset(TenantState initial);
 
  private:
   void log(std::string kind, std::string object, std::string detail, const std::string& cause);

@@ -36,6 +36,16 @@ void Tenant::remember(std::uint64_t changes_before, WriteRecord record) {
   history_.push_back(std::move(record));
 }
 
+void Tenant::reset(TenantState initial) {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t generation = state_.generation + 1;
+  state_ = std::move(initial);
+  state_.reindex();
+  state_.generation = std::max(generation, state_.generation + 1);
+  changes_.clear();
+  history_.clear();
+}
+
 std::uint64_t Tenant::lastChangeSeq() const {
   std::shared_lock lock(mutex_);
   return changes_.size();

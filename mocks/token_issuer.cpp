@@ -41,7 +41,10 @@ IssuedToken TokenIssuer::issue() {
   std::lock_guard lock(mutex_);
   const std::uint64_t n = ++issued_;
   IssuedToken t;
-  t.token = "flt_" + hex64(mix64(seed_ ^ (n * 0x9e37ULL))) + hex64(mix64(seed_ + n));
+  // After a reset the counter starts again; the salt keeps a string that
+  // was revoked or forgotten from ever becoming valid again.
+  const std::uint64_t salt = resets_ == 0 ? 0 : mix64(resets_ ^ 0x7265736574ULL);
+  t.token = "flt_" + hex64(mix64(seed_ ^ (n * 0x9e37ULL) ^ salt)) + hex64(mix64(seed_ + n + salt));
   t.id = "tok-" + std::to_string(n);
   t.expires_in_s = ttl_seconds_;
   t.expires_at_ms = clock_.nowMs() + static_cast<std::int64_t>(ttl_seconds_) * 1000;
@@ -63,6 +66,13 @@ void TokenIssuer::revoke(const std::string& token_id) {
   for (auto& [token, record] : tokens_) {
     if (record.id == token_id) record.revoked = true;
   }
+}
+
+void TokenIssuer::reset() {
+  std::lock_guard lock(mutex_);
+  tokens_.clear();
+  issued_ = 0;
+  ++resets_;
 }
 
 std::vector<std::string> TokenIssuer::issuedTokens() const {

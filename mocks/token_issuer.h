@@ -44,6 +44,9 @@ class TokenIssuer {
   IssuedToken issue();
   TokenVerdict check(const std::string& token) const;
   void revoke(const std::string& token_id);
+  // Forgets every token issued: they are refused from now on, and the next
+  // one is tok-1 again, with a string no earlier token had.
+  void reset();
   // Every token string issued so far, for secret-hygiene checks on output.
   std::vector<std::string> issuedTokens() const;
 
@@ -59,6 +62,7 @@ class TokenIssuer {
   ClientCredentials client_;
   mutable std::mutex mutex_;
   std::uint64_t issued_ = 0;                        // guarded by mutex_
+  std::uint64_t resets_ = 0;                        // guarded by mutex_
   std::unordered_map<std::string, Record> tokens_;  // guarded by mutex_
 };
 

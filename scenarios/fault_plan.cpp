@@ -104,7 +104,10 @@ void checkReachable(const FaultRule& f, const FaultKindInfo& info, const std::st
   }
 }
 
-FaultRule readRule(const json& node, const std::string& pointer, std::vector<ConfigIssue>& issues) {
+}  // namespace
+
+FaultRule readFaultRule(const json& node, const std::string& pointer,
+                        std::vector<ConfigIssue>& issues) {
   FaultRule f;
   ObjectReader r(node, pointer, issues);
   f.id = r.string("id", true).value_or("");
@@ -139,15 +142,13 @@ FaultRule readRule(const json& node, const std::string& pointer, std::vector<Con
   return f;
 }
 
-}  // namespace
-
 std::vector<FaultRule> readFaultPlan(const json& node, const std::string& pointer,
                                      std::vector<ConfigIssue>& issues) {
   std::vector<FaultRule> rules;
   std::set<std::string> ids;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string p = pointer + "/" + std::to_string(i);
-    rules.push_back(readRule(node[i], p, issues));
+    rules.push_back(readFaultRule(node[i], p, issues));
     if (!rules.back().id.empty() && !ids.insert(rules.back().id).second) {
       issues.push_back({p + "/id", "duplicate rule id \"" + rules.back().id + "\""});
     }

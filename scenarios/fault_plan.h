@@ -62,6 +62,13 @@ struct FaultRule {
   int after_matches = 0;            // kill_connector: matching requests let through first
 };
 
+// Reads one rule as a scenario's "faults" array holds it: its kind's
+// parameters and whether it can ever hit are checked, issues carry JSON
+// pointers under `pointer`. A running `faultline mock` reads added and
+// changed rules with it, so they pass exactly the checks a scenario's do.
+FaultRule readFaultRule(const nlohmann::json& node, const std::string& pointer,
+                        std::vector<ConfigIssue>& issues);
+
 // Reads the scenario's "faults" array; issues carry JSON pointers under
 // `pointer`. Used only by the scenario loader.
 std::vector<FaultRule> readFaultPlan(const nlohmann::json& node, const std::string& pointer,
