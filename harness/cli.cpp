@@ -158,7 +158,8 @@ exit codes:
 
 docs: docs/connector-protocol.md, docs/scenario-format.md, docs/scoring.md,
   docs/report-format.md, docs/journal-format.md, docs/suite-format.md,
-  docs/history.md, docs/dialects.md, docs/scheduled-drills.md
+  docs/history.md, docs/dialects.md, docs/mock.md, docs/scheduled-drills.md;
+  JSON Schemas for the files you write in docs/schemas/
 )";
 
 // One command's usage block of kHelp, with the exit codes and documents: the
