@@ -119,6 +119,14 @@ TEST(CertificateFileTest, ChecksRangesAndWords) {
             "c.json:/policy: is required (null when the suite has none)");
 }
 
+// An empty verdict is no verdict: no suite writes one, and a certificate
+// that carries it certifies nothing.
+TEST(CertificateFileTest, RefusesAnEmptyVerdict) {
+  json doc = goodCertificate();
+  doc["verdict"] = "";
+  EXPECT_EQ(errorOf(doc), "c.json:/verdict: must be \"passed\" or \"failed\", got \"\"");
+}
+
 TEST(CertificateFileTest, RefusesDeepNestingAndRepeatedKeys) {
   const std::string deep =
       R"({"drills":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
