@@ -17,8 +17,11 @@
 #include "harness/suite.h"
 #include "reports/json_report.h"
 #include "reports/printable_text.h"
+#include "reports/wording.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -263,7 +266,7 @@ int verifyCertificate(const std::string& path, const VerifyOptions& options, std
       }
     }
     out << (differ == 0 ? "verified: " : "not verified: ") << drills.size() - differ << " of "
-        << drills.size() << " drill report(s) match their digests\n";
+        << counted(drills.size(), "drill report") << " match their digests\n";
     return differ == 0 ? 0 : 1;
   }
   // Re-run the suite the certificate names, from the same seeds.
@@ -303,16 +306,16 @@ int verifyCertificate(const std::string& path, const VerifyOptions& options, std
     }
   }
   if (again.drills.size() != drills.size()) {
-    out << "DIFFERS: the suite now has " << again.drills.size() << " drill(s), the certificate "
-        << drills.size() << "\n";
+    out << "DIFFERS: the suite now has " << counted(again.drills.size(), "drill")
+        << ", the certificate " << drills.size() << "\n";
     ++differ;
   }
   if (options.out_dir.empty()) {
     std::error_code ignored;
     fs::remove_all(out_dir, ignored);
   }
-  out << (differ == 0 ? "verified: " : "not verified: ") << drills.size() << " drill(s) re-run, "
-      << differ << " verdict(s) differ\n";
+  out << (differ == 0 ? "verified: " : "not verified: ") << counted(drills.size(), "drill")
+      << " re-run, " << counted(differ, "verdict") << " differ\n";
   return differ == 0 ? 0 : 1;
 }
 

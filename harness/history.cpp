@@ -10,6 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/printable_text.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -339,8 +342,8 @@ std::string renderHistoryText(const std::vector<HistoryTrend>& trends) {
     int passed = 0;
     for (const auto* d : t.runs) passed += d->verdict == "passed";
     const HistoryDrill* latest = t.runs.back();
-    out << t.connector << " / " << t.scenario << ": " << t.runs.size() << " run(s), " << passed
-        << " passed (" << number(100.0 * passed / static_cast<double>(t.runs.size()))
+    out << t.connector << " / " << t.scenario << ": " << counted(t.runs.size(), "run") << ", "
+        << passed << " passed (" << number(100.0 * passed / static_cast<double>(t.runs.size()))
         << " %); latest " << latest->recorded_at << " " << latest->verdict << " ("
         << latest->connector_version << ", seed " << latest->seed << ")\n";
     if (t.last_good != nullptr) {
@@ -471,7 +474,7 @@ std::string renderHistoryHtml(const std::vector<HistoryTrend>& trends) {
       if (t.runs[i] == t.first_bad) mark = static_cast<int>(i);
     }
     out << "<section>\n<h2>" << esc(t.connector) << " / " << esc(t.scenario) << "</h2>\n<p>"
-        << t.runs.size() << " run(s), " << passed << " passed";
+        << counted(t.runs.size(), "run") << ", " << passed << " passed";
     if (t.last_good != nullptr)
       out << "; last known good " << esc(t.last_good->recorded_at) << " ("
           << esc(t.last_good->connector_version) << ")";

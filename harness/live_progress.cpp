@@ -1,4 +1,7 @@
 #include "harness/live_progress.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 #include <cstdio>
 #include <ostream>
@@ -9,8 +12,8 @@ std::string renderProgressLine(const ProgressSample& s) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(s.elapsed_ms) / 1000.0);
   return "\r\033[K  " + s.operation + " [" + s.kind + "] running " + seconds +
-         " s: " + std::to_string(s.requests) + " request(s), " + std::to_string(s.faults_fired) +
-         " fault(s) fired";
+         " s: " + counted(s.requests, "request") + ", " + counted(s.faults_fired, "fault") +
+         " fired";
 }
 
 LiveProgress::LiveProgress(std::ostream& out, std::function<ProgressSample()> sample,

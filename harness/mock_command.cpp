@@ -16,9 +16,12 @@
 #include "mocks/journal_stream.h"
 #include "mocks/mock_admin.h"
 #include "mocks/mock_target.h"
+#include "reports/wording.h"
 #include "scenarios/config_error.h"
 #include "scenarios/json_reader.h"
 #include "scenarios/scenario.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -352,8 +355,7 @@ std::string formatFaultSummary(const std::vector<mocks::FaultRuleState>& rules,
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     for (std::size_t i = 0; i < sorted.size() && i < kShown; ++i)
       out += (i == 0 ? "; " : ", ") + sorted[i].first + " x" + std::to_string(sorted[i].second);
-    if (sorted.size() > kShown)
-      out += ", and " + std::to_string(sorted.size() - kShown) + " other effect(s)";
+    if (sorted.size() > kShown) out += ", and " + counted(sorted.size() - kShown, "other effect");
     out += "\n";
   }
   return out;

@@ -7,6 +7,9 @@
 
 #include "harness/scorers/behaviour.h"
 #include "harness/scorers/findings.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -232,7 +235,7 @@ std::string exemptionWords(const reports::PolicySummary& p, const std::string& r
   if (rule == "min_precision")
     return "precision tolerated down to min_precision " + fixed3(p.min_precision);
   if (rule == "max_retry_after_violations")
-    return std::to_string(p.max_retry_after_violations) + " Retry-After violation(s) allowed";
+    return counted(p.max_retry_after_violations, "Retry-After violation") + " allowed";
   if (rule == "max_amplification")
     return "amplification allowed up to " + fixed2(p.max_amplification) + "x the minimum";
   if (rule.rfind("severity/", 0) == 0) {

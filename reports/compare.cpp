@@ -108,7 +108,7 @@ class ReportReader {
     if (failures_ == 0) return;
     std::string out = problems_;
     if (failures_ > kMaxShown)
-      out += "\n" + name_ + ": and " + std::to_string(failures_ - kMaxShown) + " more problem(s)";
+      out += "\n" + name_ + ": and " + counted(failures_ - kMaxShown, "more problem");
     throw std::runtime_error(out);
   }
 

@@ -7,6 +7,7 @@
 
 #include "reports/html_timeline.h"
 #include "reports/printable_text.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -63,7 +64,7 @@ std::string lagWords(const FreshnessEvent& e) {
   std::string words = optionalSeconds(e.lag_ms);
   if (e.lag_rounds)
     words += *e.lag_rounds == 0 ? " · first round that could"
-                                : " · " + std::to_string(*e.lag_rounds) + " round(s) late";
+                                : " · " + counted(*e.lag_rounds, "round") + " late";
   return words;
 }
 

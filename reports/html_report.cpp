@@ -8,6 +8,7 @@
 #include "reports/html_timeline.h"
 #include "reports/printable_text.h"
 #include "reports/triage.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -184,7 +185,7 @@ void writeVerdict(std::ostringstream& out, const Report& r) {
           << (e.reason.empty() ? "<i class=\"no-reason\">(no reason given)</i>"
                                : "<span class=\"reason\">" + esc(e.reason) + "</span>")
           << " <span class=\"muted\">(set by <code>" << esc(e.source) << "</code>";
-      if (!e.findings.empty()) out << "; excused " << e.findings.size() << " finding(s)";
+      if (!e.findings.empty()) out << "; excused " << counted(e.findings.size(), "finding");
       out << ")</span></li>\n";
     }
     out << "</ul>\n</div>\n";
@@ -340,8 +341,8 @@ void writeOperations(std::ostringstream& out, const Report& r) {
     out << "</p>\n";
     if (o.restarts > 0)
       out << "<p class=\"warn\" data-metric=\"restarts\"" << attr("data-operation", o.label)
-          << ">Killed by a fault and restarted " << o.restarts
-          << " time(s) with the same state directory; the last run is scored" << killedClaimsNote(o)
+          << ">Killed by a fault and restarted " << counted(o.restarts, "time")
+          << " with the same state directory; the last run is scored" << killedClaimsNote(o)
           << ".</p>\n";
     if (!o.auth_trouble.empty())
       out << "<p class=\"bad\" data-metric=\"auth-trouble\"" << attr("data-operation", o.label)
@@ -349,8 +350,9 @@ void writeOperations(std::ostringstream& out, const Report& r) {
     out << renderRounds(o);
     if (!o.completeness.empty()) writeCompleteness(out, r, o);
     if (o.dangling_references > 0) {
-      out << "<details class=\"ids\" data-list=\"dangling\"><summary>" << o.dangling_references
-          << " reference(s) to objects not returned</summary>\n<ul>";
+      out << "<details class=\"ids\" data-list=\"dangling\"><summary>"
+          << counted(o.dangling_references, "reference")
+          << " to objects not returned</summary>\n<ul>";
       for (const auto& d : o.dangling) out << "<li><code>" << esc(d) << "</code></li>";
       out << "</ul>\n</details>\n";
     }
@@ -382,7 +384,7 @@ void writeBehaviour(std::ostringstream& out, const Report& r) {
     behaviourCell(out, r, o, "process", processText(o.process));
     behaviourCell(out, r, o, "protocol",
                   std::string(o.protocol_violations > 0 ? "<span class=\"bad\">" : "<span>") +
-                      std::to_string(o.protocol_violations) + " violation(s)</span>");
+                      counted(o.protocol_violations, "violation") + "</span>");
     behaviourCell(out, r, o, "behaviour.retry_after", "");
     behaviourCell(out, r, o, "behaviour.secret_hygiene", "");
     behaviourCell(out, r, o, "behaviour.auth",

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/printable_text.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -302,8 +303,7 @@ std::int64_t drawSlices(std::ostringstream& svg, const std::vector<JournalPoint>
       svg << "<rect class=\"" << kLanes[lane].css << "\" x=\"" << num(kLeft + slice_width * s)
           << "\" y=\"" << top + kLaneHeight - 3 - h << "\" width=\"" << num(slice_width)
           << "\" height=\"" << h << "\">"
-          << title(std::to_string(n) + " " + kLanes[lane].name + " request(s)" + when)
-          << "</rect>\n";
+          << title(counted(n, std::string(kLanes[lane].name) + " request") + when) << "</rect>\n";
       if (faults[lane][s] > 0) {
         drawFaultMarker(svg, kLeft + slice_width * (s + 0.5), top,
                         std::to_string(faults[lane][s]) + " of them with a fired fault" + when);

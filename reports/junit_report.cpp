@@ -11,6 +11,7 @@
 
 #include "reports/printable_text.h"
 #include "reports/triage.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -111,7 +112,7 @@ std::string eventFacts(const FreshnessEvent& e) {
     return line + ": not applied" + (e.detail.empty() ? "" : ": " + printableLine(e.detail)) + "\n";
   if (e.reflected_round == 0) return line + ": never reflected\n";
   line += ": reflected in drill round " + std::to_string(e.reflected_round);
-  if (e.lag_rounds) line += ", " + std::to_string(*e.lag_rounds) + " round(s) late";
+  if (e.lag_rounds) line += ", " + counted(*e.lag_rounds, "round") + " late";
   return line + ", lag " + lagSeconds(e.lag_ms) + "\n";
 }
 
@@ -123,9 +124,8 @@ std::string roundFacts(const OperationReport& o) {
              (rd.declared_reason.empty() ? "" : " (" + printableLine(rd.declared_reason) + ")") +
              ", stale_since " +
              (rd.stale_since.empty() ? "not given" : printableLine(rd.stale_since)) + ", " +
-             std::to_string(rd.stale_records) + " stale record(s), lowest recall " +
-             fixed3(rd.recall) + ", " + std::to_string(rd.requests) + " request(s), " +
-             seconds(rd.duration_ms) + " s\n";
+             counted(rd.stale_records, "stale record") + ", lowest recall " + fixed3(rd.recall) +
+             ", " + counted(rd.requests, "request") + ", " + seconds(rd.duration_ms) + " s\n";
   }
   return o.rounds.empty() ? "" : facts;
 }
@@ -142,12 +142,12 @@ void addFreshnessChecks(const std::string& cls, const Report& r, const Operation
     if (f.events[i].kind == "leaver") leavers += eventFacts(f.events[i]);
   }
   if (f.events.size() > kMaxFactEvents)
-    events += "  ... " + std::to_string(f.events.size() - kMaxFactEvents) +
-              " more event(s), in the JSON report\n";
+    events += "  ... " + counted(f.events.size() - kMaxFactEvents, "more event") +
+              ", in the JSON report\n";
   events += "lag p50 " + lagSeconds(f.p50_lag_ms) + ", p95 " + lagSeconds(f.p95_lag_ms) + ", max " +
             lagSeconds(f.max_lag_ms) + "; " + std::to_string(f.never_reflected) +
-            " never reflected; " + std::to_string(f.stale_records_at_end) +
-            " stale record(s) at the end\n";
+            " never reflected; " + counted(f.stale_records_at_end, "stale record") +
+            " at the end\n";
   const std::string rounds = roundFacts(o);
   for (const auto& [metric, facts] :
        {std::pair{"freshness.lag", events}, std::pair{"freshness.honesty", rounds},
@@ -232,8 +232,8 @@ void addOperationChecks(const std::string& suite, const Report& r, const Operati
       metricCheck(cls, o.label, "process", std::max<std::int64_t>(0, o.duration_ms - spent)));
   if (!o.auth_trouble.empty()) checks.back().facts = "ended refused: " + o.auth_trouble + "\n";
   if (o.restarts > 0)
-    checks.back().facts += "killed by a fault and restarted " + std::to_string(o.restarts) +
-                           " time(s); the last run is scored" + killedClaimsNote(o) + "\n";
+    checks.back().facts += "killed by a fault and restarted " + counted(o.restarts, "time") +
+                           "; the last run is scored" + killedClaimsNote(o) + "\n";
   for (const char* metric : {"protocol", "behaviour.retry_after", "behaviour.secret_hygiene"})
     checks.push_back(metricCheck(cls, o.label, metric));
 }
@@ -241,8 +241,8 @@ void addOperationChecks(const std::string& suite, const Report& r, const Operati
 void addFaultCheck(const std::string& suite, const FaultFiring& fault, std::vector<Check>& checks) {
   Check c{suite + ".faults", "fault " + fault.id + " fired >= " + std::to_string(fault.min_fires)};
   if (fault.fired < fault.min_fires) {
-    c.skipped = "fault " + fault.id + " (" + fault.kind + ") fired " + std::to_string(fault.fired) +
-                " time(s); " + std::to_string(fault.min_fires) +
+    c.skipped = "fault " + fault.id + " (" + fault.kind + ") fired " +
+                counted(fault.fired, "time") + "; " + std::to_string(fault.min_fires) +
                 " required, so the drill proves nothing about it";
   }
   // fault-not-fired findings are titled "Fault <id> (<kind>) fired ..." (harness/findings.cpp).

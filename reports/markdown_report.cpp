@@ -10,6 +10,7 @@
 
 #include "reports/printable_text.h"
 #include "reports/triage.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -162,7 +163,7 @@ std::string completenessNote(const TypeScore& t) {
   std::string note = std::to_string(t.matched) + " of " + std::to_string(t.expected) +
                      " matched, " + std::to_string(t.missing_total) + " missing, " +
                      std::to_string(t.phantom_total) + " phantom";
-  if (t.duplicates > 0) note += ", " + std::to_string(t.duplicates) + " duplicate(s)";
+  if (t.duplicates > 0) note += ", " + counted(t.duplicates, "duplicate");
   if (t.attribute_mismatches > 0)
     note += ", " + std::to_string(t.attribute_mismatches) + " attribute mismatch(es)";
   return note;
@@ -171,7 +172,7 @@ std::string completenessNote(const TypeScore& t) {
 std::string revocationNote(const OperationReport& o) {
   std::map<std::string, std::size_t> outcomes;
   for (const auto& rv : o.revocations) ++outcomes[rv.outcome];
-  std::string note = std::to_string(o.revocations.size()) + " action(s):";
+  std::string note = counted(o.revocations.size(), "action") + ":";
   for (const auto& [outcome, n] : outcomes) {
     note += (note.back() == ':' ? " " : ", ") + std::to_string(n) + " " + outcome;
   }
@@ -203,8 +204,8 @@ void writeScorecard(std::ostringstream& out, const Report& r) {
     }
     if (o.restarts > 0) {
       out << row({label, kind, declared, "process", "–", "–",
-                  "killed by a fault and restarted " + std::to_string(o.restarts) +
-                      " time(s); the last run is scored" + killedClaimsNote(o)});
+                  "killed by a fault and restarted " + counted(o.restarts, "time") +
+                      "; the last run is scored" + killedClaimsNote(o)});
     }
     if (!o.auth_trouble.empty()) {
       out << row({label, kind, declared, "authentication", "–", "–",
@@ -249,7 +250,7 @@ void writeRounds(std::ostringstream& out, const Report& r) {
     }
   }
   if (rows > kMaxTableRows)
-    out << "\n… and " << rows - kMaxTableRows << " more round(s), in the JSON report.\n";
+    out << "\n… and " << counted(rows - kMaxTableRows, "more round") << ", in the JSON report.\n";
   out << "\n";
 }
 
@@ -262,7 +263,7 @@ std::string reflectedText(const FreshnessEvent& e) {
 std::string lagText(const FreshnessEvent& e) {
   if (!e.lag_ms) return "–";
   std::string lag = secondsText(*e.lag_ms);
-  if (e.lag_rounds) lag += ", " + std::to_string(*e.lag_rounds) + " round(s) late";
+  if (e.lag_rounds) lag += ", " + counted(*e.lag_rounds, "round") + " late";
   return lag;
 }
 
@@ -272,11 +273,11 @@ void writeFreshness(std::ostringstream& out, const Report& r) {
   const auto applied = static_cast<std::size_t>(std::count_if(
       f.events.begin(), f.events.end(), [](const FreshnessEvent& e) { return e.applied; }));
   out << "### Freshness\n\n"
-      << f.events.size() << " timeline event(s), " << applied << " applied, "
+      << counted(f.events.size(), "timeline event") << ", " << applied << " applied, "
       << (f.never_reflected > 0 ? "**" : "") << f.never_reflected << " never reflected"
       << (f.never_reflected > 0 ? "**" : "") << " · lag p50 " << optionalSeconds(f.p50_lag_ms)
       << ", p95 " << optionalSeconds(f.p95_lag_ms) << ", max " << optionalSeconds(f.max_lag_ms)
-      << " · " << f.stale_records_at_end << " stale record(s) at the end\n\n"
+      << " · " << counted(f.stale_records_at_end, "stale record") << " at the end\n\n"
       << row({"event", "kind", "subjects", "reflected", "lag"})
       << row({"---:", "---", "---", "---", "---"});
   const std::size_t shown = std::min(kMaxTableRows, f.events.size());
@@ -286,7 +287,8 @@ void writeFreshness(std::ostringstream& out, const Report& r) {
                 reflectedText(e), lagText(e)});
   }
   if (f.events.size() > shown)
-    out << "\n… and " << f.events.size() - shown << " more event(s), in the JSON report.\n";
+    out << "\n… and " << counted(f.events.size() - shown, "more event")
+        << ", in the JSON report.\n";
   out << "\n";
 }
 
@@ -331,7 +333,7 @@ void writeRevocations(std::ostringstream& out, const Report& r) {
                 rv->read_back ? "yes" : "no"});
   }
   if (rows.size() > shown)
-    out << "\n… and " << rows.size() - shown << " more action(s), in the JSON report.\n";
+    out << "\n… and " << counted(rows.size() - shown, "more action") << ", in the JSON report.\n";
   out << "\n";
 }
 
@@ -341,7 +343,7 @@ void appendEvidence(std::string& body, const char* heading, const std::vector<st
   for (std::size_t i = 0; i < lines.size() && i < kMaxEvidenceLines; ++i)
     body += "  " + cut(printableLine(lines[i]), kMaxEvidenceLineBytes) + "\n";
   if (lines.size() > kMaxEvidenceLines)
-    body += "  … " + std::to_string(lines.size() - kMaxEvidenceLines) + " more line(s)\n";
+    body += "  … " + counted(lines.size() - kMaxEvidenceLines, "more line") + "\n";
 }
 
 void writeFinding(std::ostringstream& out, const Report& r, std::size_t number, const Finding& f) {
@@ -365,12 +367,13 @@ void writeFindings(std::ostringstream& out, const Report& r) {
     return;
   }
   const std::vector<const Finding*> worst_first = fixFirstOrder(r);
-  out << "### What to fix first (" << r.findings.size()
-      << " finding(s): by severity, then privileged and non-human identities first)\n\n";
+  out << "### What to fix first (" << counted(r.findings.size(), "finding")
+      << ": by severity, then privileged and non-human identities first)\n\n";
   const std::size_t shown = std::min(kMaxFindings, worst_first.size());
   for (std::size_t i = 0; i < shown; ++i) writeFinding(out, r, i + 1, *worst_first[i]);
   if (worst_first.size() > shown) {
-    out << "… and " << worst_first.size() - shown << " more finding(s), in the JSON report.\n\n";
+    out << "… and " << counted(worst_first.size() - shown, "more finding")
+        << ", in the JSON report.\n\n";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/printable_text.h"
+#include "reports/wording.h"
 
 namespace faultline::reports {
 namespace {
@@ -59,17 +60,17 @@ std::string renderSuiteJson(const SuiteSummary& s) {
   j["totals"] = totals;
   auto& drills = j["drills"] = nlohmann::ordered_json::array();
   for (const auto& d : s.drills) {
-    drills.push_back({{"index", d.index},
-                      {"connector", d.connector},
-                      {"scenario", d.scenario},
-                      {"seed", d.seed},
-                      {"verdict", d.verdict},
-                      {"reason", d.reason},
-                      {"report", d.report},
-                      {"worst_finding", d.worst},
-                      {"findings", {{"critical", d.critical}, {"error", d.errors},
-                                    {"warning", d.warnings}}},
-                      {"duration_ms", d.duration_ms}});
+    drills.push_back(
+        {{"index", d.index},
+         {"connector", d.connector},
+         {"scenario", d.scenario},
+         {"seed", d.seed},
+         {"verdict", d.verdict},
+         {"reason", d.reason},
+         {"report", d.report},
+         {"worst_finding", d.worst},
+         {"findings", {{"critical", d.critical}, {"error", d.errors}, {"warning", d.warnings}}},
+         {"duration_ms", d.duration_ms}});
   }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -80,18 +81,19 @@ std::string renderSuiteMarkdown(const SuiteSummary& s) {
   for (const auto& d : s.drills) ++totals[d.verdict];
   out << "## faultline suite " << cell(s.suite) << ": " << (s.passed() ? "passed" : "failed")
       << "\n\n";
-  if (!s.complete) out << "**Incomplete:** stopped by " << s.stopped_by << " before every drill ran.\n\n";
-  out << s.drills.size() << " drill(s)";
+  if (!s.complete)
+    out << "**Incomplete:** stopped by " << s.stopped_by << " before every drill ran.\n\n";
+  out << counted(s.drills.size(), "drill");
   for (const auto& [verdict, n] : totals) out << ", " << n << " " << verdict;
-  out << "; " << seconds(s.duration_ms) << " s with " << s.jobs << " job(s)";
+  out << "; " << seconds(s.duration_ms) << " s with " << counted(s.jobs, "job");
   if (s.shard_count > 1) out << ", shard " << s.shard_index << " of " << s.shard_count;
   out << ".\n\n| connector | scenario | seed | verdict | worst finding | report |\n"
       << "| --- | --- | --- | --- | --- | --- |\n";
   for (const auto& d : s.drills) {
     const std::string why = d.worst.empty() ? d.reason : d.worst;
     out << "| " << cell(d.connector) << " | " << cell(d.scenario) << " | " << d.seed << " | "
-        << (isBad(d.verdict) ? "**" + d.verdict + "**" : d.verdict) << " | " << cell(why)
-        << " | " << (d.report.empty() ? "" : "[json](" + d.report + ")") << " |\n";
+        << (isBad(d.verdict) ? "**" + d.verdict + "**" : d.verdict) << " | " << cell(why) << " | "
+        << (d.report.empty() ? "" : "[json](" + d.report + ")") << " |\n";
   }
   return out.str();
 }
@@ -117,8 +119,8 @@ std::string renderSuiteJunit(const SuiteSummary& s) {
         << "\" time=\"" << seconds(ms) << "\">\n";
     for (const auto* d : drills) {
       out << "    <testcase classname=\"" << escapeMarkup(scenario, true) << "\" name=\""
-          << escapeMarkup(d->connector + " seed " + std::to_string(d->seed), true)
-          << "\" time=\"" << seconds(d->duration_ms) << "\">";
+          << escapeMarkup(d->connector + " seed " + std::to_string(d->seed), true) << "\" time=\""
+          << seconds(d->duration_ms) << "\">";
       const std::string message = d->worst.empty() ? d->reason : d->worst;
       if (d->verdict == "failed" || d->verdict == "inconclusive") {
         out << "\n      <failure message=\"" << escapeMarkup(message, true) << "\" type=\""
@@ -146,29 +148,34 @@ std::string renderSuiteHtml(const SuiteSummary& s, bool link_html) {
     if (std::find(scenarios.begin(), scenarios.end(), d.scenario) == scenarios.end())
       scenarios.push_back(d.scenario);
     const auto column = std::make_pair(d.connector, d.seed);
-    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    if (std::find(columns.begin(), columns.end(), column) == columns.end())
+      columns.push_back(column);
     cells[{d.scenario, column}] = &d;
   }
   std::map<std::string, int> totals;
   for (const auto& d : s.drills) ++totals[d.verdict];
   std::ostringstream out;
-  const std::string title = "faultline suite " + s.suite + ": " + (s.passed() ? "passed" : "failed");
+  const std::string title =
+      "faultline suite " + s.suite + ": " + (s.passed() ? "passed" : "failed");
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n<title>"
       << esc(title)
       << "</title>\n<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#1f2328}"
          "table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;padding:.3em .6em}"
-         "th{background:#f6f8fa;text-align:left}td a{color:inherit;text-decoration:none;display:block}"
+         "th{background:#f6f8fa;text-align:left}td "
+         "a{color:inherit;text-decoration:none;display:block}"
          ".passed{background:#dafbe1}.failed,.error,.not-run{background:#ffebe9;font-weight:600}"
-         ".inconclusive{background:#fff8c5}.not-applicable,.skipped{background:#f6f8fa;color:#59636e}"
-         ".banner{font-size:1.3em;font-weight:700}.banner.ok{color:#1a7f37}.banner.bad{color:#a40e26}"
+         ".inconclusive{background:#fff8c5}.not-applicable,.skipped{background:#f6f8fa;color:#"
+         "59636e}"
+         ".banner{font-size:1.3em;font-weight:700}.banner.ok{color:#1a7f37}.banner.bad{color:#"
+         "a40e26}"
          "</style>\n</head>\n<body>\n<h1>"
       << esc(title) << "</h1>\n<p class=\"banner " << (s.passed() ? "ok" : "bad") << "\">"
-      << s.drills.size() << " drill(s)";
+      << counted(s.drills.size(), "drill");
   for (const auto& [verdict, n] : totals) out << ", " << n << " " << esc(verdict);
-  out << "</p>\n<p>" << seconds(s.duration_ms) << " s with " << s.jobs << " job(s), started "
-      << esc(s.started_at);
+  out << "</p>\n<p>" << seconds(s.duration_ms) << " s with " << counted(s.jobs, "job")
+      << ", started " << esc(s.started_at);
   if (s.shard_count > 1) out << ", shard " << s.shard_index << " of " << s.shard_count;
   out << ".</p>\n";
   if (!s.complete)

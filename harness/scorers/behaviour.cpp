@@ -11,6 +11,9 @@
 #include <string_view>
 
 #include "harness/evidence.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -70,12 +73,12 @@ void addTokenReuseFindings(const OperationEvidence& op, RejectedTokens& rejected
     detail += (detail.empty() ? "" : "; ") + token + " answered 401 at #" +
               std::to_string(u.rejection->first.seq) +
               (before ? " (in " + u.rejection->operation + ")" : "") + ", presented again " +
-              std::to_string(u.times) + " time(s)";
+              counted(u.times, "time");
     if (before) earlier.push_back(u.rejection->first);
   }
   Finding f = makeFinding(
       op, "rejected-token-reuse", Severity::Error, "behaviour.auth",
-      std::to_string(reuses) + " request(s) presented a bearer token the target had rejected",
+      counted(reuses, "request") + " presented a bearer token the target had rejected",
       detail +
           "; after a 401 a client must fetch a new token before it sends again, in this "
           "process or the next");
@@ -105,12 +108,12 @@ void addDuplicateWriteFindings(const OperationEvidence& op, std::vector<Finding>
     if (!answeredWithFault(e)) landed.insert(key);
   }
   if (duplicates == 0) return;
-  Finding f = makeFinding(
-      op, "duplicate-write", Severity::Warning, "behaviour.writes",
-      std::to_string(duplicates) + " write(s) repeated after the same write had succeeded",
-      std::to_string(repeated.size()) +
-          " distinct write(s) (same method, path and body) answered 2xx more than once; a write "
-          "the target already applied may apply twice");
+  Finding f =
+      makeFinding(op, "duplicate-write", Severity::Warning, "behaviour.writes",
+                  counted(duplicates, "write") + " repeated after the same write had succeeded",
+                  counted(repeated.size(), "distinct write") +
+                      " (same method, path and body) answered 2xx more than once; a write "
+                      "the target already applied may apply twice");
   f.evidence.journal = journalEvidence(*op.journal, [&](const JournalEntry& e) {
     return isWrite(e) && repeated.count(keyOf(e)) != 0;
   });
@@ -146,8 +149,8 @@ void addAmplificationFindings(const OperationEvidence& op, const Amplification& 
           " times the minimum of " + std::to_string(a.minimum),
       "minimum: 1 token request and one list page per max_page_size records of Users, Groups "
       "and Entitlements; far above it the connector re-reads or pages too small; " +
-          std::to_string(a.faulted) +
-          " request(s) answered with a fault not counted; by path: " + tallyByPath(*op.journal));
+          counted(a.faulted, "request") +
+          " answered with a fault not counted; by path: " + tallyByPath(*op.journal));
   f.evidence.journal =
       journalEvidence(*op.journal, [](const JournalEntry& e) { return !answeredWithFault(e); });
   // The exact ratio, not the rounded one the title prints: the policy

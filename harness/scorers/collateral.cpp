@@ -7,6 +7,9 @@
 #include <utility>
 
 #include "harness/evidence.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -111,7 +114,7 @@ void addCollateralFindings(const OperationEvidence& op,
   if (collateral.size() > 20) detail += "; and " + std::to_string(collateral.size() - 20) + " more";
   reports::Finding f = makeFinding(
       op, "collateral-change", reports::Severity::Critical, "revocation.collateral",
-      std::to_string(collateral.size()) + " change(s) to the target nobody asked for" +
+      counted(collateral.size(), "change") + " to the target nobody asked for" +
           (flips > 0 ? ", " + std::to_string(flips) + " of them undoing the connector's own" : ""),
       detail);
   f.evidence.journal = journalEvidence(

@@ -4,6 +4,9 @@
 #include <map>
 
 #include "harness/evidence.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -126,7 +129,7 @@ void addProcessFindings(const OperationEvidence& op, std::vector<Finding>& out) 
 void addProtocolFindings(const OperationEvidence& op, std::vector<Finding>& out) {
   const ConnectorOutput& o = *op.output;
   if (o.violation_count == 0) return;
-  std::string detail = std::to_string(o.violation_count) + " line(s) broke connector protocol v1";
+  std::string detail = counted(o.violation_count, "line") + " broke connector protocol v1";
   Finding f = make(op, "protocol-violation", Severity::Error, "protocol",
                    "The connector's output broke the contract", detail);
   f.measures.push_back(measured("violations", o.violation_count, "lines"));
@@ -153,14 +156,14 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
       Finding f =
           make(op, silent ? "silent-loss" : "declared-incomplete",
                silent ? Severity::Critical : Severity::Error, metric,
-               silent ? "Declared " + declared + " but " + std::to_string(t.missing_total) + " " +
-                            t.type + "(s) are missing" +
+               silent ? "Declared " + declared + " but " + counted(t.missing_total, t.type) +
+                            (t.missing_total == 1 ? " is missing" : " are missing") +
                             (declared != "partial" ? ""
                              : op.output->status->incomplete
                                  ? " and its \"incomplete\" field does not name them"
                                  : " and the reason does not say so")
-                      : "Sync declared " + declared + "; " + std::to_string(t.missing_total) + " " +
-                            t.type + "(s) are missing",
+                      : "Sync declared " + declared + "; " + counted(t.missing_total, t.type) +
+                            (t.missing_total == 1 ? " is missing" : " are missing"),
                "missing " + t.type + " ids: " + joinIds(t.missing, t.missing_total) +
                    (declared == "complete" ? "" : declaredReason(op)));
       const std::string resource = resourceOf(t.type);
@@ -173,15 +176,14 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
     }
     if (t.phantom_total > 0) {
       Finding f = make(op, "phantom-records", Severity::Error, metric,
-                       std::to_string(t.phantom_total) + " " + t.type +
-                           "(s) returned that the target never held",
+                       counted(t.phantom_total, t.type) + " returned that the target never held",
                        "phantom ids: " + joinIds(t.phantom, t.phantom_total));
       f.measures.push_back(measured("phantom", t.phantom_total, "records"));
       out.push_back(std::move(f));
     }
     if (t.duplicates > 0) {
       out.push_back(make(op, "duplicate-records", Severity::Warning, metric,
-                         std::to_string(t.duplicates) + " duplicate " + t.type + " line(s)",
+                         counted(t.duplicates, "duplicate " + t.type + " line"),
                          "the same id was printed more than once"));
       out.back().measures.push_back(measured("duplicates", t.duplicates, "lines"));
     }
@@ -191,7 +193,7 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
   if (mismatches > 0) {
     Finding f = make(
         op, "attribute-mismatch", Severity::Error, "completeness.attributes",
-        std::to_string(mismatches) + " record(s) carry values that differ from the target",
+        counted(mismatches, "record") + " carry values that differ from the target",
         "canonical attributes compared: userName, displayName, active, accountType, privileged, "
         "credential owner and state");
     f.evidence.connector_output = score.attribute_examples;
@@ -201,8 +203,8 @@ void addCompletenessFindings(const OperationEvidence& op, const CompletenessScor
   if (score.dangling_total > 0) {
     Finding f = make(
         op, "dangling-reference", Severity::Error, "completeness.references",
-        std::to_string(score.dangling_total) +
-            " grant(s) or credential(s) point at objects not returned",
+        counted(score.dangling_total, "grant or credential", "grants or credentials") +
+            (score.dangling_total == 1 ? " points" : " point") + " at objects not returned",
         "every grant's principal and target, and every credential's owner, must also be returned");
     f.evidence.connector_output = score.dangling;
     f.measures.push_back(measured("dangling", score.dangling_total, "records"));
@@ -304,8 +306,8 @@ void addFaultFindings(const std::vector<reports::FaultFiring>& firings, std::vec
     finding.id = "fault-not-fired";
     finding.severity = Severity::Warning;
     finding.metric = "instrument";
-    finding.title = "Fault " + f.id + " (" + f.kind + ") fired " + std::to_string(f.fired) +
-                    " time(s); " + std::to_string(f.min_fires) + " required";
+    finding.title = "Fault " + f.id + " (" + f.kind + ") fired " + counted(f.fired, "time") + "; " +
+                    std::to_string(f.min_fires) + " required";
     finding.detail =
         "the connector never met this fault often enough, so the drill proves nothing about it";
     finding.measures.push_back(
@@ -318,10 +320,9 @@ void addRetryAfterFindings(const OperationEvidence& op, std::vector<Finding>& ou
   auto early = [](const mocks::JournalEntry& e) { return e.retry_after_early_ms.has_value(); };
   const auto count = std::count_if(op.journal->begin(), op.journal->end(), early);
   if (count == 0) return;
-  Finding f =
-      make(op, "retry-after-violation", Severity::Error, "behaviour.retry_after",
-           std::to_string(count) + " request(s) sent before an announced Retry-After elapsed",
-           "a connector that hammers through a 429 or 503 gets throttled harder or banned");
+  Finding f = make(op, "retry-after-violation", Severity::Error, "behaviour.retry_after",
+                   counted(count, "request") + " sent before an announced Retry-After elapsed",
+                   "a connector that hammers through a 429 or 503 gets throttled harder or banned");
   f.evidence.journal = journalEvidence(*op.journal, [&](const mocks::JournalEntry& e) {
     return early(e) || e.status == 429 || e.status == 503;
   });
@@ -370,15 +371,14 @@ reports::Verdict decideVerdict(const std::vector<Finding>& findings, std::string
     unapplied += f.id == "timeline-event-not-applied";
   }
   if (critical + errors > 0) {
-    reason =
-        std::to_string(critical) + " critical and " + std::to_string(errors) + " error finding(s)";
+    reason = std::to_string(critical) + " critical and " + counted(errors, "error finding");
     return reports::Verdict::Failed;
   }
   if (unfired + unapplied > 0) {
-    reason = unfired > 0 ? std::to_string(unfired) + " required fault(s) did not fire" : "";
+    reason = unfired > 0 ? counted(unfired, "required fault") + " did not fire" : "";
     if (unapplied > 0) {
-      reason += (reason.empty() ? "" : "; ") + std::to_string(unapplied) +
-                " timeline event(s) never landed";
+      reason +=
+          (reason.empty() ? "" : "; ") + counted(unapplied, "timeline event") + " never landed";
     }
     return reports::Verdict::Inconclusive;
   }
@@ -397,8 +397,8 @@ void ProcessScorer::score(const ScoringInput& input, ScoreSink& sink) {
   addProcessFindings(ev, sink.findings());
   if (input.killed == nullptr || input.killed->empty()) return;
   Finding f = make(ev, "connector-restarted", Severity::Info, "process",
-                   "The connector was killed " + std::to_string(input.killed->size()) +
-                       " time(s) and restarted with the same state directory",
+                   "The connector was killed " + counted(input.killed->size(), "time") +
+                       " and restarted with the same state directory",
                    "the last run's output is scored, and confirmations a killed run printed must "
                    "hold too; the journal lines below are where it died");
   f.evidence.journal = journalEvidence(*ev.journal, [](const mocks::JournalEntry& e) {

@@ -1,4 +1,7 @@
 #include "harness/scorers/freshness.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 #include <algorithm>
 #include <set>
@@ -210,6 +213,7 @@ std::size_t FreshnessTracker::observeRound(const RoundObservation& round,
   std::string stale_events;
   std::vector<std::size_t> leaver_lines;
   std::string leavers;
+  std::size_t leaver_count = 0;
   for (const auto& e : events) {
     if (!roundSees(e, round.span)) continue;
     Track& t = tracks_[e.index];
@@ -236,14 +240,17 @@ std::size_t FreshnessTracker::observeRound(const RoundObservation& round,
       leaver_lines.push_back(a->line);
       shown_active = true;
     }
-    if (shown_active) leavers += (leavers.empty() ? "" : ", ") + e.account;
+    if (shown_active) {
+      leavers += (leavers.empty() ? "" : ", ") + e.account;
+      ++leaver_count;
+    }
   }
   last_stale_ = stale_lines.size();
   if (complete && !announced && !stale_lines.empty()) {
     Finding f =
         make(op.label, "stale-unannounced", Severity::Critical, "freshness.honesty",
-             "Declared complete without stale_since but " + std::to_string(stale_lines.size()) +
-                 " record(s) show the tenant before changes that landed before the round",
+             "Declared complete without stale_since but " + counted(stale_lines.size(), "record") +
+                 " show the tenant before changes that landed before the round",
              stale_events);
     f.measures.push_back(
         {"stale_records", static_cast<double>(stale_lines.size()), std::nullopt, "records"});
@@ -253,7 +260,8 @@ std::size_t FreshnessTracker::observeRound(const RoundObservation& round,
   }
   if (complete && !leavers.empty()) {
     Finding f = make(op.label, "leaver-shown-active", Severity::Critical, "freshness.leavers",
-                     "Declared complete showing disabled account(s) active: " + leavers,
+                     std::string("Declared complete showing disabled ") +
+                         (leaver_count == 1 ? "account" : "accounts") + " active: " + leavers,
                      "the accounts were disabled by leaver events before the round started; the "
                      "governance record still gives them access");
     f.evidence.connector_output = quoteLines(op, leaver_lines);

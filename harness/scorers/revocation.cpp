@@ -12,6 +12,9 @@
 #include "harness/scorers/behaviour.h"
 #include "mocks/oauth_dialect.h"
 #include "mocks/seeded_rng.h"
+#include "reports/wording.h"
+
+using faultline::reports::counted;
 
 namespace faultline::harness {
 namespace {
@@ -237,7 +240,7 @@ std::string remainingAccess(const TenantState& state, const RevokeAction& action
     const auto live = std::count_if(account->credentials.begin(), account->credentials.end(),
                                     [](const auto& c) { return c.active; });
     std::string out = account->active ? "the account is active" : "";
-    if (live > 0) out += (out.empty() ? "" : "; ") + std::to_string(live) + " API key(s) live";
+    if (live > 0) out += (out.empty() ? "" : "; ") + counted(live, "API key") + " live";
     return out;
   }
   if (action.action == "remove_entitlement") {

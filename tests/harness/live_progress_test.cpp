@@ -13,7 +13,7 @@ namespace {
 
 TEST(LiveProgressTest, LineShowsOperationRequestsFaultsAndTime) {
   EXPECT_EQ(renderProgressLine({"initial-sync", "sync", 42, 3, 1250}),
-            "\r\033[K  initial-sync [sync] running 1.2 s: 42 request(s), 3 fault(s) fired");
+            "\r\033[K  initial-sync [sync] running 1.2 s: 42 requests, 3 faults fired");
 }
 
 TEST(LiveProgressTest, TicksRedrawInPlaceAndStopErasesTheLine) {
@@ -35,8 +35,8 @@ TEST(LiveProgressTest, TicksRedrawInPlaceAndStopErasesTheLine) {
   }
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(out.str(),
-            "\r\033[K  revoke-1 [revoke] running 0.0 s: 10 request(s), 1 fault(s) fired"
-            "\r\033[K  revoke-1 [revoke] running 0.0 s: 20 request(s), 1 fault(s) fired"
+            "\r\033[K  revoke-1 [revoke] running 0.0 s: 10 requests, 1 fault fired"
+            "\r\033[K  revoke-1 [revoke] running 0.0 s: 20 requests, 1 fault fired"
             "\r\033[K");
 }
 

@@ -185,7 +185,7 @@ TEST(MockOutputTest, SummaryCountsFiringsAndEffectsPerRule) {
   EXPECT_EQ(formatFaultSummary({fired, off, never}, tally),
             "fault summary: 3 rules, 6 firings\n"
             "  slow (latency): 5 firings; held 2 ms x2, held 1 ms x1, held 3 ms x1, and 1 other "
-            "effect(s)\n"
+            "effect\n"
             "  groups-503 (server_error), disabled: 1 firing; 503 x1\n"
             "  never (empty_page): never fired\n");
 }

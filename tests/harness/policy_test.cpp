@@ -124,7 +124,7 @@ TEST(PolicyTest, PrecisionAndRetryAfterTolerances) {
   r.findings.push_back(finding("phantom-records", Severity::Error, "completeness.accounts"));
   r.findings.push_back(
       measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
-                       "3 request(s) sent before an announced Retry-After"),
+                       "3 requests sent before an announced Retry-After"),
                "early_requests", 3, "requests"));
   applyPolicy(
       policy(R"({"faultline_policy":1,"min_precision":0.95,"max_retry_after_violations":3})"), r);
@@ -132,7 +132,7 @@ TEST(PolicyTest, PrecisionAndRetryAfterTolerances) {
   auto strict = syncReport("complete", "", 1.0, 0.97);
   strict.findings.push_back(
       measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
-                       "4 request(s) sent before an announced Retry-After"),
+                       "4 requests sent before an announced Retry-After"),
                "early_requests", 4, "requests"));
   applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), strict);
   EXPECT_EQ(strict.verdict, Verdict::Failed);
@@ -146,7 +146,7 @@ TEST(PolicyTest, RetryAfterToleranceReadsTheMeasureNotTheTitle) {
   auto r = syncReport("complete", "", 1.0);
   r.findings.push_back(
       measured(finding("retry-after-violation", Severity::Error, "behaviour.retry_after", "sync-1",
-                       "2 request(s) sent before an announced Retry-After"),
+                       "2 requests sent before an announced Retry-After"),
                "early_requests", 5, "requests"));
   applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), r);
   EXPECT_EQ(r.verdict, Verdict::Failed);
@@ -156,7 +156,7 @@ TEST(PolicyTest, RetryAfterToleranceReadsTheMeasureNotTheTitle) {
   auto unmeasured = syncReport("complete", "", 1.0);
   unmeasured.findings.push_back(finding("retry-after-violation", Severity::Error,
                                         "behaviour.retry_after", "sync-1",
-                                        "1 request(s) sent before an announced Retry-After"));
+                                        "1 request sent before an announced Retry-After"));
   applyPolicy(policy(R"({"faultline_policy":1,"max_retry_after_violations":3})"), unmeasured);
   EXPECT_EQ(unmeasured.findings[0].severity, Severity::Error);
   EXPECT_EQ(unmeasured.findings[0].policy, "");

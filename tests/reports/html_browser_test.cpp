@@ -140,7 +140,7 @@ TEST(HtmlBrowserTest, ChromiumBuildsTheKeyFiguresIntoItsDomWithoutConsoleErrors)
   EXPECT_TRUE(contains(dom,
                        "<section id=\"verdict\" class=\"verdict verdict-failed\" "
                        "data-verdict=\"failed\">\n<p class=\"verdict-word\">Failed</p>"));
-  EXPECT_TRUE(contains(dom, "<p id=\"verdict-reason\">3 critical and 7 error finding(s)</p>"));
+  EXPECT_TRUE(contains(dom, "<p id=\"verdict-reason\">3 critical and 7 error findings</p>"));
   EXPECT_TRUE(contains(dom,
                        "data-metric=\"recall\" data-operation=\"initial-sync\" "
                        "data-type=\"account\">0.925</td>"));

@@ -154,7 +154,7 @@ TEST(HtmlReportTest, BannerShowsTheVerdictAndItsReason) {
   EXPECT_TRUE(contains(html,
                        "<section id=\"verdict\" class=\"verdict verdict-failed\" "
                        "data-verdict=\"failed\">\n<p class=\"verdict-word\">Failed</p>\n"
-                       "<p id=\"verdict-reason\">3 critical and 7 error finding(s)</p>"))
+                       "<p id=\"verdict-reason\">3 critical and 7 error findings</p>"))
       << html.substr(0, 6000);
   EXPECT_TRUE(contains(renderFixture(fixtures::passedReport()),
                        "data-verdict=\"passed\">\n<p class=\"verdict-word\">Passed</p>"));
@@ -181,7 +181,7 @@ TEST(HtmlReportTest, ScorecardGivesEveryFigureAStableHandle) {
   EXPECT_TRUE(contains(html,
                        "<td data-metric=\"behaviour.retry_after\" data-operation=\"revoke-1\" "
                        "data-findings=\"1\"><span class=\"badge sev-error\">error</span> 2 "
-                       "request(s) sent before an announced Retry-After elapsed</td>"));
+                       "requests sent before an announced Retry-After elapsed</td>"));
   EXPECT_TRUE(contains(html,
                        "<td data-metric=\"behaviour.retry_after\" "
                        "data-operation=\"initial-sync\" data-findings=\"0\"><span "
@@ -310,7 +310,7 @@ TEST(HtmlReportTest, LagChartDrawsOneBarPerEventAndMarksTheNeverReflected) {
   // 1250 ms on an axis ending at 1600 ms: only "never" spans the whole plot.
   EXPECT_TRUE(contains(late, "<rect class=\"lag-bar\" x=\"300\" y=\"124\" width=\"554.7\""));
   EXPECT_TRUE(contains(chart, ">1600 ms</text>"));
-  EXPECT_TRUE(contains(late, ">1.250 s · 1 round(s) late</text>"));
+  EXPECT_TRUE(contains(late, ">1.250 s · 1 round late</text>"));
   EXPECT_TRUE(contains(chart, "data-event=\"3\" data-reflected=\"2\"><title>"));
   EXPECT_TRUE(contains(between(chart, "data-event=\"3\"", "</g>"), "<rect class=\"lag-zero\""));
   const std::string not_applied =
@@ -395,7 +395,7 @@ TEST(HtmlReportTest, OperationsSayWhenTheConnectorWasKilledAndRestarted) {
   r.operations[0].restarts = 1;
   EXPECT_TRUE(contains(renderFixture(r),
                        "<p class=\"warn\" data-metric=\"restarts\" data-operation=\"initial-sync\">"
-                       "Killed by a fault and restarted 1 time(s) with the same state directory; "
+                       "Killed by a fault and restarted 1 time with the same state directory; "
                        "the last run is scored.</p>"));
 }
 
@@ -636,7 +636,7 @@ TEST(HtmlReportTest, AnExemptedPassSaysSoInTheBannerWithEachReason) {
                        "<li data-exemption=\"honest_partial\">honest partial accepted for "
                        "schema-drift — <span class=\"reason\">no connector can map a field "
                        "renamed without notice</span> <span class=\"muted\">(set by <code>scenario "
-                       "schema-drift</code>; excused 1 finding(s))</span></li>"));
+                       "schema-drift</code>; excused 1 finding)</span></li>"));
   Report no_reason = fixtures::exemptedReport();
   no_reason.exemptions[0].reason.clear();
   EXPECT_TRUE(contains(renderFixture(no_reason), "<i class=\"no-reason\">(no reason given)</i>"));

@@ -30,7 +30,7 @@ Report sampleReport() {
   r.connector.name = "reference-scim";
   r.connector.env = {{"CLIENT_SECRET", "{client_secret}"}, {"API_TOKEN", "<redacted>"}};
   r.verdict = Verdict::Failed;
-  r.verdict_reason = "1 critical and 0 error finding(s)";
+  r.verdict_reason = "1 critical and 0 error findings";
   r.journal_requests = 17;
   r.replay_command = "faultline run --seed 20261123";
 
@@ -56,7 +56,7 @@ Report sampleReport() {
   f.severity = Severity::Critical;
   f.metric = "completeness.accounts";
   f.operation = "initial-sync";
-  f.title = "Declared complete but 50 account(s) are missing";
+  f.title = "Declared complete but 50 accounts are missing";
   f.detail = "missing account ids: u-1, u-2 ... (50 in all)";
   f.evidence.journal = {"#2 +20ms GET /scim/v2/Users?startIndex=1&count=50 -> 200 900B tok-1"};
   f.evidence.connector_output = {"stdout:251: {\"type\":\"status\"}"};
@@ -70,7 +70,7 @@ TEST(JsonReportTest, CarriesFormatSeedVerdictAndFindingsWithEvidence) {
   EXPECT_EQ(j.at("format_minor"), 6);
   EXPECT_EQ(j.at("seed"), 20261123u);
   EXPECT_EQ(j.at("verdict"), "failed");
-  EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error finding(s)");
+  EXPECT_EQ(j.at("verdict_reason"), "1 critical and 0 error findings");
   ASSERT_EQ(j.at("findings").size(), 1u);
   const json& f = j.at("findings")[0];
   EXPECT_EQ(f.at("id"), "silent-loss");
@@ -158,12 +158,12 @@ TEST(JsonReportTest, RendersConnectorBytesThatAreNotUtf8) {
 
 TEST(JsonReportTest, SummaryShowsVerdictScoresFindingsAndReplay) {
   EXPECT_EQ(renderSummary(sampleReport()),
-            "verdict: failed (1 critical and 0 error finding(s))\n"
+            "verdict: failed (1 critical and 0 error findings)\n"
             "scenario baseline, connector reference-scim, seed 20261123, 17 requests, 1234 ms\n"
             "  initial-sync [sync] declared complete\n"
             "    account      recall 0.800  precision 1.000  (200 of 250, 50 missing, 0 phantom)\n"
             "findings, what to fix first:\n"
-            "  [critical] silent-loss (initial-sync): Declared complete but 50 account(s) are "
+            "  [critical] silent-loss (initial-sync): Declared complete but 50 accounts are "
             "missing\n"
             "      missing account ids: u-1, u-2 ... (50 in all)\n"
             "replay: faultline run --seed 20261123\n");

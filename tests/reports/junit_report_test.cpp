@@ -95,10 +95,10 @@ TEST(JunitReportTest, NamesTheSuiteAfterConnectorAndScenarioWithOneTestCasePerCh
 TEST(JunitReportTest, FailureCarriesTheWorstTitleAndDetailAndEvidenceAsText) {
   const std::string file = writeJunit("junit_failure_text", fixtures::failedReport());
   const std::string accounts = "//testcase[@name='completeness.accounts']/failure";
-  EXPECT_EQ(xpath(file, accounts + "/@message"), "Declared complete but 3 account(s) are missing");
+  EXPECT_EQ(xpath(file, accounts + "/@message"), "Declared complete but 3 accounts are missing");
   EXPECT_EQ(xpath(file, accounts + "/@type"), "silent-loss");
   EXPECT_EQ(xpath(file, accounts),
-            "[critical] silent-loss: Declared complete but 3 account(s) are missing\n"
+            "[critical] silent-loss: Declared complete but 3 accounts are missing\n"
             "missing account ids: u-3, Zoë Ångström, u-<&>\n"
             "journal:\n"
             "  #2 +20ms GET /scim/v2/Users?startIndex=1&count=10 -> 200 900B tok-1\n"
@@ -106,12 +106,12 @@ TEST(JunitReportTest, FailureCarriesTheWorstTitleAndDetailAndEvidenceAsText) {
             "connector output:\n"
             "  stdout:39: {\"type\":\"status\",\"status\":\"complete\"}\n"
             "\n"
-            "[error] phantom-records: 1 account(s) returned that the target never held\n"
+            "[error] phantom-records: 1 account returned that the target never held\n"
             "phantom ids: u-\"ghost\"\n");
   // A quoted line stays one line, whatever it held.
   EXPECT_EQ(xpath(file, "//testcase[@name='protocol']/failure"),
             "[error] protocol-violation: The connector's output broke the contract\n"
-            "1 line(s) broke connector protocol v1\n"
+            "1 line broke connector protocol v1\n"
             "connector output:\n"
             "  stdout:17: not JSON | <html>\\r\\n\uFFFD</html>\n");
 }
@@ -153,7 +153,7 @@ TEST(JunitReportTest, AFindingNoCheckClaimsGetsACheckNamedAfterItsMetric) {
   EXPECT_EQ(xpath(file, "//testcase[@name='behaviour.writes']/@classname"),
             "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.initial-sync");
   EXPECT_NE(xpath(file, "//testcase[@name='behaviour.writes']/system-out")
-                .find("[warning] duplicate-write: 2 write(s) answered 2xx more than once"),
+                .find("[warning] duplicate-write: 2 writes answered 2xx more than once"),
             std::string::npos);
   EXPECT_EQ(xpath(file, "//testcase[@name='findings']/@classname"),
             "Zoë Ångström's connector.schema \"drift\" <&> | `edge`.drill");
@@ -163,12 +163,12 @@ TEST(JunitReportTest, AFindingNoCheckClaimsGetsACheckNamedAfterItsMetric) {
 TEST(JunitReportTest, AFaultThatFiredTooRarelyIsSkippedWithTheReason) {
   const std::string file = writeJunit("junit_skipped", fixtures::inconclusiveReport());
   EXPECT_EQ(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/skipped/@message"),
-            "fault burst-429 (rate_limit) fired 0 time(s); 2 required, so the drill proves "
+            "fault burst-429 (rate_limit) fired 0 times; 2 required, so the drill proves "
             "nothing about it");
   EXPECT_EQ(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/@classname"),
             "acme-scim.rate-limits.faults");
   EXPECT_NE(xpath(file, "//testcase[@name='fault burst-429 fired >= 2']/system-out")
-                .find("[warning] fault-not-fired: Fault burst-429 (rate_limit) fired 0 time(s)"),
+                .find("[warning] fault-not-fired: Fault burst-429 (rate_limit) fired 0 times"),
             std::string::npos);
   EXPECT_EQ(xpath(file, "count(//testcase[@name='fault slow-page fired >= 1']/*)"), "0");
 }
@@ -249,7 +249,7 @@ TEST(JunitReportTest, AProcessFailureSaysTheConnectorWasRestarted) {
                                          r.operations[0].label, "died", ""));
   const std::string file = writeJunit("junit_restarts", r);
   EXPECT_NE(xpath(file, "(//testcase[@name='process'])[1]/failure")
-                .find("killed by a fault and restarted 2 time(s); the last run is scored"),
+                .find("killed by a fault and restarted 2 times; the last run is scored"),
             std::string::npos);
 }
 
@@ -308,14 +308,14 @@ TEST(JunitReportTest, AFreshnessFailureCarriesItsRoundAndTheTimelineFacts) {
             "showing it\n"
             "\n"
             "timeline:\n"
-            "  event 1 (joiner) u-41: reflected in drill round 2, 0 round(s) late, lag 0.450 s\n"
+            "  event 1 (joiner) u-41: reflected in drill round 2, 0 rounds late, lag 0.450 s\n"
             "  event 2 (leaver) u-9, key-9a: never reflected\n"
-            "  event 3 (grant) u-5, e-admin: reflected in drill round 2, 0 round(s) late, lag "
+            "  event 3 (grant) u-5, e-admin: reflected in drill round 2, 0 rounds late, lag "
             "0.000 s\n"
             "  event 4 (rotate_key) u-\"x\" <&>: not applied: its request never came\n"
-            "  event 5 (mover) u-12, g-1, g-2: reflected in drill round 3, 1 round(s) late, lag "
+            "  event 5 (mover) u-12, g-1, g-2: reflected in drill round 3, 1 round late, lag "
             "1.250 s\n"
-            "lag p50 0.450 s, p95 1.250 s, max 1.250 s; 1 never reflected; 3 stale record(s) "
+            "lag p50 0.450 s, p95 1.250 s, max 1.250 s; 1 never reflected; 3 stale records "
             "at the end\n");
 }
 
@@ -328,12 +328,12 @@ TEST(JunitReportTest, AnHonestyFailureCarriesEachRoundsDeclarationAndStaleRecord
   const std::string text = xpath(file, "//testcase[@name='freshness.honesty']/failure");
   EXPECT_NE(text.find("rounds:\n"
                       "  round 1 (drill round 1): declared complete, stale_since not given, 0 "
-                      "stale record(s), lowest recall 1.000, 4 request(s), 0.480 s\n"
+                      "stale records, lowest recall 1.000, 4 requests, 0.480 s\n"
                       "  round 2 (drill round 2): declared partial (Groups | <throttled>), "
-                      "stale_since 2026-03-14T09:26:53Z, 2 stale record(s), lowest recall 1.000, "
-                      "4 request(s), 0.480 s\n"
+                      "stale_since 2026-03-14T09:26:53Z, 2 stale records, lowest recall 1.000, "
+                      "4 requests, 0.480 s\n"
                       "  round 3 (drill round 3): declared complete, stale_since not given, 3 "
-                      "stale record(s), lowest recall 0.925, 4 request(s), 0.480 s\n"),
+                      "stale records, lowest recall 0.925, 4 requests, 0.480 s\n"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("timeline:"), std::string::npos) << "events belong to freshness.lag";

@@ -53,7 +53,7 @@ TEST(MarkdownReportTest, AFailedDrillNamesTheTrustItBrokeBesideTheVerdict) {
   EXPECT_TRUE(contains(md,
                        " | 20261123 | **failed** | **partial-success, stale-data, write-failure, "
                        "authentication-failure, unsafe-behaviour, credential-exposure, "
-                       "connector-fault** | 3 critical and 7 error finding(s) |\n"))
+                       "connector-fault** | 3 critical and 7 error findings |\n"))
       << md;
 }
 
@@ -86,7 +86,7 @@ TEST(MarkdownReportTest, ScorecardShowsRecallPrecisionPerTypeAndRevocationOutcom
                        "| initial-sync | sync | complete | group | 1.000 | 1.000 | 6 of 6 "
                        "matched, 0 missing, 0 phantom |\n"));
   EXPECT_TRUE(contains(md,
-                       "| revoke-1 | revoke | partial | revocations | – | – | 4 action(s): "
+                       "| revoke-1 | revoke | partial | revocations | – | – | 4 actions: "
                        "1 confirmed, 1 false-alarm, 1 false-confirmation, 1 honest-failure |\n"));
   EXPECT_TRUE(contains(md,
                        "| drill | fault | – | fault users-500 (http\\_error) | – | – | fired 1, "
@@ -104,7 +104,7 @@ TEST(MarkdownReportTest, AnOperationWithNothingScoredStillHasARow) {
 TEST(MarkdownReportTest, ListsAtMostTenFindingsWorstFirstThenCountsTheRest) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
   EXPECT_TRUE(contains(md,
-                       "### What to fix first (13 finding(s): by severity, then privileged and "
+                       "### What to fix first (13 findings: by severity, then privileged and "
                        "non-human identities first)\n\n"));
   // Straight after the header, before the scorecard: a privileged
   // entitlement or service account puts its finding first in its severity.
@@ -121,7 +121,7 @@ TEST(MarkdownReportTest, ListsAtMostTenFindingsWorstFirstThenCountsTheRest) {
                                                 "#### 9. error: connector-exit-nonzero in revoke-1",
                                                 "#### 10. error: retry-after-violation in revoke-1",
                                             }));
-  EXPECT_TRUE(contains(md, "… and 3 more finding(s), in the JSON report.\n\n### Scorecard\n"));
+  EXPECT_TRUE(contains(md, "… and 3 more findings, in the JSON report.\n\n### Scorecard\n"));
 }
 
 TEST(MarkdownReportTest, AnExemptedPassSaysSoBesideTheVerdictWithItsReason) {
@@ -154,7 +154,7 @@ TEST(MarkdownReportTest, EachFindingHasItsTitleDetailAndEvidenceBlock) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
   EXPECT_TRUE(contains(md,
                        "#### 2. critical: silent-loss in initial-sync\n\n"
-                       "**Declared complete but 3 account(s) are missing** — missing account ids: "
+                       "**Declared complete but 3 accounts are missing** — missing account ids: "
                        "u-3, Zoë Ångström, u-\\<\\&\\>\n\n"
                        "Who: carol@example.com (u-3), Zoë Ångström, u-\\<\\&\\>\n\n"
                        "```text\n"
@@ -193,7 +193,7 @@ TEST(MarkdownReportTest, CutsLongEvidenceLinesAndListsWithoutSplittingCharacters
   // 160 bytes: 150 x, then five two-byte Å, then the cut mark.
   EXPECT_TRUE(contains(md, "  " + std::string(150, 'x') + "ÅÅÅÅÅ…\n")) << md;
   EXPECT_EQ(linesStartingWith(md, "  xxx").size(), 6u);
-  EXPECT_TRUE(contains(md, "  … 3 more line(s)\n"));
+  EXPECT_TRUE(contains(md, "  … 3 more lines\n"));
   EXPECT_EQ(printableUtf8(md), md);
   // The 10 kB blob is cut to one short line as well.
   const std::string failed = renderMarkdownReport(fixtures::failedReport());
@@ -257,7 +257,7 @@ TEST(MarkdownReportTest, ScorecardSaysWhenTheConnectorWasKilledAndRestarted) {
   r.operations[0].restarts = 2;
   EXPECT_TRUE(contains(renderMarkdownReport(r),
                        "| initial-sync | sync | complete | process | – | – | killed by a fault and "
-                       "restarted 2 time(s); the last run is scored |\n"));
+                       "restarted 2 times; the last run is scored |\n"));
 }
 
 TEST(MarkdownReportTest, EachFindingShowsWhatThePolicyDidToIt) {
@@ -266,7 +266,7 @@ TEST(MarkdownReportTest, EachFindingShowsWhatThePolicyDidToIt) {
   Report r = fixtures::failedReport();
   r.findings[5].severity = Severity::Critical;
   EXPECT_TRUE(contains(renderMarkdownReport(r),
-                       "**2 write(s) answered 2xx more than once** — a metric no planned check "
+                       "**2 writes answered 2xx more than once** — a metric no planned check "
                        "claims\n\nPolicy: severity set by policy (error -\\> warning)\n\n"));
   EXPECT_EQ(linesStartingWith(md, "Policy: ").size(), 0u);
 }
@@ -291,15 +291,15 @@ TEST(MarkdownReportTest, FreshnessLineAndTableMarkNeverReflectedEvents) {
   const std::string md = renderMarkdownReport(fixtures::failedReport());
   EXPECT_TRUE(contains(md,
                        "### Freshness\n\n"
-                       "5 timeline event(s), 4 applied, **1 never reflected** · lag p50 0.450 s, "
-                       "p95 1.250 s, max 1.250 s · 3 stale record(s) at the end\n\n"
+                       "5 timeline events, 4 applied, **1 never reflected** · lag p50 0.450 s, "
+                       "p95 1.250 s, max 1.250 s · 3 stale records at the end\n\n"
                        "| event | kind | subjects | reflected | lag |\n"
                        "| ---: | --- | --- | --- | --- |\n"
-                       "| 1 | joiner | u-41 | drill round 2 | 0.450 s, 0 round(s) late |\n"
+                       "| 1 | joiner | u-41 | drill round 2 | 0.450 s, 0 rounds late |\n"
                        "| 2 | leaver | u-9, key-9a | **never** | – |\n"
-                       "| 3 | grant | u-5, e-admin | drill round 2 | 0.000 s, 0 round(s) late |\n"
+                       "| 3 | grant | u-5, e-admin | drill round 2 | 0.000 s, 0 rounds late |\n"
                        "| 4 | rotate\\_key | u-\"x\" \\<\\&\\> | not applied | – |\n"
-                       "| 5 | mover | u-12, g-1, g-2 | drill round 3 | 1.250 s, 1 round(s) late "
+                       "| 5 | mover | u-12, g-1, g-2 | drill round 3 | 1.250 s, 1 round late "
                        "|\n\n"))
       << md;
   EXPECT_FALSE(contains(renderMarkdownReport(fixtures::passedReport()), "### Freshness"));
@@ -346,9 +346,9 @@ TEST(MarkdownReportTest, TablesOfRoundsEventsAndActionsAreCutAtTwentyRows) {
   r.operations[1].revocations.assign(23, action);
   r.operations[0].rounds.resize(24, r.operations[0].rounds.back());
   const std::string md = renderMarkdownReport(r);
-  EXPECT_TRUE(contains(md, "\n… and 4 more round(s), in the JSON report.\n"));
-  EXPECT_TRUE(contains(md, "\n… and 10 more event(s), in the JSON report.\n"));
-  EXPECT_TRUE(contains(md, "\n… and 3 more action(s), in the JSON report.\n"));
+  EXPECT_TRUE(contains(md, "\n… and 4 more rounds, in the JSON report.\n"));
+  EXPECT_TRUE(contains(md, "\n… and 10 more events, in the JSON report.\n"));
+  EXPECT_TRUE(contains(md, "\n… and 3 more actions, in the JSON report.\n"));
   EXPECT_FALSE(contains(md, "| 21 | joiner |"));
 }
 

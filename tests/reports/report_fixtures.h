@@ -133,7 +133,7 @@ inline Report passedReport() {
   r.operations = {syncOperation("initial-sync", 5), revokeOperation("revoke-1", 1600)};
   Finding dup =
       finding("duplicate-records", Severity::Warning, "completeness.groups", "initial-sync",
-              "1 duplicate group line(s)", "the same id was printed more than once");
+              "1 duplicate group line", "the same id was printed more than once");
   dup.evidence.connector_output = {"stdout:12: {\"type\":\"group\",\"id\":\"g-2\"}"};
   r.findings = {dup};
   r.faults = {{"slow-users", "latency", 1, 3}};
@@ -210,7 +210,7 @@ inline Report failedReport() {
   Report r = baseReport("schema \"drift\" <&> | `edge`", 20261123);
   r.connector.name = "Zoë Ångström's connector";
   r.verdict = Verdict::Failed;
-  r.verdict_reason = "3 critical and 7 error finding(s)";
+  r.verdict_reason = "3 critical and 7 error findings";
   r.failure_classes = {"partial-success",        "stale-data",       "write-failure",
                        "authentication-failure", "unsafe-behaviour", "credential-exposure",
                        "connector-fault"};
@@ -258,27 +258,27 @@ inline Report failedReport() {
   revoke.revocations[3].result_ms = 2210;
 
   Finding loss = finding("silent-loss", Severity::Critical, "completeness.accounts", "initial-sync",
-                         "Declared complete but 3 account(s) are missing",
+                         "Declared complete but 3 accounts are missing",
                          "missing account ids: u-3, Zoë Ångström, u-<&>");
   loss.evidence.journal = {"#2 +20ms GET /scim/v2/Users?startIndex=1&count=10 -> 200 900B tok-1",
                            "#3 +41ms GET /scim/v2/Users?startIndex=11&count=10 -> 500 31B tok-1"};
   loss.evidence.connector_output = {"stdout:39: {\"type\":\"status\",\"status\":\"complete\"}"};
   Finding phantom =
       finding("phantom-records", Severity::Error, "completeness.accounts", "initial-sync",
-              "1 account(s) returned that the target never held", "phantom ids: u-\"ghost\"");
+              "1 account returned that the target never held", "phantom ids: u-\"ghost\"");
   Finding mismatch = finding(
       "attribute-mismatch", Severity::Error, "completeness.attributes", "initial-sync",
-      "2 record(s) carry values that differ from the target",
+      "2 records carry values that differ from the target",
       "canonical attributes compared: userName, displayName, active, accountType, privileged");
   mismatch.evidence.connector_output = {evidenceBlob(),
                                         "u-5: displayName 'O''Brien' != \"O'Brien\""};
   Finding protocol =
       finding("protocol-violation", Severity::Error, "protocol", "initial-sync",
-              "The connector's output broke the contract", "1 line(s) broke connector protocol v1");
+              "The connector's output broke the contract", "1 line broke connector protocol v1");
   protocol.evidence.connector_output = {"stdout:17: not JSON | <html>\r\n\x01</html>"};
   Finding dup_write =
       finding("duplicate-write", Severity::Warning, "behaviour.writes", "initial-sync",
-              "2 write(s) answered 2xx more than once", "a metric no planned check claims");
+              "2 writes answered 2xx more than once", "a metric no planned check claims");
   dup_write.policy = "severity set by policy (error -> warning)";
   Finding stale = finding("stale-data", Severity::Error, "freshness.lag", "initial-sync round 3",
                           "The output never reflected timeline event 2 (leaver)",
@@ -307,7 +307,7 @@ inline Report failedReport() {
                          "redacted");
   leak.evidence.connector_output = {"Authorization: Bearer <redacted>"};
   Finding retry = finding("retry-after-violation", Severity::Error, "behaviour.retry_after",
-                          "revoke-1", "2 request(s) sent before an announced Retry-After elapsed",
+                          "revoke-1", "2 requests sent before an announced Retry-After elapsed",
                           "a connector that hammers through a 429 or 503 gets throttled harder");
   Finding alarm = finding("false-alarm", Severity::Warning, "revocation", "revoke-1",
                           "remove_membership act-1 applied but the connector said failed",
@@ -364,9 +364,9 @@ inline Report exemptedReport() {
                     "membership|account|u-4|g-ops"};
   grants.missing_total = 3;
   r.operations = {sync};
-  Finding partial = finding("declared-incomplete", Severity::Info, "completeness.accounts",
-                            "initial-sync", "Declared partial: 4 account(s) missing",
-                            "the connector named accounts as incomplete");
+  Finding partial =
+      finding("declared-incomplete", Severity::Info, "completeness.accounts", "initial-sync",
+              "Declared partial: 4 accounts missing", "the connector named accounts as incomplete");
   partial.policy =
       "accepted: the connector declared partial and said why (honest_partial: accept) "
       "(error -> info)";
@@ -385,11 +385,11 @@ inline Report inconclusiveReport() {
   r.policy.pass_inconclusive = true;
   r.policy.accept_honest_partial = true;
   r.verdict = Verdict::Inconclusive;
-  r.verdict_reason = "1 required fault(s) did not fire";
+  r.verdict_reason = "1 required fault did not fire";
   r.operations = {syncOperation("initial-sync", 5)};
   r.faults = {{"burst-429", "rate_limit", 2, 0}, {"slow-page", "latency", 1, 1}};
   Finding unfired = finding("fault-not-fired", Severity::Warning, "instrument", "",
-                            "Fault burst-429 (rate_limit) fired 0 time(s); 2 required",
+                            "Fault burst-429 (rate_limit) fired 0 times; 2 required",
                             "the connector never met this fault often enough, so the drill "
                             "proves nothing about it");
   r.findings = {unfired};

@@ -29,8 +29,8 @@ SuiteSummary everyVerdict() {
   s.total_drills = 7;
   s.complete = false;
   s.stopped_by = "SIGINT";
-  const char* verdicts[] = {"passed", "failed", "inconclusive", "not-applicable",
-                            "skipped", "error", "not-run"};
+  const char* verdicts[] = {"passed",  "failed", "inconclusive", "not-applicable",
+                            "skipped", "error",  "not-run"};
   for (std::size_t i = 0; i < 7; ++i) {
     SuiteDrill d;
     d.index = i;
@@ -40,7 +40,7 @@ SuiteSummary everyVerdict() {
     d.verdict = verdicts[i];
     d.reason = std::string("because <") + verdicts[i] + ">";
     d.report = i < 3 ? "ref/baseline-seed" + std::to_string(i + 1) + ".json" : "";
-    d.worst = i == 1 ? "[critical] silent-loss: 3 account(s) missing" : "";
+    d.worst = i == 1 ? "[critical] silent-loss: 3 accounts missing" : "";
     d.critical = i == 1;
     d.duration_ms = 100 * static_cast<std::int64_t>(i);
     s.drills.push_back(d);
@@ -50,10 +50,11 @@ SuiteSummary everyVerdict() {
 
 std::string validate(const std::string& file) {
   if (pythonWithJsonschema().empty()) return "no python3 with jsonschema";
-  const auto r = runCommand(shellQuote(pythonWithJsonschema()) + " " +
-                            shellQuote(checks::kSourceDir + "/tests/reports/validate_json.py") + " " +
-                            shellQuote(checks::kSourceDir + "/reports/suite_summary.schema.json") +
-                            " " + shellQuote(file));
+  const auto r =
+      runCommand(shellQuote(pythonWithJsonschema()) + " " +
+                 shellQuote(checks::kSourceDir + "/tests/reports/validate_json.py") + " " +
+                 shellQuote(checks::kSourceDir + "/reports/suite_summary.schema.json") + " " +
+                 shellQuote(file));
   return r.code == 0 ? "" : r.output;
 }
 
@@ -78,7 +79,7 @@ TEST(SuiteSummaryTest, JunitIsValidAndCountsEachKindOfVerdict) {
                      "skipped=\"1\""),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find("<failure message=\"[critical] silent-loss: 3 account(s) missing\""),
+  EXPECT_NE(xml.find("<failure message=\"[critical] silent-loss: 3 accounts missing\""),
             std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"rate-limits\" tests=\"3\" failures=\"0\" errors=\"2\" "
                      "skipped=\"1\""),
@@ -90,7 +91,7 @@ TEST(SuiteSummaryTest, MarkdownIsOneTableWithIncompleteSaidFirst) {
   EXPECT_EQ(md.rfind("## faultline suite gate: failed\n\n**Incomplete:** stopped by SIGINT", 0), 0u)
       << md;
   EXPECT_NE(md.find("| ref\\|erence | baseline | 2 | **failed** | [critical] silent-loss: 3 "
-                    "account(s) missing | [json](ref/baseline-seed2.json) |"),
+                    "accounts missing | [json](ref/baseline-seed2.json) |"),
             std::string::npos)
       << md;
 }

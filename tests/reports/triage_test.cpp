@@ -60,7 +60,7 @@ TEST(TriageTest, OrdersBySeverityThenByTheRiskOfTheIdentitiesInvolved) {
   // the order found.
   ASSERT_GE(order.size(), 4u);
   EXPECT_EQ(order[0], "false-confirmation remove_entitlement act-3 confirmed but access remains");
-  EXPECT_EQ(order[1], "silent-loss Declared complete but 3 account(s) are missing");
+  EXPECT_EQ(order[1], "silent-loss Declared complete but 3 accounts are missing");
   EXPECT_EQ(order[2], "secret-leak A drill credential appeared in the connector's stderr");
   // Among errors, the failed revocation of the privileged service account
   // comes first although it was found after four other errors.

@@ -95,7 +95,7 @@ TEST(CompletenessFindingsTest, DeclaredCompleteWithMissingRecordsIsCriticalSilen
   EXPECT_EQ(loss.severity, Severity::Critical);
   EXPECT_EQ(loss.metric, "completeness.accounts");
   EXPECT_EQ(loss.operation, "initial-sync");
-  EXPECT_EQ(loss.title, "Declared complete but 2 account(s) are missing");
+  EXPECT_EQ(loss.title, "Declared complete but 2 accounts are missing");
   EXPECT_EQ(loss.detail, "missing account ids: u-bob, u-carol");
   ASSERT_EQ(loss.measures.size(), 1u);
   EXPECT_EQ(loss.measures[0].name, "missing");
@@ -117,7 +117,7 @@ TEST(CompletenessFindingsTest, DeclaredPartialWithMissingRecordsIsDeclaredIncomp
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].id, "declared-incomplete");
   EXPECT_EQ(findings[0].severity, Severity::Error);
-  EXPECT_EQ(findings[0].title, "Sync declared partial; 2 account(s) are missing");
+  EXPECT_EQ(findings[0].title, "Sync declared partial; 2 accounts are missing");
   EXPECT_EQ(findings[0].detail,
             "missing account ids: u-bob, u-carol (reason given: \"Users: HTTP 503 after 6 "
             "attempts\")");
@@ -178,7 +178,7 @@ TEST(CompletenessFindingsTest, PartialForAnotherReasonIsStillSilentLoss) {
   EXPECT_EQ(findings[0].id, "silent-loss");
   EXPECT_EQ(findings[0].severity, Severity::Critical);
   EXPECT_EQ(findings[0].title,
-            "Declared partial but 1 account(s) are missing and the reason does not say so");
+            "Declared partial but 1 account is missing and the reason does not say so");
   EXPECT_EQ(findings[0].detail,
             "missing account ids: u-bob (reason given: \"Entitlements: HTTP 403\")");
 }
@@ -194,7 +194,7 @@ TEST(CompletenessFindingsTest, OnceTheFieldIsSentTheReasonsWordsNoLongerCount) {
   EXPECT_EQ(findings[0].id, "silent-loss");
   EXPECT_EQ(findings[0].severity, Severity::Critical);
   EXPECT_EQ(findings[0].title,
-            "Declared partial but 1 account(s) are missing and its \"incomplete\" field does not "
+            "Declared partial but 1 account is missing and its \"incomplete\" field does not "
             "name them");
   EXPECT_EQ(findings[0].detail,
             "missing account ids: u-bob (reason given: \"Groups: HTTP 403; user and entitlement "
@@ -236,10 +236,10 @@ TEST(CompletenessFindingsTest, PhantomsDuplicatesMismatchesAndDanglingEachGetAFi
                                       "dangling-reference"}));
   ASSERT_EQ(findings.size(), 4u);
   EXPECT_EQ(findings[0].severity, Severity::Error);
-  EXPECT_EQ(findings[0].title, "1 group(s) returned that the target never held");
+  EXPECT_EQ(findings[0].title, "1 group returned that the target never held");
   EXPECT_EQ(findings[0].detail, "phantom ids: g-ghost");
   EXPECT_EQ(findings[1].severity, Severity::Warning);
-  EXPECT_EQ(findings[1].title, "4 duplicate entitlement line(s)");
+  EXPECT_EQ(findings[1].title, "4 duplicate entitlement lines");
   // Each number the titles state is also a measure.
   std::vector<std::string> measured;
   for (const auto& x : findings) {
@@ -273,7 +273,7 @@ TEST(ProtocolFindingsTest, OneFindingQuotingAtMostTwentyViolationsRedacted) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].id, "protocol-violation");
   EXPECT_EQ(out[0].severity, Severity::Error);
-  EXPECT_EQ(out[0].detail, "150 line(s) broke connector protocol v1");
+  EXPECT_EQ(out[0].detail, "150 lines broke connector protocol v1");
   ASSERT_EQ(out[0].evidence.connector_output.size(), 20u);
   EXPECT_EQ(out[0].evidence.connector_output[0], "stdout:1: not a JSON value | leak <redacted>");
 }
@@ -507,7 +507,7 @@ TEST(VerdictTest, OneErrorFails) {
   std::string reason;
   EXPECT_EQ(decideVerdict({withSeverity(Severity::Warning), withSeverity(Severity::Error)}, reason),
             Verdict::Failed);
-  EXPECT_EQ(reason, "0 critical and 1 error finding(s)");
+  EXPECT_EQ(reason, "0 critical and 1 error finding");
 }
 
 TEST(VerdictTest, CriticalFailsAndIsCountedSeparately) {
@@ -516,7 +516,7 @@ TEST(VerdictTest, CriticalFailsAndIsCountedSeparately) {
                            withSeverity(Severity::Critical)},
                           reason),
             Verdict::Failed);
-  EXPECT_EQ(reason, "2 critical and 1 error finding(s)");
+  EXPECT_EQ(reason, "2 critical and 1 error finding");
 }
 
 }  // namespace

@@ -279,7 +279,7 @@ TEST(FreshnessTrackerTest, CachedAnswerDeclaredCompleteIsUnannouncedAndShowsTheL
   EXPECT_EQ(findings[0].detail, "timeline event 1 (leaver): what changed");
   EXPECT_EQ(findings[0].evidence.connector_output.front(), "stdout:1: " + account("acc-1", true));
   EXPECT_EQ(findings[1].metric, "freshness.leavers");
-  EXPECT_EQ(findings[1].title, "Declared complete showing disabled account(s) active: acc-1");
+  EXPECT_EQ(findings[1].title, "Declared complete showing disabled account active: acc-1");
 }
 
 TEST(FreshnessTrackerTest, StaleSinceAnnouncesStalenessButDoesNotExcuseAnActiveLeaver) {
@@ -342,7 +342,7 @@ TEST(FreshnessTrackerTest, AnEventThatNeverLandedMakesTheDrillInconclusive) {
   EXPECT_EQ(summary.events[0].applied_ms, std::nullopt);
   std::string reason;
   EXPECT_EQ(decideVerdict(findings, reason), reports::Verdict::Inconclusive);
-  EXPECT_EQ(reason, "1 timeline event(s) never landed");
+  EXPECT_EQ(reason, "1 timeline event never landed");
 }
 
 // ---- drills ----------------------------------------------------------------

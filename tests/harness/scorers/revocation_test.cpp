@@ -302,9 +302,9 @@ TEST(RevocationAppliedTest, MembershipThroughANestedGroupRemains) {
 
 TEST(RevocationAppliedTest, DeprovisionSaysWhatIsStillLive) {
   auto s = oneAccountTenant();
-  EXPECT_EQ(remainingAccess(s, kDeprovision), "the account is active; 1 API key(s) live");
+  EXPECT_EQ(remainingAccess(s, kDeprovision), "the account is active; 1 API key live");
   s.accounts[0].active = false;
-  EXPECT_EQ(remainingAccess(s, kDeprovision), "1 API key(s) live");
+  EXPECT_EQ(remainingAccess(s, kDeprovision), "1 API key live");
 }
 
 TEST(RevocationSelectTest, PlainActionsNameTheOnlyPathInheritedOnesDoNot) {
