@@ -348,14 +348,7 @@ std::string folderList(const std::vector<std::filesystem::path>& folders) {
   return out;
 }
 
-// A scenario name as people type it: '-' and '_' alike, case ignored, so
-// rate-limits (its name) and rate_limits (its file) both find it.
-std::string nameKey(std::string_view name) {
-  std::string key;
-  for (char c : name)
-    key += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
+using scenarios::nameKey;
 
 struct NamedScenario {
   std::string name;  // as the file says

@@ -1,5 +1,7 @@
 #include "scenarios/scenario.h"
 
+#include <cctype>
+
 #include "scenarios/dialects.h"
 #include "scenarios/json_reader.h"
 
@@ -169,6 +171,13 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
 
 Scenario loadScenario(const std::string& path) {
   return parseScenario(readFileOrThrow(path), path);
+}
+
+std::string nameKey(std::string_view name) {
+  std::string key;
+  for (char c : name)
+    key += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
 }
 
 }  // namespace faultline::scenarios

@@ -79,6 +79,11 @@ struct Scenario {
 
 // Loads and validates a scenario file; throws ConfigError listing every issue.
 Scenario loadScenario(const std::string& path);
+
+// A scenario name as people type it: '-' and '_' alike, case ignored, so
+// rate-limits (its name) and rate_limits (its file) both find it. Two names
+// with one key are one scenario to --scenario and to a suite.
+std::string nameKey(std::string_view name);
 // Same, from text; `file` only labels errors.
 Scenario parseScenario(std::string_view text, const std::string& file);
 

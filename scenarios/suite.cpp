@@ -45,12 +45,13 @@ std::vector<std::string> expandGlob(const fs::path& pattern) {
   return out;
 }
 
-// The scenario files in `folders` whose name is `name`; the first folder that has one wins.
+// The scenario file in `folders` whose name is `name`, spelt as --scenario
+// takes it; the first folder that has one wins.
 std::string findByName(const std::string& name, const std::vector<std::string>& folders) {
   for (const auto& folder : folders) {
     for (const auto& file : expandGlob(fs::path(folder) / "*.json")) {
       try {
-        if (loadScenario(file).name == name) return file;
+        if (nameKey(loadScenario(file).name) == nameKey(name)) return file;
       } catch (const ConfigError&) {
         // A broken scenario is not the one asked for.
       }
@@ -181,8 +182,9 @@ Suite loadSuite(const std::string& path, const std::vector<std::string>& name_fo
       if (std::find(suite.scenario_names.begin(), suite.scenario_names.end(), name) ==
           suite.scenario_names.end()) {
         const std::string hint = closestName(name, suite.scenario_names);
-        issues.push_back({p, "names no scenario of this suite" +
-                                 (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?")});
+        issues.push_back(
+            {p, "names no scenario of this suite" +
+                    (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?")});
         continue;
       }
       if (!node.is_object()) {

@@ -84,6 +84,17 @@ TEST(SuiteFileTest, EveryProblemIsNamedAtItsPointer) {
   }
 }
 
+// A suite finds a scenario by the names --scenario takes: its file's
+// spelling and any case are the same scenario.
+TEST(SuiteFileTest, FindsAScenarioByItsFilesSpellingToo) {
+  TempDir dir;
+  const auto file = dir.write("ok.json", R"({"faultline_suite": 1, "name": "ok",
+    "connectors": [")" + kReference + R"("],
+    "scenarios": ["rate_limits", "Partial-Pages"], "seeds": 1})");
+  const auto suite = scenarios::loadSuite(file.string(), {kSource + "/scenarios"});
+  EXPECT_EQ(suite.scenario_names, (std::vector<std::string>{"rate-limits", "partial-pages"}));
+}
+
 TEST(SuiteFileTest, NamesFilesAndGlobsExpandToEachScenarioOnce) {
   TempDir dir;
   const auto file = dir.write("ok.json", R"({"faultline_suite": 1, "name": "ok",
