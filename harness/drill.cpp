@@ -14,8 +14,8 @@
 #include <random>
 
 #include "harness/evidence.h"
-#include "harness/live_progress.h"
 #include "harness/identities.h"
+#include "harness/live_progress.h"
 #include "harness/policy.h"
 #include "harness/process_runner.h"
 #include "harness/process_tree.h"

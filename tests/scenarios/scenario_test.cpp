@@ -171,11 +171,12 @@ TEST(ScenarioLoaderTest, RejectsEveryFieldOfTheWrongType) {
       if (value[0] != takes) cases.push_back({"/" + key, top(key, value)});
     }
   }
-  for (const std::string key : {"accounts", "groups", "entitlements", "nesting_depth", "nhi_share",
-                                "privileged_share", "inactive_share", "api_keys_per_nhi",
-                                "max_groups_per_account"})
+  for (const std::string key :
+       {"accounts", "groups", "entitlements", "nesting_depth", "nhi_share", "privileged_share",
+        "inactive_share", "api_keys_per_nhi", "max_groups_per_account"})
     cases.push_back({"/tenant/" + key, top("tenant", "{\"" + key + "\":\"1\"}")});
-  for (const std::string key : {"dialect", "default_page_size", "max_page_size", "token_ttl_seconds"})
+  for (const std::string key :
+       {"dialect", "default_page_size", "max_page_size", "token_ttl_seconds"})
     cases.push_back({"/target/" + key, top("target", "{\"" + key + "\":[]}")});
   auto withOperation = [](nlohmann::json op) {
     return R"({"faultline_scenario":1,"name":"n","operations":[)" + op.dump() + "]}";
@@ -185,21 +186,24 @@ TEST(ScenarioLoaderTest, RejectsEveryFieldOfTheWrongType) {
     sync[key] = nlohmann::json::object();
     cases.push_back({"/operations/0/" + key, withOperation(sync)});
   }
-  for (const std::string key : {"remove_memberships", "remove_entitlements", "deprovision",
-                                "inherited_entitlements"}) {
+  for (const std::string key :
+       {"remove_memberships", "remove_entitlements", "deprovision", "inherited_entitlements"}) {
     nlohmann::json revoke = {{"op", "revoke"}, {"remove_memberships", 1}, {"deprovision", 1}};
     revoke[key] = "2";
     cases.push_back({"/operations/0/" + key, withOperation(revoke)});
   }
   for (const std::string value : {"1", "\"a\"", "{}", "null"})
-    cases.push_back({"/operations", R"({"faultline_scenario":1,"name":"n","operations":)" + value + "}"});
+    cases.push_back(
+        {"/operations", R"({"faultline_scenario":1,"name":"n","operations":)" + value + "}"});
   cases.push_back({"/operations/0", R"({"faultline_scenario":1,"name":"n","operations":[7]})"});
   cases.push_back({"/name", R"({"faultline_scenario":1,"name":7,"operations":[{"op":"sync"}]})"});
-  cases.push_back({"/faultline_scenario", R"({"faultline_scenario":"1","name":"n","operations":[{"op":"sync"}]})"});
+  cases.push_back({"/faultline_scenario",
+                   R"({"faultline_scenario":"1","name":"n","operations":[{"op":"sync"}]})"});
   for (const auto& c : cases) {
     const std::string error = errorOf(c.document);
     EXPECT_NE(error.find("s.json:" + c.pointer + ": must be"), std::string::npos)
-        << c.document << "\n" << error;
+        << c.document << "\n"
+        << error;
   }
 }
 
@@ -222,14 +226,16 @@ TEST(ScenarioLoaderTest, RejectsAnEmptyNameAndOneUnfitForAFileName) {
 }
 
 TEST(ScenarioLoaderTest, RefusesADuplicateKeyInsteadOfKeepingTheLast) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","op":"revoke"}]})"),
-            "s.json:/operations/0/op: duplicate key; each key may appear once in an object");
+  EXPECT_EQ(
+      errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync","op":"revoke"}]})"),
+      "s.json:/operations/0/op: duplicate key; each key may appear once in an object");
 }
 
 TEST(ScenarioLoaderTest, RefusesDeepNestingAnywhere) {
-  EXPECT_EQ(errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync"}],"x":)" +
-                    std::string(100'000, '[') + std::string(100'000, ']') + "}"),
-            "s.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
+  EXPECT_EQ(
+      errorOf(R"({"faultline_scenario":1,"name":"n","operations":[{"op":"sync"}],"x":)" +
+              std::string(100'000, '[') + std::string(100'000, ']') + "}"),
+      "s.json: arrays and objects nested deeper than 128 levels; faultline reads at most 128");
 }
 
 TEST(ScenarioLoaderTest, SaysAScenarioPathIsAFolder) {
