@@ -144,7 +144,9 @@ TEST_F(MockServerLimitsTest, NormalRequestIsAnsweredWhileHundredSlowConnectionsA
   for (int i = 0; i < kSlow; ++i) {
     slow.push_back(std::make_unique<RawSocket>(port_, kBound));
     ASSERT_TRUE(slow.back()->connected()) << "connection " << i;
-    if (i % 2 == 0) ASSERT_TRUE(slow.back()->send("GET /scim/v2/Users HTTP/1.1\r\nHo"));
+    if (i % 2 == 0) {
+      ASSERT_TRUE(slow.back()->send("GET /scim/v2/Users HTTP/1.1\r\nHo"));
+    }
   }
   const auto started = std::chrono::steady_clock::now();
   RawSocket normal(port_, kBound);
