@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -275,6 +276,39 @@ std::string renderJsonReport(const Report& report) {
   return reportToJson(report).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// A detail that lists ids ("missing account ids: a, b ... (150 in all)",
+// then perhaps the connector's reason in parentheses) as its counts and the
+// reason; "" for any other detail.
+std::string countedIdList(const std::string& detail) {
+  const auto head = detail.find("ids: ");
+  if (head == std::string::npos) return "";
+  const auto start = head + 5;
+  std::string reason;
+  auto end = detail.size();
+  for (const char* tail : {" (reason given: ", " (no status line)"}) {
+    if (const auto at = detail.find(tail, start); at != std::string::npos && at < end) end = at;
+  }
+  if (end < detail.size()) reason = detail.substr(end);
+  std::string list = detail.substr(start, end - start);
+  std::size_t total = 0;
+  if (const auto all = list.rfind(" ... ("); all != std::string::npos) {
+    total = std::strtoull(list.c_str() + all + 6, nullptr, 10);
+    list.resize(all);
+  }
+  if (list.empty()) return "";
+  std::size_t listed = 1;
+  for (auto at = list.find(", "); at != std::string::npos; at = list.find(", ", at + 2)) ++listed;
+  const std::string what = detail.substr(0, head + 3);
+  return what + ": " +
+         (total > listed ? std::to_string(listed) + " of " + std::to_string(total) + " listed"
+                         : std::to_string(listed) + " listed") +
+         " in the JSON report" + reason;
+}
+
+}  // namespace
+
 std::string renderSummary(const Report& r) {
   std::ostringstream out;
   out << "verdict: " << verdictName(r.verdict) << " (" << r.verdict_reason << ")\n";
@@ -317,10 +351,15 @@ std::string renderSummary(const Report& r) {
   for (const Finding* f : fixFirstOrder(r)) {
     out << "  [" << severityName(f->severity) << "] " << f->id << " (" << f->operation
         << "): " << f->title << "\n";
-    // Without names from the tenant the detail already lists the ids.
-    if (const std::string who = involvedNames(r, *f); !who.empty() && !r.identities.empty())
-      out << "      who: " << who << "\n";
-    if (!f->detail.empty()) out << "      " << cutWithEllipsis(f->detail, 400) << "\n";
+    // Without names from the tenant the detail already lists the ids; with
+    // them, the who line says it in names and the list is left to the report.
+    const std::string who = r.identities.empty() ? "" : involvedNames(r, *f);
+    if (!who.empty()) out << "      who: " << who << "\n";
+    const std::string counts = who.empty() ? "" : countedIdList(f->detail);
+    if (!counts.empty())
+      out << "      " << counts << "\n";
+    else if (!f->detail.empty())
+      out << "      " << cutWithEllipsis(f->detail, 400) << "\n";
   }
   out << "replay: " << r.replay_command << "\n";
   return out.str();

@@ -231,6 +231,28 @@ TEST(JsonReportTest, SummaryListsFindingsInTheOrderToFixThemWithWhoTheyTouch) {
       << summary;
 }
 
+TEST(JsonReportTest, SummaryCountsAnIdListOnceTheWhoLineNamesThem) {
+  Report r = fixtures::failedReport();
+  Finding loss;
+  loss.id = "silent-loss";
+  loss.severity = Severity::Critical;
+  loss.metric = "completeness.accounts";
+  loss.title = "Declared complete but 150 accounts are missing";
+  loss.detail = "missing account ids: u-12, u-2 ... (150 in all) (reason given: \"paged\")";
+  r.findings = {loss};
+  const std::string named = renderSummary(r);
+  EXPECT_NE(named.find("      missing account ids: 2 of 150 listed in the JSON report "
+                       "(reason given: \"paged\")\n"),
+            std::string::npos)
+      << named;
+  EXPECT_EQ(named.find("u-12, u-2"), std::string::npos) << named;
+  // Without names the ids are the only way to say who, so they stay.
+  r.identities.clear();
+  const std::string bare = renderSummary(r);
+  EXPECT_NE(bare.find("      " + loss.detail + "\n"), std::string::npos) << bare;
+  EXPECT_EQ(bare.find("who:"), std::string::npos) << bare;
+}
+
 TEST(JsonReportTest, CarriesExemptionsIdentitiesAndPolicyReasons) {
   const json j = reportToJson(fixtures::exemptedReport());
   EXPECT_EQ(j.at("exemptions"),
